@@ -1,0 +1,54 @@
+# The course's two commands are `make lab` and `make test`; everything else is for maintainers.
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(CURDIR)/$(VENV)/bin
+STAMP    := $(VENV)/.installed
+LAB_ARGS ?=
+# JupyterLab refuses to run as root without this flag (containers, CI, some hubs).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+NBVAL    := --nbval-lax --nbval-current-env -p no:cacheprovider
+
+.PHONY: setup lab test test-unit test-notebooks bench bench-widgets bench-attention figures notebooks clean
+
+setup: $(STAMP)
+
+# Rebuilt only when requirements.txt or pyproject.toml change.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+lab: setup
+	cd notebooks && $(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) 00_start_here.ipynb
+
+test: test-unit test-notebooks
+
+test-unit: setup
+	$(BIN)/python -m pytest tests
+
+# nbval runs on a temporary copy: tests never touch the student notebooks.
+# pytest exits 5 when it collects nothing (no notebooks yet); that is not a failure.
+test-notebooks: setup
+	@tmp=$$(mktemp -d) && cp -r notebooks "$$tmp/" && \
+	$(BIN)/python -m pytest $(NBVAL) --rootdir "$$tmp" "$$tmp/notebooks"; rc=$$?; \
+	rm -rf "$$tmp"; if [ $$rc -eq 5 ]; then echo "no notebooks to validate"; exit 0; fi; exit $$rc
+
+bench: bench-widgets bench-attention
+
+bench-widgets: setup
+	$(BIN)/python -m alibi_edu.bench widgets
+
+bench-attention: setup
+	$(BIN)/python -m alibi_edu.bench attention
+
+# Maintainers: regenerate the committed gallery and re-execute the notebooks in place.
+figures: setup
+	$(BIN)/python -m alibi_edu.gallery figures
+	FIGURES_DIR=$(CURDIR)/figures $(BIN)/python -m pytest -m browser tests/test_browser.py
+
+notebooks: setup
+	cd notebooks && $(BIN)/jupyter nbconvert --to notebook --execute --inplace 0*.ipynb
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis

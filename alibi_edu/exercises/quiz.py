@@ -1,0 +1,25 @@
+"""A multiple-choice widget for the questions registered with core.multiple_choice."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from .core import check, get
+
+
+def quiz(exercise_id: str) -> w.VBox:
+    """Question, options, a Check button and the feedback of check(exercise_id, letter)."""
+    ex = get(exercise_id)
+    if not ex.choices:
+        raise ValueError(f"exercise {exercise_id!r} is not multiple choice; use check({exercise_id!r}, answer)")
+    options = w.RadioButtons(options=[(f"{letter}. {text}", letter) for letter, text in ex.choices.items()],
+                             value=None, layout=w.Layout(width="auto"))
+    button = w.Button(description="Check", button_style="primary")
+    feedback = w.HTML()
+
+    def on_click(_):
+        result = check(exercise_id, options.value if options.value is not None else "")
+        feedback.value = result._repr_html_()
+
+    button.on_click(on_click)
+    header = w.HTML(f"<b>{exercise_id} — {ex.title}</b><br>{ex.question}")
+    return w.VBox([header, options, button, feedback])
