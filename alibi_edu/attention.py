@@ -48,7 +48,9 @@ def attention_weights(q: torch.Tensor, k: torch.Tensor, **score_options) -> torc
     normalised in float32 and returned in their own dtype.
     """
     scores = attention_scores(q, k, **score_options)
-    return torch.softmax(scores, dim=-1, dtype=torch.float32).to(scores.dtype)
+    if scores.dtype in (torch.float16, torch.bfloat16):
+        return torch.softmax(scores, dim=-1, dtype=torch.float32).to(scores.dtype)
+    return torch.softmax(scores, dim=-1)
 
 
 def alibi_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,

@@ -121,7 +121,7 @@ def test_alibi_attention_kv_cache_rows_match_the_full_run(lq, lk):
 
 def test_alibi_attention_matches_attention_weights_times_v():
     q, k = qk(3, 10, 8)
-    v = torch.randn(1, 3, 10, 5, dtype=torch.float64)
+    v = torch.randn(1, 3, 10, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
     slopes = torch.tensor([0.3, 0.0, 2.0], dtype=torch.float64)
     w = attention_weights(q, k, bias=alibi_bias(3, 10, slopes=slopes, dtype=torch.float64),
                           mask=causal_mask(10, dtype=torch.float64), bias_in_scale=False)
