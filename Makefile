@@ -30,7 +30,7 @@ test-unit: setup
 # nbval runs on a temporary copy: tests never touch the student notebooks.
 # pytest exits 5 when it collects nothing (no notebooks yet); that is not a failure.
 test-notebooks: setup
-	@tmp=$$(mktemp -d) && cp -r notebooks "$$tmp/" && \
+	@tmp=$$(mktemp -d) && mkdir -p "$$tmp/notebooks" && cp -r notebooks/. "$$tmp/notebooks/" && \
 	$(BIN)/python -m pytest $(NBVAL) --rootdir "$$tmp" "$$tmp/notebooks"; rc=$$?; \
 	rm -rf "$$tmp"; if [ $$rc -eq 5 ]; then echo "no notebooks to validate"; exit 0; fi; exit $$rc
 
