@@ -1,0 +1,118 @@
+"""Explorer: one container of controls, a readout and a picture, kept in step with the controls."""
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+
+QK_SEED, HEAD_DIM, MAX_LENGTH = 0, 16, 256
+
+
+def seeded_qk(length: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The explorers' fixed queries and keys: the first `length` rows of torch.randn(2, 256, 16), seed 0."""
+    q, k = torch.randn(2, MAX_LENGTH, HEAD_DIM, generator=torch.Generator().manual_seed(QK_SEED), dtype=torch.float64)
+    return q[:length], k[:length]
+
+
+class Explorer(widgets.VBox):
+    """Subclasses define compute(values) -> {name: array}, paint(values) -> PNG bytes, describe(values) -> str.
+
+    explorer.controls  — name -> widget; set `.value` to drive it from Python.
+    explorer.displayed — name -> numpy array: exactly what the picture shows now.
+    explorer.values    — name -> current value of every control.
+    """
+
+    def __init__(self, controls: dict[str, widgets.Widget], title: str):
+        self.controls = controls
+        self.displayed: dict[str, np.ndarray] = {}
+        self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.readout = widgets.HTML()
+        self.picture.add_class("alibi-picture")
+        self.readout.add_class("alibi-readout")
+        for name, control in controls.items():
+            control.add_class(f"alibi-control-{name}")
+            control.observe(self._on_change, names="value")
+        self._holding = False
+        rows = [widgets.HBox(list(controls.values())[k:k + 3]) for k in range(0, len(controls), 3)]
+        super().__init__([widgets.HTML(f"<b>{title}</b>"), *rows, self.readout, self.picture])
+        self.add_class("alibi-explorer")
+        self.refresh()
+
+    @property
+    def values(self) -> dict[str, object]:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def refresh(self) -> None:
+        """Recompute every displayed array from the controls and repaint: no panel can be stale."""
+        with self.hold():
+            self.constrain()
+        values = self.values
+        with _one_thread():
+            self.displayed = {name: np.asarray(a) for name, a in self.compute(values).items()}
+        self.picture.value = self.paint(values)
+        self.readout.value = self.describe(values)
+
+    def constrain(self) -> None:
+        """Keep dependent controls in range (e.g. query i < L); changes made here do not trigger refreshes."""
+
+    @contextmanager
+    def hold(self):
+        held, self._holding = self._holding, True
+        try:
+            yield
+        finally:
+            self._holding = held
+
+    def _on_change(self, change) -> None:
+        if not self._holding:
+            self.refresh()
+
+    def compute(self, values: dict) -> dict[str, np.ndarray]:
+        raise NotImplementedError
+
+    def paint(self, values: dict) -> bytes:
+        raise NotImplementedError
+
+    def describe(self, values: dict) -> str:
+        raise NotImplementedError
+
+
+@contextmanager
+def _one_thread():
+    """Run torch on one thread: these tensors are tiny, and on a busy machine a second intra-op thread
+    waiting for a free core doubled the update time in the benchmark."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def log_slider(name: str, value: float, low: int, high: int, description: str) -> widgets.SelectionSlider:
+    """A slider over round numbers spaced evenly in log scale, 10^low ... 10^high.
+
+    Round numbers on purpose: a FloatLogSlider snaps to its exponent grid, so a default of 0.5 would show as 0.501.
+    """
+    grid = log_grid(low, high)
+    nearest = min(grid, key=lambda g: abs(math.log10(g) - math.log10(value)))
+    return widgets.SelectionSlider(options=[(f"{g:g}", g) for g in grid], value=nearest, description=description,
+                                   continuous_update=True)
+
+
+def log_grid(low: int, high: int) -> list[float]:
+    """1, 1.5, 2, 3, 5, 7 times each power of ten from 10^low, up to 10^high."""
+    return [float(f"{m}e{e}") for e in range(low, high) for m in (1, 1.5, 2, 3, 5, 7)] + [float(f"1e{high}")]
+
+
+def int_slider(value: int, low: int, high: int, description: str, continuous: bool = True) -> widgets.IntSlider:
+    return widgets.IntSlider(value=value, min=low, max=high, description=description,
+                             continuous_update=continuous)
+
+
+def numpy(t: torch.Tensor) -> np.ndarray:
+    """A tensor (any float dtype) as a float64 numpy array, values unchanged."""
+    return t.detach().to(torch.float64).numpy()

@@ -1,0 +1,51 @@
+"""demo_explorer: one β slider and the bias row it gives one query — the start-here taste of the course."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from ..bias import causal_mask, linear_bias
+from . import render
+from .base import Explorer, log_slider, numpy
+
+LENGTH, QUERY = 16, 12
+
+
+class DemoExplorer(Explorer):
+    """Displayed: bias_row (L,) — β·(j − i) for query i = 12 of L = 16, −∞ on future keys."""
+
+    def __init__(self, beta: float = 0.5):
+        super().__init__({"beta": log_slider("beta", beta, -2, 1, "β")}, "Move β: the penalty per step back")
+
+    def compute(self, v: dict) -> dict[str, np.ndarray]:
+        row = (linear_bias(LENGTH, beta=v["beta"], dtype=torch.float64) + causal_mask(LENGTH, dtype=torch.float64))
+        return {"bias_row": numpy(row[QUERY])}
+
+    def paint(self, v: dict) -> bytes:
+        canvas = render.Canvas(_frame())
+        limit = render.symmetric_limit(self.displayed["bias_row"])
+        canvas.bars("row:scale", self.displayed["bias_row"], -limit, limit, marker=QUERY)
+        canvas.scale_labels("row:scale", limit)
+        return canvas.png()
+
+    def describe(self, v: dict) -> str:
+        return f"β = {v['beta']:.3g} · i = {QUERY} · L = {LENGTH} · the key one step back gets {-v['beta']:.3g}"
+
+
+@lru_cache(maxsize=1)
+def _frame() -> render.Frame:
+    def draw(fig):
+        ax = fig.add_subplot()
+        ax.set(xlim=(-0.5, LENGTH - 0.5), ylim=(-1, 1), xlabel="key position j", ylabel="bias β·(j − i)",
+               title=f"bias row of query i = {QUERY} (dashed); future keys masked (hatched)")
+        ax.set_yticks(render.SCALE_TICKS, labels=["      "] * 5)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        return {"row:scale": ax}
+    return render.build_frame(draw, (7.5, 3.2))
+
+
+def demo_explorer(beta: float = 0.5) -> DemoExplorer:
+    """A one-slider demo for the start-here notebook; display it with the returned widget alone."""
+    return DemoExplorer(beta)

@@ -1,0 +1,103 @@
+"""mask_explorer: the causal mask, scores before and after it, and the weights it leaves.
+
+The low-precision pitfall, stated honestly. −∞ gives weights of exactly 0 in every dtype. A finite
+stand-in M gives a future key the weight ≈ e^(M + s_future − s_max) / Z, which is exactly 0 only if it
+underflows in the output dtype. With this explorer's seeded q, k (scores within about ±5):
+  M = −50 in bfloat16 (or float32): future weights up to ≈ 2e−21 — tiny, but not 0;
+  M = −50 in float16: they underflow to 0 (float16's smallest number is 6e−8), but M = −10 leaves up to ~5e−4.
+  M = −1e4 gives exact zeros in all three; −1e9 cannot be stored in float16 at all (it becomes −∞).
+The weights panel uses a log₁₀ colour scale so a weight of 1e−21 is visible; exact zeros are hatched.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+
+from ..attention import attention_scores, attention_weights
+from ..bias import causal_mask
+from . import render
+from .base import MAX_LENGTH, Explorer, int_slider, log_slider, numpy, seeded_qk
+
+DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
+LOG_FLOOR = -45.0  # log10 of the smallest float32 subnormal, about 1.4e-45
+
+
+class MaskExplorer(Explorer):
+    """Displayed: mask, scores (before masking), masked_scores, weights — all (L, L), in the chosen dtype."""
+
+    def __init__(self, query: int = 10, length: int = 16):
+        length = min(max(int(length), 1), MAX_LENGTH)
+        controls = {
+            "length": int_slider(length, 1, MAX_LENGTH, "length L", continuous=False),
+            "query": int_slider(min(max(int(query), 0), length - 1), 0, length - 1, "query i"),
+            "mask_with": widgets.ToggleButtons(options=[("−∞", "inf"), ("finite −M", "finite")], value="inf",
+                                               description="mask with", style={"button_width": "80px"}),
+            "magnitude": log_slider("magnitude", 50.0, 0, 4, "M"),
+            "dtype": widgets.Dropdown(options=list(DTYPES), value="float32", description="dtype"),
+        }
+        super().__init__(controls, "The causal mask: −∞ versus a large finite number")
+
+    def constrain(self) -> None:
+        self.controls["query"].max = self.controls["length"].value - 1
+
+    def mask(self, v: dict) -> torch.Tensor:
+        """The additive mask in the chosen dtype: causal_mask, with −∞ replaced by −M if asked."""
+        mask = causal_mask(v["length"], dtype=torch.float64)
+        if v["mask_with"] == "finite":
+            mask = mask.masked_fill(torch.isinf(mask), -v["magnitude"])
+        return mask.to(DTYPES[v["dtype"]])
+
+    def compute(self, v: dict) -> dict[str, np.ndarray]:
+        q, k = (t.to(DTYPES[v["dtype"]]) for t in seeded_qk(v["length"]))
+        mask = self.mask(v)
+        return {"mask": numpy(mask), "scores": numpy(attention_scores(q, k)),
+                "masked_scores": numpy(attention_scores(q, k, mask=mask)),
+                "weights": numpy(attention_weights(q, k, mask=mask))}
+
+    def paint(self, v: dict) -> bytes:
+        d, i = self.displayed, v["query"]
+        canvas = render.Canvas(_frame(v["length"]))
+        mask_limit, scores_limit = render.symmetric_limit(d["mask"]), render.symmetric_limit(d["scores"])
+        canvas.heatmap("mask", d["mask"], render.BIAS_CMAP, -mask_limit, mask_limit, highlight_row=i)
+        canvas.scale_labels("mask_bar:scale", mask_limit)
+        for name in ("scores", "masked_scores"):
+            canvas.heatmap(name, d[name], render.BIAS_CMAP, -scores_limit, scores_limit, highlight_row=i)
+            canvas.scale_labels(f"{name}_bar:scale", scores_limit)
+        with np.errstate(divide="ignore"):
+            log_weights = np.where(d["weights"] > 0, np.log10(d["weights"]), np.nan)  # exact zeros hatched
+        canvas.heatmap("weights", log_weights, render.WEIGHTS_CMAP, LOG_FLOOR, 0.0, highlight_row=i)
+        return canvas.png()
+
+    def describe(self, v: dict) -> str:
+        future = np.triu(np.ones_like(self.displayed["weights"], dtype=bool), k=1)
+        leak = float(self.displayed["weights"][future].max()) if future.any() else 0.0
+        stand_in = "−∞" if v["mask_with"] == "inf" else f"−{v['magnitude']:.3g}"
+        return (f"mask = {stand_in} · {v['dtype']} · i = {v['query']} · L = {v['length']} · "
+                f"largest weight on a future key: {leak:.3g}" + (" (exactly 0)" if leak == 0 else " (not 0!)"))
+
+
+@lru_cache(maxsize=16)
+def _frame(length: int) -> render.Frame:
+    def draw(fig):
+        grid = fig.add_gridspec(2, 2)
+        panels = (("mask", "mask (0 or the stand-in for −∞)", "mask value"), ("scores", "scores before masking", "score"),
+                  ("masked_scores", "scores after masking", "score"),
+                  ("weights", "attention weights (log₁₀ colour; hatched = exactly 0)", None))
+        axes = {}
+        for (name, title, label), cell in zip(panels, (grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1])):
+            axes[name] = render.heatmap_axes(fig.add_subplot(cell), length, length, title,
+                                             masked_legend=name in ("mask", "masked_scores"))
+            if label is None:
+                render.colorbar_axes(fig, axes[name], render.WEIGHTS_CMAP, "log₁₀ weight", fixed=(LOG_FLOOR, 0.0))
+            else:
+                axes[f"{name}_bar:scale"] = render.colorbar_axes(fig, axes[name], render.BIAS_CMAP, label)
+        return axes
+    return render.build_frame(draw, (10.0, 8.6))
+
+
+def mask_explorer(query: int = 10, length: int = 16) -> MaskExplorer:
+    """The causal-mask explorer of notebook 02; display it with the returned widget alone."""
+    return MaskExplorer(query, length)

@@ -1,0 +1,145 @@
+"""Static figures: each returns a Figure with labelled axes and a colorbar; masked cells stay masked."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+import alibi_edu as ae  # noqa: E402
+from alibi_edu.plots import bias_heatmap, bias_row_bars, head_grid, slopes_plot, weights_heatmap  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _main_image(fig: Figure):
+    [image] = [im for ax in fig.axes for im in ax.images]
+    return image
+
+
+def _has_colorbar(fig: Figure) -> bool:
+    return any(ax.get_label() == "<colorbar>" for ax in fig.axes)
+
+
+def _causal_bias(length=6, beta=0.5):
+    return ae.linear_bias(length, beta=beta) + ae.causal_mask(length)
+
+
+def test_bias_heatmap_masks_exactly_the_minus_inf_cells():
+    bias = _causal_bias()
+    fig = bias_heatmap(bias, title="bias")
+    image = _main_image(fig)
+    np.testing.assert_array_equal(np.ma.getmaskarray(image.get_array()), torch.isinf(bias).numpy())
+    np.testing.assert_allclose(image.get_array().compressed(), bias[torch.isfinite(bias)].numpy())
+    ax = image.axes
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("key position j", "query position i", "bias")
+    assert _has_colorbar(fig)
+    assert "masked (−∞)" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_bias_heatmap_colour_scale_is_centred_at_zero():
+    bias = torch.tensor([[0.0, -3.0], [1.0, 0.5]])
+    norm = _main_image(bias_heatmap(bias)).norm
+    assert norm.vmin == -norm.vmax == -3.0
+
+
+def test_bias_heatmap_draws_into_given_axes():
+    fig, ax = plt.subplots()
+    assert bias_heatmap(np.zeros((3, 3)), ax=ax) is fig
+    assert ax.images
+
+
+@pytest.mark.parametrize("row", [0, 4])
+def test_highlight_outlines_the_chosen_row(row):
+    fig = weights_heatmap(torch.full((5, 5), 0.2), highlight_row=row)
+    ax = _main_image(fig).axes
+    [outline] = [p for p in ax.patches if not p.get_fill()]
+    assert outline.get_xy() == (-0.5, row - 0.5) and outline.get_height() == 1 and outline.get_width() == 5
+
+
+def test_highlight_out_of_range_is_a_value_error():
+    with pytest.raises(ValueError, match="highlight_row"):
+        bias_heatmap(np.zeros((3, 3)), highlight_row=3)
+
+
+def test_weights_heatmap_masks_the_given_cells_on_a_zero_to_one_scale():
+    length = 5
+    future = torch.isinf(ae.causal_mask(length))
+    q, k = torch.randn(2, length, 4, generator=torch.Generator().manual_seed(0))
+    weights = ae.attention_weights(q, k, mask=ae.causal_mask(length))
+    fig = weights_heatmap(weights, masked=future)
+    image = _main_image(fig)
+    np.testing.assert_array_equal(np.ma.getmaskarray(image.get_array()), future.numpy())
+    assert (image.norm.vmin, image.norm.vmax) == (0.0, 1.0)
+    assert _has_colorbar(fig)
+    assert image.axes.get_xlabel() == "key position j"
+
+
+def test_weights_heatmap_without_mask_masks_nothing_and_has_no_legend():
+    image = _main_image(weights_heatmap(np.full((3, 4), 0.25)))
+    assert not np.ma.getmaskarray(image.get_array()).any()
+    assert image.axes.get_legend() is None
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: bias_heatmap(np.zeros(4)), "bias"),
+    (lambda: bias_heatmap(np.zeros((2, 3, 3))), "bias"),
+    (lambda: weights_heatmap(np.zeros((3, 3)), masked=np.zeros((2, 3))), "masked"),
+    (lambda: bias_row_bars(np.zeros((3, 3)), 0), "row"),
+    (lambda: bias_row_bars(np.zeros(3), 5), "query"),
+    (lambda: head_grid(np.zeros((3, 3))), "biases"),
+    (lambda: head_grid(np.zeros((2, 3, 3)), slopes=[1.0]), "slopes"),
+    (lambda: slopes_plot({"geo": np.zeros((2, 2))}), "geo"),
+    (lambda: slopes_plot({"shared": [0.5, 0.0]}), "shared"),
+])
+def test_bad_shapes_name_the_parameter(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_bias_row_bars_draws_finite_bars_and_marks_query_and_masked_keys():
+    bias = _causal_bias(length=6)
+    query = 3
+    fig = bias_row_bars(bias[query], query, title="row")
+    ax = fig.axes[0]
+    finite = bias[query][torch.isfinite(bias[query])].numpy()
+    coloured = [p for p in ax.patches if p.get_hatch() is None]
+    np.testing.assert_allclose([p.get_height() for p in coloured], finite)
+    assert len([p for p in ax.patches if p.get_hatch()]) == 6 - (query + 1)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"query i = {query}" in labels and "masked (−∞)" in labels
+    assert ax.get_xlabel() == "key position j"
+
+
+def test_head_grid_one_panel_per_head_with_shared_scale_and_slope_titles():
+    heads, length = 6, 5
+    slopes = ae.geometric_slopes(heads)
+    fig = head_grid(ae.alibi_bias(heads, length) + ae.causal_mask(length), slopes=slopes, title="heads")
+    images = [im for ax in fig.axes for im in ax.images]
+    assert len(images) == heads
+    assert len({(im.norm.vmin, im.norm.vmax) for im in images}) == 1
+    assert [im.axes.get_title() for im in images][0] == f"head 1: m = {slopes[0].item():.3g}"
+    assert all(np.ma.getmaskarray(im.get_array()).sum() == length * (length - 1) // 2 for im in images)
+    assert _has_colorbar(fig)
+
+
+def test_head_grid_single_head():
+    fig = head_grid(ae.alibi_bias(1, 3))
+    assert len([im for ax in fig.axes for im in ax.images]) == 1
+
+
+def test_slopes_plot_log_axis_one_line_per_set():
+    sets = {"geometric": ae.geometric_slopes(12), "shared β": torch.full((12,), 0.1)}
+    fig = slopes_plot(sets)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    assert [line.get_label() for line in ax.lines] == list(sets)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), sets["geometric"].numpy())
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(1, 13))
+    assert ax.get_xlabel() == "head index h"
