@@ -120,7 +120,7 @@ def as_tensor(answer: Any) -> torch.Tensor | None:
         if isinstance(answer, torch.Tensor):
             return answer.detach().to("cpu", torch.float64)
         return torch.as_tensor(np.asarray(answer, dtype=np.float64))
-    except (TypeError, ValueError, RuntimeError):
+    except (TypeError, ValueError, RuntimeError, OverflowError):
         return None
 
 
@@ -155,8 +155,30 @@ def call_safely(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Result | None]
     try:
         return fn(*args, **kwargs), None
     except Exception as err:
-        call = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+        call = ", ".join([_arg_text(a) for a in args] + [f"{k}={_arg_text(v)}" for k, v in kwargs.items()])
         return None, failed(f"Your function raised {type(err).__name__}: {err} (called with {call}).")
+
+
+def match_function(fn: Any, cases: list[tuple], expected: Callable[..., torch.Tensor], why: str, *,
+                   mistakes: Callable[..., list[tuple[str, torch.Tensor]]] | None = None) -> Result:
+    """Call fn(*case) for every case and match_tensor it with expected(*case); the first miss is reported.
+
+    The expected values are computed first, so a function that modifies its inputs cannot shift them.
+    """
+    for case in cases:
+        want, wrong = expected(*case), mistakes(*case) if mistakes else ()
+        got, error = call_safely(fn, *case)
+        if error is not None:
+            return error
+        result = match_tensor(got, want, why, mistakes=wrong)
+        if not result.passed:
+            args = ", ".join(map(_arg_text, case))
+            return failed(f"For {getattr(fn, '__name__', 'your function')}({args}): {result.message}")
+    return passed(why)
+
+
+def _arg_text(x: Any) -> str:
+    return f"<tensor of shape {tuple(x.shape)}>" if isinstance(x, torch.Tensor) else repr(x)
 
 
 def _close(a: torch.Tensor, b: torch.Tensor, atol: float, rtol: float) -> bool:

@@ -1,0 +1,1 @@
+answer = "B"   # 01.5 — a smooth recency bias

@@ -1,0 +1,1 @@
+answer = "B"   # 01.6 — the bias is <= 0 and becomes more negative with distance

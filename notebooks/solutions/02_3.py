@@ -1,0 +1,15 @@
+# 02.3 — the fix: add the causal mask to the scores BEFORE softmax
+import math
+
+import torch
+
+
+def fixed_attention(q, k):
+    L, d = q.shape[-2], q.shape[-1]
+    scores = q @ k.transpose(-2, -1) / math.sqrt(d)
+    future = torch.ones(L, L, dtype=torch.bool).triu(diagonal=1)
+    scores = scores.masked_fill(future, float("-inf"))
+    return torch.softmax(scores, dim=-1)
+
+
+answer = fixed_attention

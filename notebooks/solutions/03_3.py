@@ -1,0 +1,1 @@
+answer = "C"   # 03.3 — no per-head search, local and global heads, robust

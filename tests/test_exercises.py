@@ -1,0 +1,247 @@
+"""The exercise system: every solution passes, placeholders and junk fail without raising,
+typical mistakes get their specific hint, and the checkers follow the core math."""
+import json
+import math
+import runpy
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from alibi_edu import attention_weights, causal_mask, geometric_slopes, linear_bias
+from alibi_edu.exercises import Result, check, list_exercises
+from alibi_edu.exercises import nb01, nb03
+
+SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
+IDS = list_exercises()
+
+
+def solution(exercise_id: str):
+    return runpy.run_path(str(SOLUTIONS / f"{exercise_id.replace('.', '_')}.py"))["answer"]
+
+
+def raises(*_args, **_kwargs):
+    raise RuntimeError("student bug")
+
+
+JUNK = {
+    "None": None,
+    "str": "x",
+    "empty str": "",
+    "nan tensor": torch.full((3, 3), math.nan),
+    "nan scalar": math.nan,
+    "wrong-shape tensor": torch.zeros(2, 3, 4),
+    "empty tensor": torch.zeros(0),
+    "raising function": raises,
+    "junk lambda": lambda *a, **k: "junk",
+    "nan lambda": lambda *a, **k: torch.full((2, 2), math.nan),
+    "huge int": 10 ** 400,
+    "big int": 2 ** 70,
+    "dict": {"a": 1},
+    "object": object(),
+}
+
+
+# --- generic: every exercise, whoever registered it -------------------------------------------
+
+def test_ids_are_notebook_dot_number_and_sorted():
+    assert IDS, "no exercises registered"
+    for exercise_id in IDS:
+        notebook, number = exercise_id.split(".")
+        assert notebook.isdigit() and number.isdigit(), exercise_id
+    assert IDS == sorted(IDS, key=lambda i: tuple(map(int, i.split("."))))
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_solution_file_passes(exercise_id):
+    path = SOLUTIONS / f"{exercise_id.replace('.', '_')}.py"
+    assert path.exists(), f"missing solution file {path.name}"
+    result = check(exercise_id, solution(exercise_id))
+    assert result.passed, result.message
+    assert result.exercise_id == exercise_id and result.message
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_placeholder_fails(exercise_id):
+    result = check(exercise_id, ...)
+    assert not result.passed and "placeholder" in result.message
+
+
+@pytest.mark.parametrize("junk", JUNK.values(), ids=JUNK.keys())
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_junk_never_raises_and_fails(exercise_id, junk):
+    result = check(exercise_id, junk)
+    assert isinstance(result, Result)
+    assert not result.passed, f"{exercise_id} accepted junk {junk!r:.40}"
+    assert result.message and "Traceback" not in result.message
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer=st.one_of(st.none(), st.text(max_size=5), st.integers(), st.floats(),
+                        st.lists(st.floats(), max_size=6),
+                        st.lists(st.lists(st.floats(), min_size=2, max_size=2), max_size=4)))
+def test_any_answer_gives_a_result(answer):
+    for exercise_id in IDS:
+        assert isinstance(check(exercise_id, answer), Result)
+
+
+def test_unknown_id_raises_key_error_naming_it():
+    with pytest.raises(KeyError, match="99.42"):
+        check("99.42", "A")
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_result_renders(exercise_id):
+    for result in (check(exercise_id, solution(exercise_id)), check(exercise_id, None)):
+        text, page = repr(result), result._repr_html_()
+        assert exercise_id in text and exercise_id in page
+        assert ("✓" in text) == result.passed and ("✗" in text) != result.passed
+        assert "<div" in page
+
+
+def test_html_escapes_the_answer():
+    page = check(IDS[0], "<script>alert(1)</script>")._repr_html_()
+    assert "<script>" not in page
+
+
+# --- notebooks 01–03: typical mistakes get their own hint --------------------------------------
+
+def book_bias(beta, i, keys):
+    return [beta * (j - i) for j in keys]
+
+
+def flipped(fn):
+    return lambda *args: -fn(*args)
+
+
+def paper_slopes(n):
+    return 2.0 ** (-8.0 * torch.arange(1, n + 1, dtype=torch.float64) / n)
+
+
+def unmasked_attention(q, k):
+    return attention_weights(q, k)
+
+
+def masked_after_softmax(q, k):
+    return attention_weights(q, k) * torch.ones(q.shape[-2], k.shape[-2], dtype=q.dtype).tril()
+
+
+def unscaled_masked_attention(q, k):
+    return torch.softmax(q @ k.transpose(-2, -1) + causal_mask(q.shape[-2], dtype=q.dtype), dim=-1)
+
+
+MISTAKES = [
+    ("01.1", book_bias(-0.5, 10, (5, 2)), "Wrong sign"),
+    ("01.1", book_bias(0.5, 10, (2, 5)), "wrong order"),
+    ("01.1", book_bias(1.0, 10, (5, 2)), "forgot β"),
+    ("01.1", [[-2.5, -4.0]], "Wrong shape"),
+    ("01.2", lambda L, b: -linear_bias(L, beta=b), "Wrong sign"),
+    ("01.2", lambda L, b: linear_bias(L, beta=b).T, "columns swapped"),
+    ("01.2", lambda L, b: -b * linear_bias(L, beta=1.0).abs(), "symmetric"),
+    ("01.2", lambda L, b: linear_bias(L, beta=1.0), "β is missing"),
+    ("01.2", lambda L, b: linear_bias(L, beta=b)[None], "Wrong shape"),
+    ("01.2", raises, "raised RuntimeError"),
+    ("01.3", book_bias(0.5, 10, (12, 20)), "Wrong sign"),
+    ("01.4", "A", "bonus"),
+    ("01.4", "a", "bonus"),
+    ("01.4", "E", "one letter"),
+    ("01.6", "A", "positive"),
+    ("01.7", 0.25 * 8, "Off by √d"),
+    ("01.7", 0.25 * 8 / 8, "Off by √d"),
+    ("01.7", 64 * 0.25 * 8, "not d"),
+    ("01.7", 8 * 0.25 * 9, "only the difference"),
+    ("01.8", 0.25 / 8, "Off by √d"),
+    ("01.8", 0.25, "placement"),
+    ("01.8", 64 * 0.25, "not d"),
+    ("02.1", lambda L: causal_mask(L).T, "Transposed"),
+    ("02.1", lambda L: causal_mask(L) != 0, "boolean mask"),
+    ("02.1", lambda L: causal_mask(L).clamp(min=-1e9), "finite"),
+    ("02.1", lambda L: torch.ones(L, L).tril(), "multiplicative"),
+    ("02.1", lambda L: torch.zeros(L, L).masked_fill(torch.ones(L, L, dtype=torch.bool).triu(), -math.inf),
+     "diagonal"),
+    ("02.1", lambda L: causal_mask(L + 1), "Wrong shape"),
+    ("02.3", unmasked_attention, "Still no mask"),
+    ("02.3", masked_after_softmax, "after softmax"),
+    ("02.3", unscaled_masked_attention, "1/√d"),
+    ("02.3", lambda q, k: attention_weights(q, k, mask=causal_mask(q.shape[-2]).T), "Not quite"),
+    ("02.6", linear_bias(5, beta=0.5), "causal form"),
+    ("02.6", 0.5 * torch.arange(5.0).expand(5, 5), "BLOOM"),
+    ("02.6", 0.5 * linear_bias(5, beta=1.0).abs(), "Wrong sign"),
+    ("03.1", 2.0 ** (-8 / 4), "misread"),
+    ("03.1", 2.0 ** (-8 * 3 / 8), "Off by one"),
+    ("03.1", 2.0 ** (8 * 4 / 8), "1/m"),
+    ("03.2", "D", "fixed, not trained"),
+    ("03.4", lambda n: 2.0 ** (-8.0 / torch.arange(1, n + 1)), "misread"),
+    ("03.4", lambda n: paper_slopes(n).flip(0), "Reversed"),
+    ("03.4", lambda n: 2.0 ** (-8.0 * torch.arange(0, n) / n), "starts at 1"),
+    ("03.5", paper_slopes, "applied to n = 12"),
+    ("03.5", lambda n: geometric_slopes(n).sort(descending=True).values, "Sorted"),
+    ("03.5", lambda n: paper_slopes(2 ** math.ceil(math.log2(n)))[:n], "skip the steep"),
+    ("03.6", geometric_slopes(8), "paper's slopes"),
+    ("03.6", 2.0 ** (8 / torch.arange(1, 9.0)), "divides 1"),
+    ("03.7", "A", "starts at"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, answer, hint", MISTAKES,
+                         ids=[f"{m[0]}-{m[2]}" for m in MISTAKES])
+def test_typical_mistake_gets_its_hint(exercise_id, answer, hint):
+    result = check(exercise_id, answer)
+    assert not result.passed
+    assert hint in result.message, result.message
+
+
+def test_every_notebook_01_to_03_has_at_least_four_exercises():
+    for notebook in ("01", "02", "03"):
+        assert sum(i.startswith(notebook + ".") for i in IDS) >= 4
+
+
+def test_multiple_choice_accepts_only_its_correct_letter():
+    for exercise_id in IDS:
+        letter = solution(exercise_id)
+        if isinstance(letter, str):
+            verdicts = {c: check(exercise_id, c).passed for c in "ABCDE"}
+            assert sum(verdicts.values()) == 1 and verdicts[letter.strip().upper()]
+
+
+# --- the checkers follow the core math, not typed-in numbers -----------------------------------
+
+def test_bias_checkers_follow_linear_bias(monkeypatch):
+    assert check("01.2", solution("01.2")).passed
+    monkeypatch.setattr(nb01, "linear_bias", lambda *a, **k: linear_bias(*a, **k) * 2)
+    assert not check("01.1", solution("01.1")).passed
+    assert not check("01.2", solution("01.2")).passed
+
+
+def test_slope_checkers_follow_geometric_slopes(monkeypatch):
+    monkeypatch.setattr(nb03, "geometric_slopes", lambda n, dtype: paper_slopes(n).to(dtype))
+    assert not check("03.5", solution("03.5")).passed       # 12 heads now disagree
+    assert check("03.4", solution("03.4")).passed           # powers of two still agree
+
+
+def test_book_beta_checker_runs_the_attention():
+    d, m = nb01.A5_D, nb01.A5_SLOPE
+    assert check("01.8", math.sqrt(d) * m).passed
+    assert not check("01.8", math.sqrt(d) * m * 1.01).passed
+
+
+def test_a_function_that_modifies_its_inputs_is_judged_on_the_original_ones():
+    def fixed_but_destructive(q, k):
+        weights = attention_weights(q, k, mask=causal_mask(q.shape[-2], dtype=q.dtype))
+        q.zero_(), k.zero_()
+        return weights
+
+    assert check("02.3", fixed_but_destructive).passed
+
+
+@pytest.mark.parametrize("notebook", ["01", "02", "03"])
+def test_notebook_ships_each_exercise_with_placeholder_and_check(notebook):
+    path = next((SOLUTIONS.parent).glob(f"{notebook}_*.ipynb"))
+    cells = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    for exercise_id in (i for i in IDS if i.startswith(notebook + ".")):
+        cell = next((c for c in cells if f'check("{exercise_id}", answer)' in c), None)
+        assert cell is not None and "answer = ..." in cell, f"{path.name}: no runnable cell for {exercise_id}"
+        if isinstance(solution(exercise_id), str):
+            assert f'quiz("{exercise_id}")' in "\n".join(cells), f"{path.name}: no quiz widget for {exercise_id}"
