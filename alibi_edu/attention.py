@@ -67,7 +67,7 @@ def alibi_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
     slopes = head_slopes(q.shape[1], slopes)
     if not causal:
         bias = -slopes[:, None, None] * relative_positions(q.shape[-2], k.shape[-2]).abs()
-        return F.scaled_dot_product_attention(q, k, v, attn_mask=bias.to(device=q.device, dtype=q.dtype))
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=bias[None].to(device=q.device, dtype=q.dtype))
     blocks = _causal_bias_blocks(tuple(slopes.tolist()), q.shape[-2], k.shape[-2], q.dtype, q.device)
     offset = k.shape[-2] - q.shape[-2]
     outputs = []
@@ -81,12 +81,16 @@ def alibi_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
 @lru_cache(maxsize=8)
 def _causal_bias_blocks(slopes: tuple[float, ...], q_len: int, k_len: int,
                         dtype: torch.dtype, device: torch.device) -> tuple[torch.Tensor, ...]:
-    """ALiBi bias + causal mask cut into query blocks, block b of shape (H, <=QUERY_BLOCK, keys it may see)."""
+    """ALiBi bias + causal mask cut into query blocks, block b of shape (1, H, <=QUERY_BLOCK, keys it may see).
+
+    4-D on purpose: torch 2.13's CPU SDPA runs its fused (flash) kernel for a 4-D mask but falls back to the
+    unfused math path, several times slower, for a 3-D one.
+    """
     check.fits_in_memory("ALiBi bias", (len(slopes), q_len, k_len), dtype)
     m = torch.tensor(slopes, dtype=torch.float64)[:, None, None]
     full = (m * relative_positions(q_len, k_len) + causal_mask(q_len, k_len, torch.float64)).to(device=device, dtype=dtype)
     offset = k_len - q_len
-    return tuple(full[:, s:s + QUERY_BLOCK, :offset + min(s + QUERY_BLOCK, q_len)].contiguous()
+    return tuple(full[None, :, s:s + QUERY_BLOCK, :offset + min(s + QUERY_BLOCK, q_len)].contiguous()
                  for s in range(0, q_len, QUERY_BLOCK))
 
 

@@ -1,0 +1,2 @@
+# 00.1 — the book's bias beta·(j - i) for beta = 0.5, query i = 7, key j = 3
+answer = 0.5 * (3 - 7)

@@ -1,0 +1,12 @@
+# 06.1 — the bias is m_h·(kv_idx − q_idx): negative for past keys
+import torch
+from alibi_edu import geometric_slopes
+
+m = geometric_slopes(8, dtype=torch.float64)
+
+
+def score_mod(score, b, h, q_idx, kv_idx):
+    return score + m[h] * (kv_idx - q_idx)
+
+
+answer = score_mod

@@ -1,0 +1,2 @@
+# 06.11 — closing quiz, G, where next: keep the discriminator, add a classification head
+answer = "C"

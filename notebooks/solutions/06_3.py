@@ -1,0 +1,8 @@
+# 06.3 — an encoder needs the symmetric bias -m·|i - j| (no mask removes the future keys)
+import torch
+from alibi_edu import geometric_slopes
+
+m = geometric_slopes(4, dtype=torch.float64)
+i = torch.arange(6)[:, None]
+j = torch.arange(6)[None, :]
+answer = -m[:, None, None] * (i - j).abs()

@@ -1,0 +1,48 @@
+"""The attention benchmark runs at tiny sizes, its variants compute the same attention, and main() ends with the
+alibi_ms=… plain_ms=… ratio=… line. No timing assertions: the machine may be shared."""
+import re
+
+import torch
+
+from alibi_edu import alibi_attention
+from alibi_edu.bench import attention as bench
+
+LINE = re.compile(r"^alibi_ms=(\d+\.\d+) plain_ms=(\d+\.\d+) ratio=(\d+\.\d+)$")
+
+
+def test_every_alibi_variant_computes_alibi_attention():
+    q, k, v = bench.qkv(3, 40, 8, batch=2)
+    outputs = {name: call() for name, call in bench.variants(q, k, v).items()}
+    want = alibi_attention(q, k, v)
+    for name, out in outputs.items():
+        assert torch.allclose(out, want, atol=1e-5) == (name != "plain"), name
+
+
+def test_cost_table_and_bias_memory_at_tiny_sizes():
+    rows = bench.cost_table(lengths=(16, 100), num_heads=2, head_dim=8, repeats=1)
+    assert [row["L"] for row in rows] == [16, 100]
+    assert all(row[f"{name}_ms"] > 0 for row in rows for name in bench.variants(*bench.qkv(1, 2, 2)))
+    dense = 2 * 100 * 100 * 4
+    assert rows[1]["sdpa_mask_bytes"] == dense and rows[1]["plain_bytes"] == 0
+    assert dense / 2 < rows[1]["alibi_attention_bytes"] < dense  # the blocks keep about the causal half
+    assert "alibi_attention" in bench.format_table(rows)
+
+
+def test_full_bias_memory_is_computed():
+    assert bench.full_bias_bytes(8, 8192) == 8 * 8192 ** 2 * 4 == 2 * 2 ** 30
+
+
+def test_main_prints_the_ratio_line_last(monkeypatch, capsys):
+    monkeypatch.setattr(bench, "LENGTHS", (16, 32))
+    monkeypatch.setattr(bench, "HEADS", 2)
+    monkeypatch.setattr(bench, "HEAD_DIM", 8)
+    monkeypatch.setattr(bench, "RATIO_LENGTH", 64)
+    monkeypatch.delenv("ALIBI_BENCH_FLEX", raising=False)
+    threads = torch.get_num_threads()
+    bench.main()
+    lines = capsys.readouterr().out.strip().splitlines()
+    alibi_ms, plain_ms, ratio = map(float, LINE.match(lines[-1]).groups())
+    rounding = ratio * (0.005 / alibi_ms + 0.005 / plain_ms) + 0.0005  # the ms are printed to 2 decimals
+    assert abs(ratio - alibi_ms / plain_ms) <= rounding + 1e-9
+    assert any("L=32768" in line and "GiB" in line for line in lines)
+    assert torch.get_num_threads() == threads  # the 1-thread line restores the thread count

@@ -1,0 +1,107 @@
+"""Notebooks 00 and 06: each bug exercise's typical wrong answers fail with the hint that names the mistake."""
+import math
+import runpy
+from pathlib import Path
+
+import pytest
+import torch
+
+from alibi_edu import alibi_bias, geometric_slopes, linear_bias
+from alibi_edu.exercises import check, list_exercises
+from alibi_edu.exercises.core import get
+
+SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
+M8 = geometric_slopes(8, torch.float64)
+M4 = geometric_slopes(4, torch.float64)
+
+
+def solution(exercise_id):
+    return runpy.run_path(str(SOLUTIONS / f"{exercise_id.replace('.', '_')}.py"))["answer"]
+
+
+def failing_hint(exercise_id, answer):
+    result = check(exercise_id, answer)
+    assert not result.passed, f"{exercise_id} accepted a wrong answer"
+    return result.message
+
+
+@pytest.mark.parametrize("exercise_id", [i for i in list_exercises() if i.split(".")[0] in ("00", "06")])
+def test_solution_passes_and_placeholder_fails(exercise_id):
+    assert check(exercise_id, solution(exercise_id)).passed
+    assert not check(exercise_id, ...).passed
+
+
+def test_quiz_covers_concepts_a_to_g():
+    titles = [get(i).title for i in list_exercises() if i.startswith("06.")]
+    assert [t[0] for t in titles if t[1] == "."] == list("ABCDEFG")
+
+
+@pytest.mark.parametrize("answer,hint", [(2.0, "Sign"), (-4, "Multiply by β"), ("-2", "Expected a number")])
+def test_first_exercise_hints(answer, hint):
+    assert hint in failing_hint("00.1", answer)
+
+
+@pytest.mark.parametrize("score_mod,hint", [
+    (lambda s, b, h, qi, ki: s + M8[h] * (qi - ki), "Still flipped"),
+    (lambda s, b, h, qi, ki: M8[h] * (ki - qi), "content score is lost"),
+    (lambda s, b, h, qi, ki: s + M8[0] * (ki - qi), "same slope"),
+    (lambda s, b, h, qi, ki: s + 0.1 * M8[h] * (ki - qi), "Not quite"),
+    (lambda s, b, h: s, "failed"),
+    (42, "Expected a function"),
+])
+def test_flipped_sign_hints(score_mod, hint):
+    assert hint in failing_hint("06.1", score_mod)
+
+
+def test_a_row_constant_or_abs_score_mod_is_still_right_under_the_causal_mask():
+    """m·kv_idx alone (the reference shortcut) and −m·|q − kv| both equal ALiBi once the future is masked."""
+    assert check("06.1", lambda s, b, h, qi, ki: s + M8[h] * ki).passed
+    assert check("06.1", lambda s, b, h, qi, ki: s - M8[h] * (qi - ki).abs()).passed
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ([2, 4, 8, 16], "n = 1"),
+    ([1, 2, 4, 8, 12, 16], "Not at 12"),
+    (list(range(1, 17)), "Not at 12"),
+    ([1, 2, 3, 4], "Compare"),
+    ([1.5], "Expected a list"),
+])
+def test_power_of_two_hints(answer, hint):
+    assert hint in failing_hint("06.2", answer)
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ((M4[:, None, None] * torch.arange(6.0)).expand(4, 6, 6), "m·j shortcut"),
+    (linear_bias(6, beta=M4), "m·j shortcut"),
+    (alibi_bias(4, 6, symmetric=True, dtype=torch.float64).neg(), "Sign"),
+    (torch.zeros(6, 6), "shape (4, 6, 6)"),
+])
+def test_encoder_bias_hints(answer, hint):
+    assert hint in failing_hint("06.3", answer)
+
+
+def test_encoder_bias_accepts_any_row_shift():
+    assert check("06.3", alibi_bias(4, 6, symmetric=True) + torch.arange(6.0)[:, None]).passed
+
+
+@pytest.mark.parametrize("answer,hint", [(M8, "That is the bug"), (M8 / 8, "other way round"),
+                                         (64 * M8, "√d, not d"), (M8[:4], "Wrong shape")])
+def test_scaled_bias_hints(answer, hint):
+    assert hint in failing_hint("06.4", answer)
+
+
+def test_book_beta_answer_really_reproduces_the_paper_weights():
+    from alibi_edu import attention_weights, causal_mask
+    g = torch.Generator().manual_seed(0)
+    q, k = (torch.randn(1, 8, 10, 64, generator=g, dtype=torch.float64) for _ in range(2))
+    mask = causal_mask(10, dtype=torch.float64)
+    paper = attention_weights(q, k, bias=alibi_bias(8, 10, dtype=torch.float64), mask=mask, bias_in_scale=False)
+    beta = torch.as_tensor(solution("06.4"), dtype=torch.float64)
+    assert torch.allclose(attention_weights(q, k, bias=linear_bias(10, beta=beta), mask=mask), paper, atol=1e-12)
+    assert math.isclose(float(beta[0] / M8[0]), 8.0)
+
+
+@pytest.mark.parametrize("exercise_id,wrong", [("06.5", "B"), ("06.6", "A"), ("06.7", "D"), ("06.8", "A"),
+                                               ("06.9", "D"), ("06.10", "B"), ("06.11", "A")])
+def test_quiz_wrong_letters_get_a_specific_hint(exercise_id, wrong):
+    assert "reread the question" not in failing_hint(exercise_id, wrong)
