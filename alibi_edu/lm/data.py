@@ -1,0 +1,98 @@
+"""The corpus: text in, character ids out, split into train / validation / test.
+
+Default text: the Python documentation topics that ship with CPython (pydoc_data.topics,
+about 465 k characters), so nothing is downloaded. Any UTF-8 text file may be used instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from .._validate import positive_int
+
+SPLITS = {"train": (0.0, 0.9), "val": (0.9, 0.95), "test": (0.95, 1.0)}  # contiguous, in reading order
+
+
+def load_text(path: str | Path | None = None) -> str:
+    """The default corpus (path=None) or the UTF-8 text of `path`; clear errors for anything else."""
+    if path is None:
+        from pydoc_data.topics import topics
+        return "\n\n".join(topics[name] for name in sorted(topics))
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a file path (str or pathlib.Path) or None, got {type(path).__name__}")
+    file = Path(path)
+    if not file.is_file():
+        raise ValueError(f"path={str(path)!r}: no such file")
+    raw = file.read_bytes()
+    if not raw.strip():
+        raise ValueError(f"path={str(path)!r}: the file is empty; a corpus needs text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"path={str(path)!r}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    if "\x00" in text:
+        raise ValueError(f"path={str(path)!r}: contains NUL bytes, so it is binary, not text")
+    return text
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Character vocabulary and the three splits as int64 id tensors."""
+    chars: str
+    train: torch.Tensor
+    val: torch.Tensor
+    test: torch.Tensor
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.chars)
+
+    def encode(self, text: str) -> torch.Tensor:
+        unknown = sorted(set(text) - set(self.chars))
+        if unknown:
+            raise ValueError(f"text has characters not in the corpus vocabulary: {unknown[:10]}")
+        return _encode(text, self.chars)
+
+    def decode(self, ids: torch.Tensor) -> str:
+        return "".join(self.chars[i] for i in ids.tolist())
+
+    def split(self, name: str) -> torch.Tensor:
+        if name not in SPLITS:
+            raise ValueError(f"split must be one of {list(SPLITS)}, got {name!r}")
+        return getattr(self, name)
+
+
+def load_corpus(path: str | Path | None = None) -> Corpus:
+    """Read, encode and split a corpus: 90% train, 5% validation, 5% test, in reading order."""
+    text = load_text(path)
+    chars = "".join(sorted(set(text)))
+    ids = _encode(text, chars)
+    n = len(ids)
+    parts = {name: ids[int(a * n):int(b * n)] for name, (a, b) in SPLITS.items()}
+    return Corpus(chars, parts["train"], parts["val"], parts["test"])
+
+
+def _encode(text: str, chars: str) -> torch.Tensor:
+    lookup = {c: i for i, c in enumerate(chars)}
+    return torch.tensor([lookup[c] for c in text], dtype=torch.long)
+
+
+def random_windows(data: torch.Tensor, batch_size: int, seq_len: int,
+                   generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """A batch of random training windows: inputs x and next-character targets y, each (batch_size, seq_len)."""
+    batch_size, seq_len = positive_int("batch_size", batch_size), positive_int("seq_len", seq_len)
+    require_length(data, seq_len, "the training split")
+    starts = torch.randint(len(data) - seq_len, (batch_size,), generator=generator)
+    offsets = torch.arange(seq_len)
+    x = data[starts[:, None] + offsets]
+    y = data[starts[:, None] + offsets + 1]
+    return x, y
+
+
+def require_length(data: torch.Tensor, seq_len: int, what: str) -> None:
+    """A window of seq_len inputs needs seq_len + 1 characters (the last target)."""
+    if len(data) < seq_len + 1:
+        raise ValueError(f"{what} has {len(data)} characters, shorter than one window of seq_len={seq_len} "
+                         f"(+1 for the target): use a longer corpus or a smaller seq_len")

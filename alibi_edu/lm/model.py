@@ -1,0 +1,183 @@
+"""A tiny decoder-only, character-level transformer with a switch for the positional method.
+
+  alibi       no position embedding; a bias -m_h·(i - j) in every attention layer (alibi_edu.alibi_attention)
+  sinusoidal  fixed sin/cos position vectors added to the token embeddings
+  rope        rotary embeddings: queries and keys rotated by an angle proportional to position
+  learned     a trained table of max_len position vectors (it has no row for a position past max_len)
+  none        no positional information at all (only the causal mask)
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .. import _validate as check
+from ..attention import alibi_attention, attention_weights
+from ..bias import alibi_bias, causal_mask
+from ..slopes import geometric_slopes
+
+METHODS = ("alibi", "sinusoidal", "rope", "learned", "none")
+SINUSOIDAL_SCALE = 0.1
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Sizes and positional method. For alibi: beta (the book's β, one value shared by every head,
+    slope m = β/√d_head) or, when beta is None, the geometric slopes times slope_scale."""
+    vocab_size: int
+    method: str = "alibi"
+    d_model: int = 64
+    n_layers: int = 2
+    n_heads: int = 4
+    max_len: int = 64
+    beta: float | None = None
+    slope_scale: float = 1.0
+
+    def __post_init__(self):
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {list(METHODS)}, got {self.method!r}")
+        for name in ("vocab_size", "d_model", "n_layers", "n_heads", "max_len"):
+            check.positive_int(name, getattr(self, name))
+        if self.d_model % self.n_heads or (self.d_model // self.n_heads) % 2:
+            raise ValueError(f"d_model={self.d_model} must split into n_heads={self.n_heads} heads of even size")
+        if self.beta is not None and check.finite_float("beta", self.beta) < 0:
+            raise ValueError(f"beta must be >= 0 (a penalty on distance), got {self.beta}")
+        if check.finite_float("slope_scale", self.slope_scale) < 0:
+            raise ValueError(f"slope_scale must be >= 0, got {self.slope_scale}")
+
+    @property
+    def d_head(self) -> int:
+        return self.d_model // self.n_heads
+
+
+def alibi_slopes(config: ModelConfig) -> torch.Tensor:
+    """Per-head slopes (n_heads,): β/√d_head for every head if config.beta is set, else geometric × slope_scale."""
+    if config.beta is not None:
+        return torch.full((config.n_heads,), config.beta / math.sqrt(config.d_head), dtype=torch.float64)
+    return geometric_slopes(config.n_heads, torch.float64) * config.slope_scale
+
+
+class CausalSelfAttention(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.method, self.n_heads = config.method, config.n_heads
+        self.qkv = nn.Linear(config.d_model, 3 * config.d_model)
+        self.out = nn.Linear(config.d_model, config.d_model)
+        self.register_buffer("slopes", alibi_slopes(config) if config.method == "alibi" else None, persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x (B, L, d_model) -> (B, L, d_model)."""
+        q, k, v = self._qkv(x)
+        if self.method == "alibi":
+            y = alibi_attention(q, k, v, slopes=self.slopes)
+        else:
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        return self.out(y.transpose(1, 2).flatten(2))
+
+    def weights(self, x: torch.Tensor) -> torch.Tensor:
+        """The attention weights this layer uses, (B, H, L, L), computed with the course's attention_weights."""
+        q, k, _ = self._qkv(x)
+        L = x.shape[1]
+        bias = alibi_bias(self.n_heads, L, slopes=self.slopes) if self.method == "alibi" else None
+        return attention_weights(q, k, bias=bias, mask=causal_mask(L), bias_in_scale=False)
+
+    def _qkv(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        B, L, _ = x.shape
+        q, k, v = self.qkv(x).view(B, L, 3, self.n_heads, -1).permute(2, 0, 3, 1, 4)  # each (B, H, L, d_head)
+        if self.method == "rope":
+            q, k = rotate(q), rotate(k)
+        return q, k, v
+
+
+def rotate(x: torch.Tensor, base: float = 10000.0) -> torch.Tensor:
+    """Rotary embedding of x (..., L, d): feature pairs (2t, 2t+1) at position p turn by p·base^(-2t/d)."""
+    L, d = x.shape[-2:]
+    freqs = base ** (-torch.arange(0, d, 2, dtype=torch.float32) / d)
+    angles = torch.arange(L, dtype=torch.float32)[:, None] * freqs  # (L, d/2)
+    cos, sin = angles.cos(), angles.sin()
+    x1, x2 = x[..., 0::2], x[..., 1::2]
+    return torch.stack([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1).flatten(-2)
+
+
+def sinusoidal_positions(L: int, d: int) -> torch.Tensor:
+    """The original transformer's position vectors, (L, d): sin and cos at geometric frequencies."""
+    freqs = 10000.0 ** (-torch.arange(0, d, 2, dtype=torch.float32) / d)
+    angles = torch.arange(L, dtype=torch.float32)[:, None] * freqs
+    return torch.stack([angles.sin(), angles.cos()], dim=-1).flatten(-2)
+
+
+class Block(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.ln1, self.ln2 = nn.LayerNorm(config.d_model), nn.LayerNorm(config.d_model)
+        self.attn = CausalSelfAttention(config)
+        self.mlp = nn.Sequential(nn.Linear(config.d_model, 4 * config.d_model), nn.GELU(),
+                                 nn.Linear(4 * config.d_model, config.d_model))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(self.ln1(x))
+        return x + self.mlp(self.ln2(x))
+
+
+class TinyLM(nn.Module):
+    """Characters (B, L) -> next-character logits (B, L, vocab_size)."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config
+        self.token_embedding = nn.Embedding(config.vocab_size, config.d_model)
+        if config.method == "learned":
+            self.position_embedding = nn.Embedding(config.max_len, config.d_model)
+        self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layers))
+        self.ln_f = nn.LayerNorm(config.d_model)
+        self.head = nn.Linear(config.d_model, config.vocab_size)
+        self.apply(_init_weights)
+
+    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
+        """idx (B, L) int64 -> (logits (B, L, V), mean cross-entropy or None)."""
+        x = self._embed(idx)
+        for block in self.blocks:
+            x = block(x)
+        logits = self.head(self.ln_f(x))
+        if targets is None:
+            return logits, None
+        return logits, F.cross_entropy(logits.flatten(0, 1), targets.flatten())
+
+    @torch.no_grad()
+    def attention_maps(self, idx: torch.Tensor) -> torch.Tensor:
+        """Attention weights of every layer and head for idx (B, L): (n_layers, B, H, L, L)."""
+        x, maps = self._embed(idx), []
+        for block in self.blocks:
+            maps.append(block.attn.weights(block.ln1(x)))
+            x = block(x)
+        return torch.stack(maps)
+
+    def _embed(self, idx: torch.Tensor) -> torch.Tensor:
+        if not isinstance(idx, torch.Tensor) or idx.ndim != 2 or idx.dtype != torch.long:
+            raise TypeError(f"idx must be an int64 tensor of shape (B, L), got {getattr(idx, 'dtype', type(idx))} "
+                            f"{tuple(getattr(idx, 'shape', ()))}")
+        L, method = idx.shape[1], self.config.method
+        x = self.token_embedding(idx)
+        if method == "learned":
+            if L > self.config.max_len:
+                raise ValueError(f"sequence length L={L} is past the learned position table (max_len="
+                                 f"{self.config.max_len} rows, positions 0..{self.config.max_len - 1}): learned "
+                                 f"absolute positions cannot run on longer sequences than they were trained for")
+            x = x + self.position_embedding(torch.arange(L))
+        elif method == "sinusoidal":
+            x = x + SINUSOIDAL_SCALE * sinusoidal_positions(L, self.config.d_model)
+        return x
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+
+def _init_weights(module: nn.Module) -> None:
+    if isinstance(module, (nn.Linear, nn.Embedding)):
+        nn.init.normal_(module.weight, std=0.02)
+    if isinstance(module, nn.Linear) and module.bias is not None:
+        nn.init.zeros_(module.bias)

@@ -1,0 +1,181 @@
+"""Train, evaluate at several lengths, sweep settings; every run keeps a record of what happened."""
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, field
+
+import torch
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+
+from .. import _validate as check
+from .data import Corpus, random_windows, require_length
+from .model import ModelConfig, TinyLM
+
+EVAL_BATCH_TOKENS = 8192  # tokens per forward pass during evaluation
+
+
+def quick_mode() -> bool:
+    """True when ALIBI_EDU_QUICK=1: notebooks shrink their settings to check the pages, not the science."""
+    return os.environ.get("ALIBI_EDU_QUICK", "") not in ("", "0")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    steps: int = 300
+    batch_size: int = 32
+    seq_len: int = 64  # L_train
+    lr: float = 3e-3
+    seed: int = 0
+
+    def __post_init__(self):
+        for name, label in (("steps", "steps"), ("batch_size", "batch_size"), ("seq_len", "seq_len (L_train)")):
+            check.positive_int(label, getattr(self, name))
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
+            raise TypeError(f"seed must be an integer, got {self.seed!r}")
+        if check.finite_float("lr", self.lr) <= 0:
+            raise ValueError(f"lr must be > 0, got {self.lr}")
+
+
+@dataclass
+class Run:
+    """The record of one training run: settings, loss at every step, validation loss, wall time, the model."""
+    label: str
+    model_config: dict
+    train_config: dict
+    losses: list[float] = field(repr=False)
+    val_loss: float
+    wall_time: float
+    model: TinyLM = field(repr=False)
+
+
+def train(corpus: Corpus, method: str = "alibi", *, config: TrainConfig | None = None, label: str | None = None,
+          progress: bool | tqdm = True, **model_options) -> Run:
+    """Train a TinyLM(method, **model_options) on corpus.train at config.seq_len; seeded, so repeatable."""
+    config = config or TrainConfig()
+    require_length(corpus.train, config.seq_len, "the training split")
+    require_length(corpus.val, config.seq_len, "the validation split")
+    model_config = ModelConfig(corpus.vocab_size, method, max_len=config.seq_len, **model_options)
+    torch.manual_seed(config.seed)
+    model = TinyLM(model_config)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.01)
+    generator = torch.Generator().manual_seed(config.seed)
+    label = str(label or method)
+    bar = progress if isinstance(progress, tqdm) else tqdm(total=config.steps, disable=not progress, leave=False)
+    bar.set_description(label)
+    losses, start = [], time.perf_counter()
+    model.train()
+    for step in range(config.steps):
+        for group in optimizer.param_groups:
+            group["lr"] = _cosine_lr(step, config)
+        x, y = random_windows(corpus.train, config.batch_size, config.seq_len, generator)
+        _, loss = model(x, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        losses.append(loss.item())
+        bar.update(1)
+        bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
+    if bar is not progress:
+        bar.close()
+    model.eval()
+    val_loss = evaluate(model, corpus.val, config.seq_len)
+    return Run(label, asdict(model_config), asdict(config), losses, val_loss, time.perf_counter() - start, model)
+
+
+def _cosine_lr(step: int, config: TrainConfig) -> float:
+    warmup = max(1, config.steps // 20)
+    if step < warmup:
+        return config.lr * (step + 1) / warmup
+    return config.lr * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, config.steps - warmup)))
+
+
+@torch.no_grad()
+def evaluate(model: TinyLM, data: torch.Tensor, seq_len: int, *, n_tokens: int = 16384,
+             stride: int | None = None, start: int | None = None) -> float:
+    """Mean next-character loss (nats) on the n_tokens characters after data[start], read in windows of seq_len.
+
+    stride=None: back-to-back windows, so a window's first characters see little context.
+    stride=s: sliding windows moved s at a time, scoring only each window's last s characters, so every
+    scored character sees at least seq_len - s earlier ones (the paper's Appendix B control).
+    The scored characters are the same whatever seq_len and stride: compare lengths on equal text.
+    start defaults to seq_len - stride (the context the first sliding window needs), 0 for back-to-back.
+    """
+    seq_len, n_tokens = check.positive_int("seq_len", seq_len), check.positive_int("n_tokens", n_tokens)
+    step = seq_len if stride is None else check.positive_int("stride", stride)
+    if step > seq_len:
+        raise ValueError(f"stride={step} must be <= seq_len={seq_len}")
+    start = seq_len - step if start is None else start
+    if start < seq_len - step:
+        raise ValueError(f"start={start} leaves too little context: sliding windows of seq_len={seq_len}, "
+                         f"stride={step} need start >= {seq_len - step}")
+    n_windows = max(1, n_tokens // step)
+    require_length(data, start + n_windows * step, "the evaluation data")
+    n_windows = min(n_windows, (len(data) - 1 - start) // step)
+    ends = start + step * (1 + torch.arange(n_windows))  # each window's inputs are data[end - seq_len:end]
+    offsets = torch.arange(-seq_len, 0)
+    total, count = 0.0, 0
+    for chunk in ends.split(max(1, EVAL_BATCH_TOKENS // seq_len)):
+        x, y = data[chunk[:, None] + offsets], data[chunk[:, None] + offsets + 1]
+        logits, _ = model(x)
+        losses = F.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="none").view(len(chunk), seq_len)
+        scored = losses[:, seq_len - step:]
+        total, count = total + scored.sum().item(), count + scored.numel()
+    return total / count
+
+
+def length_curve(model: TinyLM, data: torch.Tensor, lengths: list[int], *, n_tokens: int = 16384,
+                 stride: int | None = None) -> dict[int, float]:
+    """Validation loss at each evaluation length, scoring the same n_tokens characters each time
+    (those after the longest length's context); stride as in evaluate."""
+    lengths = [check.positive_int("lengths[]", L) for L in lengths]
+    start = max(lengths)
+    return {L: evaluate(model, data, L, n_tokens=n_tokens, stride=None if stride is None else min(stride, L),
+                        start=start) for L in lengths}
+
+
+class Table(list):
+    """Rows (dicts) that print as a text table and render as HTML in a notebook."""
+
+    def columns(self) -> list[str]:
+        return list(self[0]) if self else []
+
+    def column(self, name: str) -> list:
+        return [row[name] for row in self]
+
+    def __str__(self) -> str:
+        cells = [[_cell(row[c]) for c in self.columns()] for row in self]
+        widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(self.columns())]
+        lines = ["  ".join(c.rjust(w) for c, w in zip(self.columns(), widths))]
+        lines += ["  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in cells]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{c}</th>" for c in self.columns())
+        body = "".join("<tr>" + "".join(f"<td>{_cell(row[c])}</td>" for c in self.columns()) + "</tr>" for row in self)
+        return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _cell(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def sweep(corpus: Corpus, settings: dict[str, dict], *, config: TrainConfig | None = None,
+          progress: bool = True) -> tuple[Table, dict[str, Run]]:
+    """Train one model per setting ({label: model options}); a table of validation results and the runs."""
+    if not settings:
+        raise ValueError("settings must name at least one model to train, got an empty dict")
+    config = config or TrainConfig()
+    runs, table = {}, Table()
+    with tqdm(total=config.steps * len(settings), disable=not progress) as bar:
+        for label, options in settings.items():
+            run = train(corpus, config=config, label=label, progress=bar, **options)
+            runs[label] = run
+            table.append({"setting": label, "val_loss": run.val_loss, "val_ppl": math.exp(run.val_loss),
+                          "seconds": round(run.wall_time, 1)})
+    return table, runs

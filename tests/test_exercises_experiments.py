@@ -1,0 +1,80 @@
+"""Exercises of notebooks 04–05: the solutions pass, typical wrong answers fail with the matching hint."""
+import math
+import runpy
+from pathlib import Path
+
+import pytest
+
+from alibi_edu.exercises import check
+
+SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
+IDS = ["04.1", "04.2", "04.3", "05.1", "05.2", "05.3", "05.4", "05.5"]
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_solution_passes(exercise_id):
+    answer = runpy.run_path(str(SOLUTIONS / f"{exercise_id.replace('.', '_')}.py"))["answer"]
+    result = check(exercise_id, answer)
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_placeholder_and_junk_fail_politely(exercise_id):
+    assert "Not answered yet" in check(exercise_id, ...).message
+    for junk in (None, 3.5, "ZZ", [object()]):
+        assert not check(exercise_id, junk).passed
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda b, d: b * math.sqrt(d), "β·√d"),
+    (lambda b, d: b / d, "not by d_head"),
+    (lambda b, d: b, "No conversion"),
+    (lambda b, d: 1 / 0, "ZeroDivisionError"),
+    (lambda b, d: "0.25", "one number"),
+])
+def test_04_1_typical_mistakes(wrong, hint):
+    result = check("04.1", wrong)
+    assert not result.passed and hint in result.message
+
+
+@pytest.mark.parametrize("exercise_id, letter, hint", [
+    ("04.2", "A", "β = 10 scored lowest"),
+    ("04.2", "D", "optimistic"),
+    ("04.3", "B", "Swap them"),
+    ("05.3", "A", "learned table"),
+    ("05.4", "B", "rose past L_train"),
+    ("05.5", "A", "mentions no length"),
+])
+def test_multiple_choice_hints(exercise_id, letter, hint):
+    result = check(exercise_id, letter)
+    assert not result.passed and hint in result.message
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ({"sinusoidal", "rope", "alibi"}, "same at position 5 and 5000"),
+    ({"sinusoidal", "rope", "none"}, "nothing position-specific"),
+    ({"sinusoidal"}, "Missing ['rope']"),
+    ({"learned"}, "raises an error"),
+    ({"transformer"}, "Unknown names"),
+    ("sinusoidal", "set of method names"),
+])
+def test_05_1_typical_mistakes(answer, hint):
+    result = check("05.1", answer)
+    assert not result.passed and hint in result.message
+
+
+def test_05_1_accepts_a_list_in_any_case():
+    assert check("05.1", ["Rope", "SINUSOIDAL"]).passed
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda m: math.log(100) / m, "round ln(100)/m down"),
+    (lambda m: math.ceil(math.log(100) / m), "Round down, not up"),
+    (lambda m: math.floor(math.log10(100) / m), "natural log"),
+    (lambda m: math.log(100) * m, "Divide by m"),
+    (lambda m: math.floor(math.log(0.01) / m), "positive"),
+    (lambda m: 7, "Start from"),
+])
+def test_05_2_typical_mistakes(wrong, hint):
+    result = check("05.2", wrong)
+    assert not result.passed and hint in result.message
