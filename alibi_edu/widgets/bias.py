@@ -26,7 +26,7 @@ class BiasExplorer(Explorer):
             "length": int_slider(length, 1, MAX_LENGTH, "length L", continuous=False),
             "causal": widgets.Checkbox(value=True, description="causal mask"),
             "inside": widgets.ToggleButtons(options=[("inside √d (book)", True), ("outside √d (paper)", False)],
-                                            value=True, description="bias", style={"button_width": "130px"}),
+                                            value=True, description="bias", style={"button_width": "150px"}),
         }
         super().__init__(controls, "Bias β·(j − i), scores and attention weights")
 

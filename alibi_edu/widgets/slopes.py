@@ -96,7 +96,7 @@ def _frame(heads: int, length: int) -> render.Frame:
             side.set_visible(False)
         slopes = fig.add_subplot(grid[0, 1])
         slopes.set(yscale="log", ylim=SLOPE_RANGE, xlim=(0.5, heads + 0.5), xlabel="head index h",
-                   ylabel="slope (log scale)", title="slopes: geometric (blue), shared β (orange)")
+                   ylabel="slope (log scale)", title="slopes: geometric (blue), shared β (orange)\npale dots: the set not chosen")
         slopes.xaxis.get_major_locator().set_params(integer=True)
         reach = fig.add_subplot(grid[1, 1])
         reach.set(xlim=(0.5, heads + 0.5), ylim=(0, max(length - 1, 1)), xlabel="head index h",
