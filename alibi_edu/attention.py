@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from . import _validate as check
 from .bias import causal_mask, head_slopes, relative_positions
 
-QUERY_BLOCK = 64  # alibi_attention's causal path: queries per block, each block sees only its past keys
+MIN_QUERY_BLOCK = 64  # alibi_attention's causal path: queries per block, each block sees only its past keys
 
 
 def attention_scores(q: torch.Tensor, k: torch.Tensor, *, bias: torch.Tensor | None = None,
@@ -60,7 +60,7 @@ def alibi_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
     softmax(q·k/sqrt(d) - m_h·(i - j) + mask) v for q (B, H, L_q, d), k (B, H, L_k, d), v (B, H, L_k, d_v),
     slopes (H,) defaulting to geometric_slopes(H). causal=False uses the symmetric -m_h·|i - j|.
     The causal path runs blocks of queries against only the keys they may see, with the
-    bias built once and cached: the masked half of the score matrix is never computed.
+    bias built once and cached: of the masked half of the score matrix, only the diagonal blocks are computed.
     """
     q, k, v = (check.tensor(name, t, min_dims=4) for name, t in (("q", q), ("k", k), ("v", v)))
     _check_qkv(q, k, v)
@@ -68,20 +68,27 @@ def alibi_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
     if not causal:
         bias = -slopes[:, None, None] * relative_positions(q.shape[-2], k.shape[-2]).abs()
         return F.scaled_dot_product_attention(q, k, v, attn_mask=bias[None].to(device=q.device, dtype=q.dtype))
-    blocks = _causal_bias_blocks(tuple(slopes.tolist()), q.shape[-2], k.shape[-2], q.dtype, q.device)
+    size = query_block(q.shape[-2])
+    blocks = _causal_bias_blocks(tuple(slopes.tolist()), q.shape[-2], k.shape[-2], q.dtype, q.device, size)
     offset = k.shape[-2] - q.shape[-2]
     outputs = []
-    for start, block_bias in zip(range(0, q.shape[-2], QUERY_BLOCK), blocks):
+    for start, block_bias in zip(range(0, q.shape[-2], size), blocks):
         end = offset + start + block_bias.shape[-2]
         outputs.append(F.scaled_dot_product_attention(
             q[..., start:start + block_bias.shape[-2], :], k[..., :end, :], v[..., :end, :], attn_mask=block_bias))
     return outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=-2)
 
 
+def query_block(q_len: int) -> int:
+    """Queries per block: 64, or L_q/8 for long inputs (fewer kernel calls; at most 1/8 of the masked half
+    is computed, in the diagonal blocks)."""
+    return max(MIN_QUERY_BLOCK, q_len // 8)
+
+
 @lru_cache(maxsize=8)
 def _causal_bias_blocks(slopes: tuple[float, ...], q_len: int, k_len: int,
-                        dtype: torch.dtype, device: torch.device) -> tuple[torch.Tensor, ...]:
-    """ALiBi bias + causal mask cut into query blocks, block b of shape (1, H, <=QUERY_BLOCK, keys it may see).
+                        dtype: torch.dtype, device: torch.device, block: int) -> tuple[torch.Tensor, ...]:
+    """ALiBi bias + causal mask cut into query blocks, block b of shape (1, H, <=block, keys it may see).
 
     4-D on purpose: torch 2.13's CPU SDPA runs its fused (flash) kernel for a 4-D mask but falls back to the
     unfused math path, several times slower, for a 3-D one.
@@ -90,8 +97,8 @@ def _causal_bias_blocks(slopes: tuple[float, ...], q_len: int, k_len: int,
     m = torch.tensor(slopes, dtype=torch.float64)[:, None, None]
     full = (m * relative_positions(q_len, k_len) + causal_mask(q_len, k_len, torch.float64)).to(device=device, dtype=dtype)
     offset = k_len - q_len
-    return tuple(full[None, :, s:s + QUERY_BLOCK, :offset + min(s + QUERY_BLOCK, q_len)].contiguous()
-                 for s in range(0, q_len, QUERY_BLOCK))
+    return tuple(full[None, :, s:s + block, :offset + min(s + block, q_len)].contiguous()
+                 for s in range(0, q_len, block))
 
 
 def _scores_shape(q: torch.Tensor, k: torch.Tensor) -> tuple[int, ...]:
