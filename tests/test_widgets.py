@@ -212,3 +212,12 @@ def test_log_sliders_hold_round_values_exactly():
     assert bias_explorer().controls["beta"].value == 0.5
     assert "β = 0.5 " in demo_explorer().readout.value
     assert bias_explorer(beta=0.06).controls["beta"].value == 0.07  # nearest in log scale
+
+
+def test_frames_of_one_layout_key_share_axes_boxes():
+    from alibi_edu.widgets import bias as bias_module
+    a, b = bias_module._frame(40, True), bias_module._frame(57, True)  # same key: two-digit ticks, causal
+    assert a.boxes == b.boxes
+    assert not np.array_equal(a.pixels, b.pixels), "tick labels still follow L"
+    wide = bias_module._frame(200, True)  # three-digit ticks: solved afresh, and the ticks get more room
+    assert wide.boxes["bias"][1] >= a.boxes["bias"][1]

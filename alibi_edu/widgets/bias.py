@@ -82,7 +82,7 @@ def _frame(length: int, causal: bool) -> render.Frame:
             else:
                 axes[f"{name}_bar:scale"] = render.colorbar_axes(fig, ax, render.BIAS_CMAP, name)
         return axes
-    return render.build_frame(draw, (11.5, 7.0))
+    return render.build_frame(draw, (11.5, 7.0), layout_key=("bias", causal, len(str(length - 1))))
 
 
 def bias_explorer(beta: float = 0.5, query: int = 10, length: int = 32) -> BiasExplorer:

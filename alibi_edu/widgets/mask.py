@@ -95,7 +95,7 @@ def _frame(length: int) -> render.Frame:
             else:
                 axes[f"{name}_bar:scale"] = render.colorbar_axes(fig, axes[name], render.BIAS_CMAP, label)
         return axes
-    return render.build_frame(draw, (10.0, 8.6))
+    return render.build_frame(draw, (10.0, 8.6), layout_key=("mask", len(str(length - 1))))
 
 
 def mask_explorer(query: int = 10, length: int = 16) -> MaskExplorer:

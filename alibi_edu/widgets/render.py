@@ -37,6 +37,9 @@ DPI = 72
 SCALE_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)  # fractions of a symmetric scale whose labels are painted per change
 
 
+_LAYOUTS: dict[tuple, list] = {}  # layout key -> the axes positions constrained layout found
+
+
 @dataclass
 class Frame:
     """A rendered static frame: pixels (H, W, 3) uint8, each named axes' inner pixel box, label anchors."""
@@ -45,12 +48,23 @@ class Frame:
     anchors: dict[str, list[tuple[float, float, str]]] = field(default_factory=dict)  # name -> [(x, y, align)]
 
 
-def build_frame(draw, size: tuple[float, float]) -> Frame:
-    """Run draw(fig) -> {name: Axes} (names ending in ':scale' get painted tick labels), render once."""
-    fig = Figure(figsize=size, dpi=DPI, layout="constrained")
+def build_frame(draw, size: tuple[float, float], layout_key: tuple | None = None) -> Frame:
+    """Run draw(fig) -> {name: Axes} (names ending in ':scale' get painted tick labels), render once.
+
+    Frames with the same layout_key share axes positions: matplotlib's constrained-layout solve, half the
+    cost of a frame, runs for the first of them only (so a new sequence length shows in half the time).
+    Put in the key whatever changes the space labels need, e.g. the number of digits of the largest tick.
+    """
+    positions = _LAYOUTS.get(layout_key) if layout_key is not None else None
+    fig = Figure(figsize=size, dpi=DPI, layout=None if positions else "constrained")
     canvas = FigureCanvasAgg(fig)
     named = draw(fig)
+    if positions:
+        for ax, position in zip(fig.axes, positions, strict=True):
+            ax.set_position(position)
     canvas.draw()
+    if layout_key is not None and positions is None:
+        _LAYOUTS[layout_key] = [ax.get_position() for ax in fig.axes]
     pixels = np.asarray(canvas.buffer_rgba())[..., :3].copy()
     height = pixels.shape[0]
     boxes, anchors = {}, {}

@@ -104,7 +104,7 @@ def _frame(heads: int, length: int) -> render.Frame:
         reach.xaxis.get_major_locator().set_params(integer=True)
         return {"grid": tiles, "grid_bar:scale": render.colorbar_axes(fig, tiles, render.BIAS_CMAP, "bias"),
                 "slopes": slopes, "reach": reach}
-    frame = render.build_frame(draw, (11.0, 7.0))
+    frame = render.build_frame(draw, (11.0, 7.0), layout_key=("slopes", len(str(length - 1)), len(str(heads))))
     top, left, bottom, right = frame.boxes["grid"]
     hatch = frame.pixels[top:bottom, left:right].copy()
     frame.pixels[top:bottom, left:right] = 255  # the hatch (seen through masked cells) only inside the tiles
