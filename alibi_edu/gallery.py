@@ -1,0 +1,100 @@
+"""python -m alibi_edu.gallery FOLDER — the course's key pictures, drawn from alibi_edu code into FOLDER.
+
+  bias_heatmap.png         the book's bias β·(j − i) under the causal mask, and one query's row of it
+  causal_mask_weights.png  the causal mask and the attention weights it leaves
+  slopes_grid.png          ALiBi's per-head biases with the paper's geometric slopes
+  beta_sweep.png           validation loss of tiny LMs trained with one shared β, against β
+  loss_vs_length.png       loss at evaluation lengths past the training length, ALiBi against sinusoidal
+
+The two experiment figures train 8 small models for 150 steps each (about a minute and a half on a laptop CPU,
+shorter runs than notebooks 04-05); the others take a second.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import torch
+
+from . import alibi_bias, attention_weights, causal_mask, geometric_slopes, linear_bias, lm
+from .plots import experiments, heatmaps
+
+LENGTH, QUERY, BETA, HEAD_DIM, HEADS = 16, 10, 0.5, 16, 8
+SWEEP_BETAS = [0.01, 0.1, 1.0, 10.0, 100.0]  # the course's table, one step further; β = 0 as a reference line
+TRAIN_STEPS, TRAIN_LENGTH, EVAL_LENGTHS = 150, 64, [64, 128, 256, 512, 1024]
+DPI = 120
+
+
+def bias_figure():
+    """Left: β·(j − i) + causal mask, row i outlined; right: that row as bars."""
+    bias = linear_bias(LENGTH, beta=BETA, dtype=torch.float64) + causal_mask(LENGTH, dtype=torch.float64)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    heatmaps.bias_heatmap(bias, ax=left, highlight_row=QUERY, title=f"bias β·(j − i), β = {BETA}, causal")
+    heatmaps.bias_row_bars(bias[QUERY], QUERY, ax=right, title=f"row of query i = {QUERY}")
+    return fig
+
+
+def mask_and_weights_figure():
+    """Left: the causal mask (0 or −∞); right: softmax weights of seeded q, k with ALiBi bias and that mask."""
+    mask = causal_mask(LENGTH, dtype=torch.float64)
+    q, k = torch.randn(2, LENGTH, HEAD_DIM, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    weights = attention_weights(q, k, bias=linear_bias(LENGTH, beta=BETA, dtype=torch.float64), mask=mask)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    heatmaps.bias_heatmap(mask, ax=left, title="causal mask: 0 on keys j ≤ i, −∞ on future keys")
+    heatmaps.weights_heatmap(weights, ax=right, masked=torch.isinf(mask), highlight_row=QUERY,
+                             title=f"attention weights (β = {BETA}): each row sums to 1")
+    return fig
+
+
+def slopes_figure():
+    """ALiBi's bias −m_h·(i − j) + causal mask for each of 8 heads, titled by its slope."""
+    slopes = geometric_slopes(HEADS, dtype=torch.float64)
+    biases = alibi_bias(HEADS, LENGTH, dtype=torch.float64) + causal_mask(LENGTH, dtype=torch.float64)
+    return heatmaps.head_grid(biases, slopes=slopes,
+                              title=f"{HEADS} heads, slopes m_h = 2^(−8h/{HEADS}): steep heads look near, "
+                                    "shallow heads far")
+
+
+def experiment_figures() -> dict[str, object]:
+    """Train the small models behind the β-sweep and loss-vs-length figures (notebooks 04-05, shorter runs)."""
+    torch.set_num_threads(1)  # tiny matrices: one thread is faster than two that wait on each other
+    corpus, config = lm.load_corpus(), lm.TrainConfig(steps=TRAIN_STEPS, batch_size=32, seq_len=TRAIN_LENGTH)
+    settings = {f"β = {b:g}": {"beta": b} for b in (0.0, *SWEEP_BETAS)}
+    _, runs = lm.sweep(corpus, settings, config=config, progress=False)
+    losses = [runs[f"β = {b:g}"].val_loss for b in SWEEP_BETAS]
+    sweep = experiments.loss_vs_beta(SWEEP_BETAS, losses, best=SWEEP_BETAS[losses.index(min(losses))],
+                                     references={"β = 0 (no position signal)": runs["β = 0"].val_loss})
+    _, runs = lm.sweep(corpus, {m: {"method": m} for m in ("alibi", "sinusoidal")}, config=config, progress=False)
+    curves = {m: lm.length_curve(run.model, corpus.val, EVAL_LENGTHS, n_tokens=8192) for m, run in runs.items()}
+    length = experiments.loss_vs_length(curves, train_len=TRAIN_LENGTH,
+                                        title=f"trained at L = {TRAIN_LENGTH}, evaluated at L")
+    return {"beta_sweep": sweep, "loss_vs_length": length}
+
+
+STATIC = {"bias_heatmap": bias_figure, "causal_mask_weights": mask_and_weights_figure, "slopes_grid": slopes_figure}
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 1:
+        sys.exit("usage: python -m alibi_edu.gallery FOLDER")
+    plt.switch_backend("Agg")
+    folder = Path(argv[0])
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, draw in STATIC.items():
+        save(draw(), folder / f"{name}.png")
+    start = time.perf_counter()
+    for name, fig in experiment_figures().items():
+        save(fig, folder / f"{name}.png")
+    print(f"trained the experiment figures' models in {time.perf_counter() - start:.0f} s")
+
+
+def save(fig, path: Path) -> None:
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
