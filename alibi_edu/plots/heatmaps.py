@@ -17,12 +17,10 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from ..style import BIAS_CMAP, MASK_LABEL, MASK_STYLE, WEIGHTS_CMAP
+
 __all__ = ["bias_heatmap", "weights_heatmap", "bias_row_bars", "head_grid", "slopes_plot"]
 
-BIAS_CMAP = "RdBu_r"      # diverging, colorblind-safe; centred at 0 by a symmetric norm
-WEIGHTS_CMAP = "viridis"  # sequential, colorblind-safe
-MASK_STYLE = dict(facecolor="0.85", edgecolor="0.55", hatch="///", linewidth=0)
-MASK_LABEL = "masked (−∞)"
 
 
 def bias_heatmap(bias, *, ax: Axes | None = None, title: str = "", highlight_row: int | None = None) -> Figure:

@@ -30,9 +30,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from PIL import Image, ImageDraw, ImageFont
 
-BIAS_CMAP, WEIGHTS_CMAP = "RdBu_r", "viridis"  # diverging centred at 0; sequential; both colorblind-safe
-MASK_STYLE = dict(facecolor="0.85", edgecolor="0.55", hatch="///", linewidth=0)
-MASK_LABEL = "masked (−∞)"
+from ..style import BIAS_CMAP, MASK_LABEL, MASK_STYLE, WEIGHTS_CMAP  # noqa: F401 (explorers read render.WEIGHTS_CMAP)
+
 DPI = 72
 SCALE_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)  # fractions of a symmetric scale whose labels are painted per change
 
