@@ -47,6 +47,8 @@ def attention_weights(q: torch.Tensor, k: torch.Tensor, **score_options) -> torc
     everywhere has nothing to normalise and comes out NaN). Low-precision inputs are
     normalised in float32 and returned in their own dtype.
     """
+    if q.dtype in (torch.float16, torch.bfloat16):  # the softmax below runs in float32
+        check.fits_in_memory("attention weights (float32 softmax)", _scores_shape(q, k), torch.float32)
     scores = attention_scores(q, k, **score_options)
     if scores.dtype in (torch.float16, torch.bfloat16):
         return torch.softmax(scores, dim=-1, dtype=torch.float32).to(scores.dtype)
@@ -66,6 +68,7 @@ def alibi_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
     _check_qkv(q, k, v)
     slopes = head_slopes(q.shape[1], slopes)
     if not causal:
+        check.fits_in_memory("ALiBi bias", (len(slopes), q.shape[-2], k.shape[-2]), torch.float64)
         bias = -slopes[:, None, None] * relative_positions(q.shape[-2], k.shape[-2]).abs()
         return F.scaled_dot_product_attention(q, k, v, attn_mask=bias[None].to(device=q.device, dtype=q.dtype))
     size = query_block(q.shape[-2])
@@ -93,7 +96,7 @@ def _causal_bias_blocks(slopes: tuple[float, ...], q_len: int, k_len: int,
     4-D on purpose: torch 2.13's CPU SDPA runs its fused (flash) kernel for a 4-D mask but falls back to the
     unfused math path, several times slower, for a 3-D one.
     """
-    check.fits_in_memory("ALiBi bias", (len(slopes), q_len, k_len), dtype)
+    check.fits_in_memory("ALiBi bias", (len(slopes), q_len, k_len), torch.float64)  # built in float64, then cast
     m = torch.tensor(slopes, dtype=torch.float64)[:, None, None]
     full = (m * relative_positions(q_len, k_len) + causal_mask(q_len, k_len, torch.float64)).to(device=device, dtype=dtype)
     offset = k_len - q_len
