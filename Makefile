@@ -24,14 +24,15 @@ lab: setup
 
 test: test-unit test-notebooks
 
+# Exercise progress goes to a throw-away folder: tests never touch a student's saved progress.
 test-unit: setup
-	$(BIN)/python -m pytest tests
+	@tmp=$$(mktemp -d) && ALIBI_EDU_DATA_DIR="$$tmp" $(BIN)/python -m pytest tests; rc=$$?; rm -rf "$$tmp"; exit $$rc
 
 # nbval runs on a temporary copy: tests never touch the student notebooks.
 # pytest exits 5 when it collects nothing (no notebooks yet); that is not a failure.
 test-notebooks: setup
 	@tmp=$$(mktemp -d) && mkdir -p "$$tmp/notebooks" && cp -r notebooks/. "$$tmp/notebooks/" && \
-	$(BIN)/python -m pytest $(NBVAL) --rootdir "$$tmp" "$$tmp/notebooks"; rc=$$?; \
+	ALIBI_EDU_DATA_DIR="$$tmp/data" $(BIN)/python -m pytest $(NBVAL) --rootdir "$$tmp" "$$tmp/notebooks"; rc=$$?; \
 	rm -rf "$$tmp"; if [ $$rc -eq 5 ]; then echo "no notebooks to validate"; exit 0; fi; exit $$rc
 
 bench: bench-widgets bench-attention
@@ -48,7 +49,8 @@ figures: setup
 	FIGURES_DIR=$(CURDIR)/figures $(BIN)/python -m pytest -m browser tests/test_browser.py
 
 notebooks: setup
-	cd notebooks && $(BIN)/jupyter nbconvert --to notebook --execute --inplace 0*.ipynb
+	@tmp=$$(mktemp -d) && cd notebooks && ALIBI_EDU_DATA_DIR="$$tmp" $(BIN)/jupyter nbconvert --to notebook --execute --inplace 0*.ipynb; \
+	rc=$$?; rm -rf "$$tmp"; exit $$rc
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
