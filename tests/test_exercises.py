@@ -22,6 +22,10 @@ def solution(exercise_id: str):
     return runpy.run_path(str(SOLUTIONS / f"{exercise_id.replace('.', '_')}.py"))["answer"]
 
 
+def solution_source(exercise_id: str) -> str:
+    return (SOLUTIONS / f"{exercise_id.replace('.', '_')}.py").read_text()
+
+
 def raises(*_args, **_kwargs):
     raise RuntimeError("student bug")
 
@@ -61,6 +65,8 @@ def test_solution_file_passes(exercise_id):
     result = check(exercise_id, solution(exercise_id))
     assert result.passed, result.message
     assert result.exercise_id == exercise_id and result.message
+    last = solution_source(exercise_id).rstrip().splitlines()[-1]
+    assert last == f'check("{exercise_id}", answer)', f"{path.name} must end by checking itself"
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
@@ -144,9 +150,9 @@ MISTAKES = [
     ("01.2", lambda L, b: linear_bias(L, beta=b)[None], "Wrong shape"),
     ("01.2", raises, "raised RuntimeError"),
     ("01.3", book_bias(0.5, 10, (12, 20)), "Wrong sign"),
-    ("01.4", "A", "bonus"),
-    ("01.4", "a", "bonus"),
-    ("01.4", "E", "one letter"),
+    ("01.4", "A", "bonus that grows"),
+    ("01.4", "a", "bonus that grows"),
+    ("01.4", "E", "one of A, B, C or D"),
     ("01.6", "A", "positive"),
     ("01.7", 0.25 * 8, "Off by √d"),
     ("01.7", 0.25 * 8 / 8, "Off by √d"),
@@ -162,10 +168,13 @@ MISTAKES = [
     ("02.1", lambda L: torch.zeros(L, L).masked_fill(torch.ones(L, L, dtype=torch.bool).triu(), -math.inf),
      "diagonal"),
     ("02.1", lambda L: causal_mask(L + 1), "Wrong shape"),
+    ("02.1", lambda L: torch.ones(L, L).triu(1) * float("-inf"), "0·inf"),
+    ("02.1", lambda L: causal_mask(L).clamp(max=0).masked_fill(torch.ones(L, L, dtype=torch.bool).triu(2), 0), "future key"),
     ("02.3", unmasked_attention, "Still no mask"),
     ("02.3", masked_after_softmax, "after softmax"),
     ("02.3", unscaled_masked_attention, "1/√d"),
-    ("02.3", lambda q, k: attention_weights(q, k, mask=causal_mask(q.shape[-2]).T), "Not quite"),
+    ("02.3", lambda q, k: attention_weights(q, k, mask=causal_mask(q.shape[-2]).T), "future key"),
+    ("02.3", lambda q, k: 0.5 * attention_weights(q, k, mask=causal_mask(q.shape[-2])), "does not sum to 1"),
     ("02.6", linear_bias(5, beta=0.5), "causal form"),
     ("02.6", 0.5 * torch.arange(5.0).expand(5, 5), "BLOOM"),
     ("02.6", 0.5 * linear_bias(5, beta=1.0).abs(), "Wrong sign"),
@@ -181,7 +190,7 @@ MISTAKES = [
     ("03.5", lambda n: paper_slopes(2 ** math.ceil(math.log2(n)))[:n], "skip the steep"),
     ("03.6", geometric_slopes(8), "paper's slopes"),
     ("03.6", 2.0 ** (8 / torch.arange(1, 9.0)), "divides 1"),
-    ("03.7", "A", "starts at"),
+    ("03.7", "A", "same numbers"),
 ]
 
 

@@ -1,15 +1,31 @@
-"""Exercises with instant feedback: check(id, answer), list_exercises(), quiz(id).
+"""Exercises with instant feedback: check(id, answer), quiz(id), list_exercises(), progress().
 
-Importing this package registers every notebook's exercises (the nbNN modules).
+Importing this package registers every notebook's exercises: the checkers in nbNN.py and the
+multiple-choice questions in questions/nbNN.toml.
 """
 import importlib
 import pkgutil
 
-from .core import Result, check, list_exercises
+from . import store
+from .core import Result, check, get, list_exercises
 from .quiz import quiz
+from .store import Progress
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name.startswith("nb"):
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["Result", "check", "list_exercises", "quiz"]
+
+def progress(reset: bool = False) -> Progress:
+    """Every exercise of the course by notebook, with its title and state: not tried, tried or passed.
+
+    The state is kept in a small file in your data folder, shared by all notebooks and kept across
+    restarts; progress(reset=True) clears it.
+    """
+    if reset:
+        store.reset()
+    states = store.load()
+    return Progress([(i.split(".")[0], i, get(i).title, states.get(i, "not tried")) for i in list_exercises()])
+
+
+__all__ = ["Progress", "Result", "check", "list_exercises", "progress", "quiz"]

@@ -1,26 +1,26 @@
-"""The exercise registry: check(id, answer) -> Result, never a traceback.
+"""The exercise registry: check(id, answer) -> Result, never a traceback, never the answer.
 
-A notebook's exercises live in exercises/nbNN.py. Each registers a checker with
-@exercise(id, title) or a multiple-choice question with multiple_choice(...). Checkers
-compare answers with alibi_edu's core math (never with numbers typed in) and return
-passed(why) or failed(hint), usually through match_tensor/call_safely below.
+A notebook's exercises live in exercises/nbNN.py (checkers, registered with @exercise) and
+exercises/questions/nbNN.toml (multiple choice, registered by questions.register). A checker
+returns passed(why) or failed(hint); the hint names the mistake, a direction or a failing
+property, never the expected value. check() adds the hint ladder: the 2nd wrong attempt also
+says what to reread, the 3rd and later also offer the solution file. A pass resets the ladder.
 """
 from __future__ import annotations
 
 import html
-import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import numpy as np
-import torch
+from . import store
 
 PLACEHOLDER_MESSAGE = "Not answered yet: replace the `...` placeholder with your answer and run the cell again."
 
 
 @dataclass(frozen=True)
 class Result:
-    """The outcome of one check: .passed and a one-line .message (a why when right, a hint when wrong)."""
+    """The outcome of one check: .passed and a short .message (a why when right, a hint when wrong)."""
     passed: bool
     message: str
     exercise_id: str = ""
@@ -44,11 +44,17 @@ class Exercise:
     id: str
     title: str
     checker: Callable[[Any], Result]
+    reread: str = ""                                        # the formula or section the 2nd hint points to
     question: str = ""
     choices: dict[str, str] = field(default_factory=dict)  # letter -> text, for multiple choice
 
+    @property
+    def solution_file(self) -> str:
+        return f"solutions/{self.id.replace('.', '_')}.py"
+
 
 _REGISTRY: dict[str, Exercise] = {}
+_ATTEMPTS: dict[str, int] = {}      # wrong attempts since the last pass, per exercise, in this kernel
 
 
 def passed(message: str) -> Result:
@@ -59,44 +65,46 @@ def failed(message: str) -> Result:
     return Result(False, message)
 
 
-def exercise(exercise_id: str, title: str) -> Callable:
+def exercise(exercise_id: str, title: str, reread: str) -> Callable:
     """Decorator: register `checker(answer) -> Result` under exercise_id ("NN.k")."""
     def register(checker: Callable[[Any], Result]) -> Callable[[Any], Result]:
-        _add(Exercise(exercise_id, title, checker))
+        add(Exercise(exercise_id, title, checker, reread))
         return checker
     return register
 
 
-def multiple_choice(exercise_id: str, title: str, question: str, choices: dict[str, str], correct: str,
-                    why: str, hints: dict[str, str] | None = None) -> None:
-    """Register a multiple-choice question answered by a letter: check("02.3", "B")."""
-    hints = hints or {}
-    if correct not in choices or not set(hints) <= set(choices):
-        raise ValueError(f"exercise {exercise_id}: correct letter and hint letters must be among {list(choices)}")
-
-    def checker(answer: Any) -> Result:
-        letter = answer.strip().upper() if isinstance(answer, str) else None
-        if letter not in choices:
-            return failed(f"Answer with one letter of {', '.join(choices)} (as a string, e.g. \"{correct}\"), "
-                          f"got {_short(answer)}.")
-        if letter == correct:
-            return passed(why)
-        return failed(hints.get(letter, "Not this one: reread the question and the summary above it."))
-
-    _add(Exercise(exercise_id, title, checker, question, dict(choices)))
-
-
 def check(exercise_id: str, answer: Any) -> Result:
-    """Check an answer; wrong, junk or raising answers give a failed Result with a hint."""
+    """Check an answer. Wrong, junk or raising answers give a failed Result with a hint, never an exception."""
     ex = get(exercise_id)
     if answer is Ellipsis:
         return Result(False, PLACEHOLDER_MESSAGE, ex.id)
     try:
         result = ex.checker(answer)
     except Exception as err:  # a checker must never show a student a traceback
-        result = failed(f"Could not check this answer ({type(err).__name__}: {err}). "
-                        f"Look at the type and shape the exercise asks for.")
-    return Result(result.passed, result.message, ex.id)
+        result = failed(f"Could not check this answer ({type(err).__name__}). "
+                        "Look at the type and shape the exercise asks for.")
+    store.record(ex.id, result.passed)
+    if result.passed:
+        _ATTEMPTS.pop(ex.id, None)
+        return Result(True, result.message, ex.id)
+    _ATTEMPTS[ex.id] = _ATTEMPTS.get(ex.id, 0) + 1
+    return Result(False, climb(ex, result.message, _ATTEMPTS[ex.id]), ex.id)
+
+
+def climb(ex: Exercise, hint: str, attempt: int) -> str:
+    """The hint ladder: 1st wrong attempt the hint, 2nd also what to reread, 3rd+ also the solution file."""
+    message = hint
+    if attempt >= 2 and ex.reread:
+        message += f" Reread: {ex.reread}"
+    if attempt >= 3:
+        message += (f" Still stuck? Run `%load {ex.solution_file}` in a new cell, read it, then run it: "
+                    "it checks itself.")
+    return message
+
+
+def attempts(exercise_id: str) -> int:
+    """Wrong attempts at one exercise since its last pass, in this kernel."""
+    return _ATTEMPTS.get(get(exercise_id).id, 0)
 
 
 def get(exercise_id: str) -> Exercise:
@@ -110,100 +118,15 @@ def list_exercises() -> list[str]:
     return sorted(_REGISTRY, key=lambda i: tuple(int(p) for p in i.split(".")))
 
 
-# --- helpers for checkers -------------------------------------------------------------------
-
-def as_tensor(answer: Any) -> torch.Tensor | None:
-    """A number, list, numpy array or tensor as a float64 tensor; None if it is not numeric."""
-    if isinstance(answer, bool) or answer is None or isinstance(answer, str):
-        return None
-    try:
-        if isinstance(answer, torch.Tensor):
-            return answer.detach().to("cpu", torch.float64)
-        return torch.as_tensor(np.asarray(answer, dtype=np.float64))
-    except (TypeError, ValueError, RuntimeError, OverflowError):
-        return None
-
-
-def match_tensor(answer: Any, expected: torch.Tensor, why: str, *,
-                 mistakes: list[tuple[str, torch.Tensor]] = (), atol: float = 1e-6, rtol: float = 1e-5) -> Result:
-    """Compare a numeric answer with `expected`; name the typical mistake when the answer matches one."""
-    got = as_tensor(answer)
-    expected = expected.detach().to("cpu", torch.float64)
-    if got is None:
-        return failed(f"Expected a number or tensor of shape {tuple(expected.shape)}, got {_short(answer)}.")
-    if got.shape != expected.shape:
-        if got.numel() == expected.numel() == 1:
-            got = got.reshape(expected.shape)
-        elif got.ndim == 2 and got.T.shape == expected.shape and _close(got.T, expected, atol, rtol):
-            return failed("Transposed: rows are queries i and columns are keys j (shape (L_q, L_k)).")
-        else:
-            return failed(f"Wrong shape: expected {tuple(expected.shape)}, got {tuple(got.shape)}.")
-    if _close(got, expected, atol, rtol):
-        return passed(why)
-    for hint, wrong in mistakes:
-        if wrong.shape == got.shape and _close(got, wrong.detach().to("cpu", torch.float64), atol, rtol):
-            return failed(hint)
-    if torch.isnan(got).any() and not torch.isnan(expected).any():
-        return failed("Your answer contains NaN: look for 0/0, inf - inf, or a row where every key is masked.")
-    return failed(f"Not quite: {_first_difference(got, expected)}")
-
-
-def call_safely(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Result | None]:
-    """Call a student's function; (value, None) on success, (None, failed Result) otherwise."""
-    if not callable(fn):
-        return None, failed(f"Expected a function (def ...), got {_short(fn)}.")
-    try:
-        return fn(*args, **kwargs), None
-    except Exception as err:
-        call = ", ".join([_arg_text(a) for a in args] + [f"{k}={_arg_text(v)}" for k, v in kwargs.items()])
-        return None, failed(f"Your function raised {type(err).__name__}: {err} (called with {call}).")
-
-
-def match_function(fn: Any, cases: list[tuple], expected: Callable[..., torch.Tensor], why: str, *,
-                   mistakes: Callable[..., list[tuple[str, torch.Tensor]]] | None = None) -> Result:
-    """Call fn(*case) for every case and match_tensor it with expected(*case); the first miss is reported.
-
-    The expected values are computed first, so a function that modifies its inputs cannot shift them.
-    """
-    for case in cases:
-        want, wrong = expected(*case), mistakes(*case) if mistakes else ()
-        got, error = call_safely(fn, *case)
-        if error is not None:
-            return error
-        result = match_tensor(got, want, why, mistakes=wrong)
-        if not result.passed:
-            args = ", ".join(map(_arg_text, case))
-            return failed(f"For {getattr(fn, '__name__', 'your function')}({args}): {result.message}")
-    return passed(why)
-
-
-def _arg_text(x: Any) -> str:
-    return f"<tensor of shape {tuple(x.shape)}>" if isinstance(x, torch.Tensor) else repr(x)
-
-
-def _close(a: torch.Tensor, b: torch.Tensor, atol: float, rtol: float) -> bool:
-    return bool(torch.allclose(a, b, atol=atol, rtol=rtol, equal_nan=True))
-
-
-def _first_difference(got: torch.Tensor, expected: torch.Tensor) -> str:
-    if expected.numel() == 1:
-        return f"expected about {_fmt(expected.item())}, got {_fmt(got.item())}."
-    diff = ~torch.isclose(got, expected, atol=1e-6, rtol=1e-5, equal_nan=True)
-    idx = tuple(int(i) for i in diff.nonzero()[0])
-    return (f"{int(diff.sum())} of {diff.numel()} entries differ; first at index {idx}: "
-            f"expected {_fmt(expected[idx].item())}, got {_fmt(got[idx].item())}.")
-
-
-def _fmt(x: float) -> str:
-    return "-inf" if x == -math.inf else "inf" if x == math.inf else f"{x:.6g}"
-
-
-def _short(answer: Any) -> str:
-    text = repr(answer)
-    return f"{type(answer).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
-
-
-def _add(ex: Exercise) -> None:
+def add(ex: Exercise) -> None:
+    if not re.fullmatch(r"\d\d\.\d+", ex.id):
+        raise ValueError(f"exercise id {ex.id!r} is not of the form 'NN.k'")
     if ex.id in _REGISTRY:
         raise ValueError(f"exercise id {ex.id!r} is registered twice")
     _REGISTRY[ex.id] = ex
+
+
+def short(answer: Any) -> str:
+    """A short description of an answer for a message: its type and the start of its repr."""
+    text = repr(answer)
+    return f"{type(answer).__name__} {text[:40]}{'…' if len(text) > 40 else ''}"

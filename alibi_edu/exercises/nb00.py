@@ -6,16 +6,19 @@ from typing import Any
 import torch
 
 from ..bias import linear_bias
-from .core import Result, exercise, match_tensor
+from .compare import match_tensor
+from .core import Result, exercise
 
 BETA, QUERY, KEY = 0.5, 7, 3
 
 
-@exercise("00.1", "Your first check: one bias value")
+@exercise("00.1", "Your first check: one bias value",
+          reread="the demo slider's formula PE(i, j) = β·(j − i): put in β, i and j.")
 def check_first_bias(answer: Any) -> Result:
     right = linear_bias(QUERY + 1, beta=BETA, dtype=torch.float64)[QUERY, KEY]
     return match_tensor(answer, right,
                         f"β·(j − i) = {BETA:g}·({KEY} − {QUERY}) = {right.item():g}: a key in the past gets a "
                         "negative bias, larger the farther back it is.",
-                        mistakes=[("Sign: j − i is negative for a key before the query.", -right),
-                                  ("Multiply by β too.", right / BETA)])
+                        mistakes=[("Sign: j − i is negative for a key before the query, so the bias is negative.",
+                                   -right),
+                                  ("That is j − i alone: multiply it by β.", right / BETA)])

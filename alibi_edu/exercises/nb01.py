@@ -1,4 +1,4 @@
-"""Notebook 01 exercises: the bias term and the complete formula (course concepts A and B).
+"""Notebook 01 exercises: the bias term and the complete formula.
 
 The notebook's questions use the numbers below; every expected answer is computed from
 them with alibi_edu's core (linear_bias, attention_weights), never typed in.
@@ -12,11 +12,13 @@ import torch
 
 from ..attention import attention_weights
 from ..bias import linear_bias
-from .core import Result, as_tensor, exercise, failed, match_function, match_tensor, multiple_choice, passed
+from . import questions
+from .compare import as_tensor, match_function, match_tensor
+from .core import Result, exercise, failed, passed
 
-A2_BETA, A2_QUERY, A2_KEYS = 0.5, 10, (5, 2)      # Q-A2: the book's form, beta > 0
-A3_BETA, A3_QUERY, A3_KEYS = -0.5, 10, (12, 20)   # Q-A3: the course's question, beta < 0, keys after the query
-A5_D, A5_SLOPE, A5_QUERY, A5_NEAR, A5_FAR = 64, 0.25, 20, 19, 11  # Q-A5 in the paper's placement
+A2_BETA, A2_QUERY, A2_KEYS = 0.5, 10, (5, 2)      # 01.1: the book's form, beta > 0
+A3_BETA, A3_QUERY, A3_KEYS = -0.5, 10, (12, 20)   # 01.3: beta < 0, keys after the query
+A5_D, A5_SLOPE, A5_QUERY, A5_NEAR, A5_FAR = 64, 0.25, 20, 19, 11  # 01.7, in the paper's placement
 LINEAR_BIAS_CASES = [(1, 1.0), (4, 0.5), (6, -1.25), (5, 2.0)]
 
 
@@ -37,7 +39,8 @@ def _pair_mistakes(beta: float, query: int, keys: tuple[int, ...]) -> list[tuple
     ]
 
 
-@exercise("01.1", "Bias by hand (Q-A2)")
+@exercise("01.1", "Bias by hand: two keys, one query",
+          reread="the worked example in “The bias term”: β·(j − i), key position minus query position.")
 def check_bias_by_hand(answer: Any) -> Result:
     right = bias_at(A2_BETA, A2_QUERY, A2_KEYS)
     gap = float(right[0] - right[1])
@@ -46,7 +49,8 @@ def check_bias_by_hand(answer: Any) -> Result:
                         mistakes=_pair_mistakes(A2_BETA, A2_QUERY, A2_KEYS))
 
 
-@exercise("01.2", "Implement linear_bias(L, beta)")
+@exercise("01.2", "Implement linear_bias(L, beta)",
+          reread="the worked example in “The bias term”: entry (i, j) is β·(j − i), row i the query, column j the key.")
 def check_linear_bias(answer: Any) -> Result:
     def expected(size: int, beta: float) -> torch.Tensor:
         return linear_bias(size, beta=beta, dtype=torch.float64)
@@ -64,7 +68,8 @@ def check_linear_bias(answer: Any) -> Result:
                           "Your bias matches alibi_edu.linear_bias on every size and β tried.", mistakes=mistakes)
 
 
-@exercise("01.3", "The course's question: β < 0, keys after the query (Q-A3)")
+@exercise("01.3", "A negative β and keys after the query",
+          reread="the section “The course's question: β < 0 and keys after the query”.")
 def check_negative_beta(answer: Any) -> Result:
     right = bias_at(A3_BETA, A3_QUERY, A3_KEYS)
     ratio = float(right[1] / right[0])
@@ -74,56 +79,8 @@ def check_negative_beta(answer: Any) -> Result:
                         mistakes=_pair_mistakes(A3_BETA, A3_QUERY, A3_KEYS))
 
 
-multiple_choice(
-    "01.4", "Which sign must β have? (Q-A3 follow-up)",
-    "Causal attention only sees past keys, j ≤ i, so j − i ≤ 0. In the book's bias β·(j − i), "
-    "which sign must β have so that distant past keys are penalised?",
-    choices={"A": "Negative, as in the course's question: β < 0.",
-             "B": "Positive: β > 0, so β·(j − i) ≤ 0 and falls as the key gets farther.",
-             "C": "Either sign: only |β| matters after softmax.",
-             "D": "β = 0: the causal mask already handles distance."},
-    correct="B",
-    why="With j − i ≤ 0, only β > 0 makes the bias ≤ 0 and more negative with distance — the paper's −m·(i − j) "
-        "with m > 0. A negative β would reward distance.",
-    hints={"A": "With j − i < 0, a negative β makes β·(j − i) positive and growing with distance: far keys get a "
-                "bonus. Try i = 10, j = 2, β = −0.5.",
-           "C": "Softmax ignores a constant per row, not a sign flip: flipping β turns a penalty into a reward.",
-           "D": "The mask only removes future keys; among past keys, nothing would prefer near ones."})
-
-multiple_choice(
-    "01.5", "What does a linear distance penalty do? (Q-A1)",
-    "The bias lowers every query–key score by an amount that grows linearly with the distance between them. "
-    "What behaviour follows?",
-    choices={"A": "A hard window: keys beyond some distance get exactly zero weight.",
-             "B": "A smooth recency bias: nearby keys are preferred, far keys are still reachable if their "
-                  "content score is high enough.",
-             "C": "Distant keys are preferred, to spread attention over the whole context.",
-             "D": "Nothing: softmax normalises the bias away."},
-    correct="B",
-    why="A penalty that grows by the same amount per step tilts every row towards recent keys, smoothly: "
-        "weight falls by a factor e^(−m) per step (paper's form), never to exactly zero.",
-    hints={"A": "e^(−penalty) is small for far keys but never 0: there is no cut-off, only a slope.",
-           "C": "The penalty is on distant keys: they lose score, not gain it.",
-           "D": "Softmax ignores a constant added to a whole row; this bias differs from key to key."})
-
-multiple_choice(
-    "01.6", "Judge a statement (Q-A4)",
-    "\"The bias is a positive value that decreases as distance grows.\" Is it right for the book's "
-    "β·(j − i) with β > 0 and past keys?",
-    choices={"A": "Right as stated.",
-             "B": "Wrong: the bias is ≤ 0 (0 on the diagonal) and becomes more negative as distance grows; only "
-                  "differences within a row matter to softmax.",
-             "C": "Wrong: the bias is positive and grows with distance.",
-             "D": "Wrong: the bias is the same for every key."},
-    correct="B",
-    why="For j ≤ i, β·(j − i) runs 0, −β, −2β, …: non-positive and falling. Adding a constant to the row "
-        "would change none of the weights, which is why some codebases store positive values.",
-    hints={"A": "Compute it: β = 0.5, i = 10, j = 9 and j = 2. Is the bias positive?",
-           "C": "A growing positive bias would reward distance; compute β·(j − i) for a past key.",
-           "D": "It changes by β per step of distance."})
-
-
-@exercise("01.7", "When does content beat position? (Q-A5)")
+@exercise("01.7", "When does content beat position?",
+          reread="the section “Semantic vs positional: when does content win?”, in the paper's placement q·k/√d − m·(i − j).")
 def check_content_beats_position(answer: Any) -> Result:
     paper_bias = linear_bias(A5_QUERY + 1, beta=A5_SLOPE, dtype=torch.float64)[A5_QUERY]
     penalty_gap = paper_bias[A5_NEAR] - paper_bias[A5_FAR]       # how much lower the far key's bias is
@@ -139,7 +96,8 @@ def check_content_beats_position(answer: Any) -> Result:
                                    "matters.", math.sqrt(A5_D) * far_distance)])
 
 
-@exercise("01.8", "From the paper's slope to the book's β")
+@exercise("01.8", "From the paper's slope to the book's β",
+          reread="the section “Where the bias sits”: write both scores and match the bias terms.")
 def check_book_beta(answer: Any) -> Result:
     got = as_tensor(answer)
     if got is None or got.numel() != 1 or not torch.isfinite(got).all():
@@ -158,3 +116,6 @@ def check_book_beta(answer: Any) -> Result:
         if math.isclose(beta, wrong, rel_tol=1e-6):
             return failed(hint)
     return failed("With this β the book's weights differ from the paper's: write both scores and match the bias terms.")
+
+
+questions.register("01")

@@ -1,4 +1,4 @@
-"""Notebook 02 exercises: the causal mask, finite masks, the symmetric bias, BLOOM's shortcut (concept C).
+"""Notebook 02 exercises: the causal mask, finite masks, the symmetric bias, BLOOM's shortcut.
 
 Expected answers come from the core (causal_mask, attention_weights, alibi_bias, linear_bias).
 """
@@ -11,14 +11,17 @@ import torch
 
 from ..attention import attention_weights
 from ..bias import alibi_bias, causal_mask, linear_bias
-from .core import Result, call_safely, exercise, failed, match_function, match_tensor, multiple_choice, passed
+from . import questions
+from .compare import as_tensor, call_safely, call_text, match_function, match_tensor
+from .core import Result, exercise, failed, passed
 
 MASK_SIZES = [(1,), (2,), (5,)]
 ATTENTION_SHAPES = [(1, 4), (5, 8), (7, 16)]      # (L, d) of the random q and k the fixed function is run on
 SYMMETRIC_LEN, SYMMETRIC_SLOPE = 5, 0.5
 
 
-@exercise("02.1", "Build the causal mask")
+@exercise("02.1", "Build the causal mask",
+          reread="the section “Mask(i, j)”: 0 where j ≤ i, −∞ where j > i, added before softmax.")
 def check_causal_mask(answer: Any) -> Result:
     for size in MASK_SIZES:                          # look at the raw output first: a bool mask is a concept slip
         got, error = call_safely(answer, *size)
@@ -42,28 +45,50 @@ def check_causal_mask(answer: Any) -> Result:
                 ("You masked the diagonal too: a token may attend to itself (j = i is allowed).", diagonal_too),
                 ("That is a multiplicative 1/0 mask. Mask(i, j) is added before softmax: 0 where allowed, −∞ "
                  "where j > i.", torch.ones(size, size, dtype=torch.float64).tril())]
-    return match_function(answer, MASK_SIZES, lambda size: causal_mask(size, dtype=torch.float64),
-                          "0 on and below the diagonal, −∞ above: exactly alibi_edu.causal_mask.", mistakes=mistakes)
+    result = match_function(answer, MASK_SIZES, lambda size: causal_mask(size, dtype=torch.float64),
+                            "0 on and below the diagonal, −∞ above: exactly alibi_edu.causal_mask.", mistakes=mistakes)
+    return _with_property(result, answer, MASK_SIZES, _mask_property)
 
 
-multiple_choice(
-    "02.2", "How does Mask(i, j) hide the future? (Q-C1)",
-    "Mask(i, j) = 0 for j ≤ i and −∞ for j > i is added to the scores. How does that stop query i from "
-    "attending to future keys?",
-    choices={"A": "It zeroes the value vectors of future tokens.",
-             "B": "Before softmax, −∞ turns into e^(−∞) = 0 weight; the other weights are renormalised and still "
-                  "sum to 1.",
-             "C": "It multiplies the weights by 0 after softmax, so each row sums to less than 1.",
-             "D": "It subtracts a large number after softmax."},
-    correct="B",
-    why="softmax(x)_j = e^(x_j)/Σ e^(x_k): a −∞ score contributes e^(−∞) = 0 to the top and the bottom, so "
-        "future keys get exactly 0 and the allowed keys share all the weight.",
-    hints={"A": "The values are untouched; the mask acts on the scores, before softmax.",
-           "C": "Zeroing after softmax would leave rows that no longer sum to 1; the mask is added before.",
-           "D": "After softmax the weights are already in [0, 1]; the mask is added to the scores before."})
+def _with_property(result: Result, fn: Any, cases: list[tuple], describe: Any) -> Result:
+    """Replace a generic 'Not quite' by the property the answer breaks, when one is found."""
+    if result.passed or "Not quite" not in result.message:
+        return result
+    for case in cases:
+        got = as_tensor(call_safely(fn, *case)[0])
+        problem = describe(got, *case) if got is not None else None
+        if problem:
+            return failed(f"For {getattr(fn, '__name__', 'your function')}({call_text(case)}): {problem}")
+    return result
 
 
-@exercise("02.3", "Find the bug: attention that forgets the mask")
+def _mask_property(got: torch.Tensor, size: int, *_: Any) -> str | None:
+    if got.shape != (size, size):
+        return None
+    for i, j in torch.cartesian_prod(torch.arange(size), torch.arange(size)).tolist():
+        if j > i and got[i, j] != -math.inf:
+            return f"a future key (i={i}, j={j}) has a finite score, so it would get weight."
+        if j <= i and got[i, j] != 0:
+            return f"an allowed key (i={i}, j={j}, not after the query) is changed: the mask must leave it as it is."
+    return None
+
+
+def _weights_property(got: torch.Tensor, q: torch.Tensor, k: torch.Tensor) -> str | None:
+    size = q.shape[-2]
+    if got.shape != (size, size):
+        return None
+    sums = got.sum(-1)
+    for i in range(size):
+        future = [j for j in range(i + 1, size) if abs(float(got[i, j])) > 1e-6]
+        if future:
+            return f"the future key (i={i}, j={future[0]}) gets weight; it must get exactly 0."
+        if abs(float(sums[i]) - 1) > 1e-4:
+            return f"row {i} does not sum to 1 (it sums to {float(sums[i]):.3g})."
+    return None
+
+
+@exercise("02.3", "Find the bug: attention that forgets the mask",
+          reread="the section “Mask(i, j)”: add the mask to the scaled scores q·k/√d, then softmax.")
 def check_fixed_attention(answer: Any) -> Result:
     gen = torch.Generator().manual_seed(2)
     cases = [tuple(torch.randn(2, length, d, dtype=torch.float64, generator=gen)) for length, d in ATTENTION_SHAPES]
@@ -85,45 +110,14 @@ def check_fixed_attention(answer: Any) -> Result:
                 ("You masked the diagonal too (j ≥ i): row 0 has nothing left and becomes NaN.",
                  attention_weights(q, k, mask=strict_past))]
 
-    return match_function(answer, cases, expected,
-                          "Fixed: future keys get exactly 0 and every row sums to 1, on every random q, k tried.",
-                          mistakes=mistakes)
+    result = match_function(answer, cases, expected,
+                            "Fixed: future keys get exactly 0 and every row sums to 1, on every random q, k tried.",
+                            mistakes=mistakes)
+    return _with_property(result, answer, cases, _weights_property)
 
 
-multiple_choice(
-    "02.4", "A row with every key masked",
-    "A padding query has all its keys masked. What do its attention weights come out as with a −∞ mask, "
-    "and with a large finite mask such as −1e9 (in float32)?",
-    choices={"A": "All zeros in both cases.",
-             "B": "−∞: NaN (0/0); −1e9: a uniform row, spread over keys that were meant to be hidden.",
-             "C": "−∞: a uniform row; −1e9: NaN.",
-             "D": "Both give one-hot weights on the first key."},
-    correct="B",
-    why="With −∞ everywhere softmax computes 0/0 = NaN — loud. With −1e9 everywhere the constant cancels "
-        "and the row is uniform — silent: the hidden keys get weight.",
-    hints={"A": "Softmax rows always sum to 1 (or are NaN): they cannot be all zeros. Try torch.softmax on "
-                "torch.full((3,), float('-inf')).",
-           "C": "Swapped: subtracting the max gives −∞ − (−∞) = NaN for the −∞ mask; the finite one cancels.",
-           "D": "All entries are equal, so nothing singles out the first key."})
-
-multiple_choice(
-    "02.5", "Why BLOOM may add m·j",
-    "BLOOM adds m·j (the key position only) instead of −m·(i − j). Why are the weights still ALiBi's?",
-    choices={"A": "They are ALiBi's in any attention, causal or bidirectional.",
-             "B": "m·j and m·(j − i) differ by m·i, a constant across row i that softmax ignores; and under the "
-                  "causal mask, m·(j − i) = −m·(i − j) is exactly ALiBi's penalty on past keys.",
-             "C": "Because the slopes are small, the difference is negligible.",
-             "D": "Because m·j is always positive, it acts as a bonus that the mask removes."},
-    correct="B",
-    why="Shift invariance per row makes m·j ≡ m·(j − i). That is ALiBi only when the future is masked; "
-        "bidirectional attention needs −m·|i − j|, and there m·j hands future keys rising bonuses.",
-    hints={"A": "Without the mask, m·(j − i) grows for future keys: they get bonuses. Bidirectional ALiBi is "
-                "−m·|i − j|.",
-           "C": "The weights are identical to rounding, not approximately equal: it is a per-row constant.",
-           "D": "Positive values do not matter: a constant per row cancels in softmax."})
-
-
-@exercise("02.6", "The bidirectional bias −m·|i − j|")
+@exercise("02.6", "The bidirectional bias −m·|i − j|",
+          reread="the section “Bidirectional attention: −m·|i − j|”.")
 def check_symmetric_bias(answer: Any) -> Result:
     slope = torch.tensor([SYMMETRIC_SLOPE], dtype=torch.float64)
     right = alibi_bias(1, SYMMETRIC_LEN, slopes=slope, symmetric=True, dtype=torch.float64)[0]
@@ -136,3 +130,6 @@ def check_symmetric_bias(answer: Any) -> Result:
                                   ("That is BLOOM's m·j: fine under a causal mask, but here future keys would get "
                                    "rising bonuses.", key_only),
                                   ("Wrong sign: the bias penalises distance, −m·|i − j| ≤ 0.", -right)])
+
+
+questions.register("02")

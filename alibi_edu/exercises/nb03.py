@@ -1,4 +1,4 @@
-"""Notebook 03 exercises: geometric slopes per head (concept F).
+"""Notebook 03 exercises: geometric slopes per head.
 
 Expected answers come from alibi_edu.geometric_slopes; the wrong formulas below exist only
 to recognise typical mistakes and name them.
@@ -11,9 +11,11 @@ from typing import Any
 import torch
 
 from ..slopes import geometric_slopes
-from .core import Result, exercise, match_function, match_tensor, multiple_choice
+from . import questions
+from .compare import match_function, match_tensor
+from .core import Result, exercise
 
-F1_HEADS, F1_HEAD = 8, 4              # Q-F1: the 4th of 8 heads (k counts from 1)
+F1_HEADS, F1_HEAD = 8, 4              # 03.1: the 4th of 8 heads (k counts from 1)
 POWER_OF_TWO_CASES = [(8,), (1,), (2,), (4,), (16,)]  # 8 first: at n = 2 the misread formula equals the reversed slopes
 ANY_COUNT_CASES = [(8,), (12,), (6,), (3,), (20,), (1,)]
 MISREAD_HEADS = 8
@@ -46,7 +48,8 @@ def _fraction(x: torch.Tensor) -> str:
 MISREAD_HINT = "That is the misread formula 1/2^(8/k): the paper's is 2^(−8k/n), with the head count n in it."
 
 
-@exercise("03.1", "The 4th slope of 8 heads (Q-F1)")
+@exercise("03.1", "The 4th slope of 8 heads",
+          reread="the section “The formula”: m_k = 2^(−8k/n), heads counted from k = 1.")
 def check_fourth_slope(answer: Any) -> Result:
     slopes = _slopes(F1_HEADS)
     right = slopes[F1_HEAD - 1]
@@ -59,36 +62,8 @@ def check_fourth_slope(answer: Any) -> Result:
                                   ("Slopes are below 1: you gave 1/m instead of m.", 1 / right)])
 
 
-multiple_choice(
-    "03.2", "How do the slopes change with k? (Q-F2)",
-    "For n heads, m_k = 2^(−8k/n), k = 1..n. How do the values change as k increases?",
-    choices={"A": "They grow linearly.",
-             "B": "They shrink geometrically: each is the previous times 2^(−8/n).",
-             "C": "They shrink linearly: each is the previous minus 1/n.",
-             "D": "They are learned during training, so they change freely."},
-    correct="B",
-    why="m_(k+1)/m_k = 2^(−8/n), the same for every k: a geometric sequence from 2^(−8/n) down to 2^(−8).",
-    hints={"A": "The exponent −8k/n becomes more negative as k grows.",
-           "C": "Compute m_(k+1) − m_k and m_(k+1)/m_k for 8 heads: which one is constant?",
-           "D": "ALiBi's slopes are fixed, not trained (the paper found trainable slopes extrapolated worse)."})
-
-multiple_choice(
-    "03.3", "Why a geometric set instead of tuning? (Q-F3)",
-    "What is the advantage of giving the heads a fixed geometric set of slopes over tuning each head's β?",
-    choices={"A": "It fits the training length more precisely.",
-             "B": "There are fewer slopes to store.",
-             "C": "No per-head search, a spread from local (steep) to global (flat) heads, and the paper found "
-                  "the choice robust across tasks.",
-             "D": "Every head attends at the same range, which makes the heads interchangeable."},
-    correct="C",
-    why="Tuning n slopes on validation data is n searches; a geometric set covers several ranges at once — steep "
-        "heads look at the last few tokens, flat heads far back — and the paper saw little change across sets.",
-    hints={"A": "Being tied to one length is what ALiBi avoids; the slopes do not depend on the length.",
-           "B": "Either way it is n numbers per layer; the gain is not storage.",
-           "D": "The slopes differ by head precisely so the heads look at different ranges."})
-
-
-@exercise("03.4", "geometric_slopes for a power-of-two head count")
+@exercise("03.4", "geometric_slopes for a power-of-two head count",
+          reread="the worked example for 8 heads in “The formula”: k runs 1..n, head 1 steepest.")
 def check_power_of_two_slopes(answer: Any) -> Result:
     def mistakes(n: int) -> list[tuple[str, torch.Tensor]]:
         right = _slopes(n)
@@ -102,7 +77,8 @@ def check_power_of_two_slopes(answer: Any) -> Result:
                           mistakes=mistakes)
 
 
-@exercise("03.5", "Extend geometric_slopes to 12 heads (any count)")
+@exercise("03.5", "Extend geometric_slopes to any head count",
+          reread="the section on head counts that are not powers of two: c = the largest power of two ≤ n.")
 def check_any_count_slopes(answer: Any) -> Result:
     def mistakes(n: int) -> list[tuple[str, torch.Tensor]]:
         c = 2 ** int(math.log2(n))
@@ -121,7 +97,8 @@ def check_any_count_slopes(answer: Any) -> Result:
                           mistakes=mistakes)
 
 
-@exercise("03.6", "Compute the misread formula 1/2^(8/k) (Q-F4)")
+@exercise("03.6", "Compute the misread formula 1/2^(8/k)",
+          reread="the section on the misread formula: 1/2^(8/k) for k = 1, 2, …, 8.")
 def check_misread_values(answer: Any) -> Result:
     return match_tensor(answer, misread_formula(MISREAD_HEADS),
                         f"1/2^(8/k) rises from {_fraction(misread_formula(MISREAD_HEADS)[0])} at k = 1 to "
@@ -133,18 +110,4 @@ def check_misread_values(answer: Any) -> Result:
                                   ("Reversed: start at k = 1.", misread_formula(MISREAD_HEADS).flip(0))])
 
 
-multiple_choice(
-    "03.7", "Why 1/2^(8/k) is not the paper's progression (Q-F4)",
-    "You computed 1/2^(8/k) for k = 1..8. Why is it not the paper's set of slopes?",
-    choices={"A": "It is the same set, only written differently.",
-             "B": "It grows with k, and the ratio between neighbouring heads is not constant: not a geometric "
-                  "decrease, and n does not appear in it.",
-             "C": "It decreases too fast, so all heads are local.",
-             "D": "It is only wrong for head counts that are not powers of two."},
-    correct="B",
-    why="2^(−8/k) has the k in the denominator of the exponent: ratios 2^(8/k − 8/(k+1)) change with k, and the "
-        "values rise towards 1. The paper's 2^(−8k/n) falls by the same factor 2^(−8/n) at every step.",
-    hints={"A": f"Compare the two lists for {MISREAD_HEADS} heads: the misread one starts at "
-                f"{_fraction(misread_formula(MISREAD_HEADS)[0])}, the paper's at {_fraction(_slopes(MISREAD_HEADS)[0])}.",
-           "C": "Look at your 03.6 answer: does it rise or fall with k?",
-           "D": "It already differs at 8 heads, a power of two."})
+questions.register("03")

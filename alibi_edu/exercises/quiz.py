@@ -1,5 +1,7 @@
-"""A multiple-choice widget for the questions registered with core.multiple_choice."""
+"""A multiple-choice widget for the questions of questions/nbNN.toml."""
 from __future__ import annotations
+
+import html
 
 import ipywidgets as w
 
@@ -21,5 +23,5 @@ def quiz(exercise_id: str) -> w.VBox:
         feedback.value = result._repr_html_()
 
     button.on_click(on_click)
-    header = w.HTML(f"<b>{exercise_id} — {ex.title}</b><br>{ex.question}")
+    header = w.HTML(f"<b>{exercise_id} — {html.escape(ex.title)}</b><br>{html.escape(ex.question)}")
     return w.VBox([header, options, button, feedback])

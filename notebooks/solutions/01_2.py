@@ -1,5 +1,6 @@
 # 01.2 — the book's bias matrix: entry (i, j) = beta * (j - i); rows are queries, columns keys
 import torch
+from alibi_edu.exercises import check
 
 
 def my_linear_bias(L, beta):
@@ -9,3 +10,4 @@ def my_linear_bias(L, beta):
 
 
 answer = my_linear_bias
+check("01.2", answer)

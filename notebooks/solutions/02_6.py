@@ -1,7 +1,9 @@
 # 02.6 — the bidirectional bias -m * |i - j| for L = 5, m = 0.5
 import torch
+from alibi_edu.exercises import check
 
 L, m = 5, 0.5
 i = torch.arange(L).unsqueeze(1)
 j = torch.arange(L).unsqueeze(0)
 answer = -m * (i - j).abs()
+check("02.6", answer)

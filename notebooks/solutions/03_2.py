@@ -1,1 +1,6 @@
-answer = "B"   # 03.2 — geometric: each slope is the previous times 2^(-8/n)
+# 03.2 — geometric: each slope is the previous times 2^(-8/n)
+from alibi_edu.exercises import check
+
+
+answer = "C"
+check("03.2", answer)

@@ -1,2 +1,6 @@
-# 04.3 — E2: tiny beta ~ no position signal (uniform); huge beta ~ only the current token
-answer = "A"
+# 04.3 — tiny beta: nearly uniform weights; huge beta: nearly all weight on the nearest tokens
+from alibi_edu.exercises import check
+
+
+answer = "C"
+check("04.3", answer)

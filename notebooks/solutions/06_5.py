@@ -1,2 +1,6 @@
-# 06.5 — closing quiz, A, the bias term: beta·(17 − 20) − beta·(11 − 20) = 6·beta in favour of the nearer key
+# 06.5 — bias gap 0.25 * 6 = 1.5 for the near key, content edge 1.0 for the far key: near wins by 0.5
+from alibi_edu.exercises import check
+
+
 answer = "A"
+check("06.5", answer)

@@ -1,2 +1,6 @@
-# 06.6 — closing quiz, B, the complete formula: beta = sqrt(d)·m = 8 · 0.25
+# 06.6 — m = beta / sqrt(d) = 2 / 4 = 0.5
+from alibi_edu.exercises import check
+
+
 answer = "B"
+check("06.6", answer)

@@ -1,2 +1,6 @@
-# 06.7 — closing quiz, C, the causal mask: exp(−inf) = 0, softmax renormalises over the visible keys
-answer = "A"
+# 06.7 — 0 for i - 2 <= j <= i, -inf elsewhere, before softmax
+from alibi_edu.exercises import check
+
+
+answer = "D"
+check("06.7", answer)

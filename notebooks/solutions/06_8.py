@@ -1,2 +1,6 @@
-# 06.8 — closing quiz, D, long sequences: a fixed penalty per step, no position table
-answer = "B"
+# 06.8 — the penalty grows with distance: keys at unseen distances get little weight
+from alibi_edu.exercises import check
+
+
+answer = "C"
+check("06.8", answer)

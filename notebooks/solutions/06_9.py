@@ -1,2 +1,6 @@
-# 06.9 — closing quiz, E, tuning beta: the peak is in the middle; refine on validation, confirm on held-out data
-answer = "C"
+# 06.9 — beta too large: the penalty drowns the content; try smaller values on validation
+from alibi_edu.exercises import check
+
+
+answer = "A"
+check("06.9", answer)

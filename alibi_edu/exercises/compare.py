@@ -1,0 +1,147 @@
+"""Compare a numeric or function answer with the core's result, and say what is off without saying the result.
+
+A hint names a typical mistake when the answer matches one, else a direction and a rough size
+("too large, by about a factor of 8"), else where the answer differs (which entries, never their
+expected values). Tolerances allow float32 work.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from .core import Result, failed, passed, short
+
+ATOL, RTOL = 1e-5, 1e-4
+
+
+def as_tensor(answer: Any) -> torch.Tensor | None:
+    """A number, list, tuple, numpy array/scalar or tensor as a float64 tensor; None if it is not numeric."""
+    if isinstance(answer, (bool, str, bytes, dict, set, frozenset)) or answer is None or callable(answer):
+        return None
+    try:
+        if isinstance(answer, torch.Tensor):
+            return answer.detach().to("cpu", torch.float64)
+        if isinstance(answer, (list, tuple)) and any(isinstance(a, torch.Tensor) for a in answer):
+            return torch.stack([torch.as_tensor(a).detach().to("cpu", torch.float64) for a in answer])
+        array = np.asarray(answer, dtype=np.float64)
+        return torch.as_tensor(array)
+    except (TypeError, ValueError, RuntimeError, OverflowError):
+        return None
+
+
+def match_tensor(answer: Any, expected: torch.Tensor, why: str, *,
+                 mistakes: list[tuple[str, torch.Tensor]] = (), atol: float = ATOL, rtol: float = RTOL) -> Result:
+    """Compare a numeric answer with `expected`; name the typical mistake when the answer matches one."""
+    got = as_tensor(answer)
+    expected = torch.as_tensor(expected).detach().to("cpu", torch.float64)
+    kind = "one number" if expected.numel() == 1 else f"a list or tensor of shape {tuple(expected.shape)}"
+    if got is None:
+        return failed(f"Expected {kind}, got {short(answer)}.")
+    if got.shape != expected.shape:
+        if got.numel() == expected.numel() == 1:
+            got = got.reshape(expected.shape)
+        elif got.ndim == 2 and got.T.shape == expected.shape and _close(got.T, expected, atol, rtol):
+            return failed("Transposed: rows are queries i and columns are keys j (shape (L_q, L_k)).")
+        else:
+            return failed(f"Wrong shape: expected {kind}, got shape {tuple(got.shape)}.")
+    if _close(got, expected, atol, rtol):
+        return passed(why)
+    for hint, wrong in mistakes:
+        wrong = torch.as_tensor(wrong).detach().to("cpu", torch.float64)
+        if wrong.shape == got.shape and _close(got, wrong, atol, rtol):
+            return failed(hint)
+    if torch.isnan(got).any() and not torch.isnan(expected).any():
+        return failed("Your answer contains NaN: look for 0/0, inf − inf, 0·inf (e.g. zeros times float('-inf')), "
+                      "or a row where every key is masked.")
+    return failed(f"Not quite: {describe_difference(got, expected, atol, rtol)}")
+
+
+def describe_difference(got: torch.Tensor, expected: torch.Tensor, atol: float = ATOL, rtol: float = RTOL) -> str:
+    """Where and in which direction got differs from expected, never expected's values."""
+    if expected.numel() == 1:
+        return direction(got.item(), expected.item())
+    diff = ~torch.isclose(got, expected, atol=atol, rtol=rtol, equal_nan=True)
+    idx = tuple(int(i) for i in diff.nonzero()[0])
+    where = f"index {idx[0]}" if len(idx) == 1 else f"index {idx}"
+    return (f"{int(diff.sum())} of {diff.numel()} entries differ; the first at {where}: "
+            f"{direction(got[idx].item(), expected[idx].item())}")
+
+
+def direction(got: float, want: float) -> str:
+    """'too large, by about a factor of 8'-style feedback: a direction and a rough size, not the value."""
+    if math.isinf(want) or math.isinf(got) or math.isnan(got):
+        if math.isinf(want) and math.isinf(got):
+            return "the sign of the infinity is wrong."
+        return "it should be finite." if math.isinf(got) or math.isnan(got) else "it should not be a finite number."
+    if want == 0:
+        return "too large: it should be smaller." if got > 0 else "too small: it should be larger."
+    if got == 0:
+        return "you have 0 there; it should not be."
+    if (got > 0) != (want > 0):
+        return "the sign is wrong."
+    factor = max(abs(got / want), abs(want / got))
+    if factor >= 1.95:
+        size = f"by about a factor of {_rough(factor)}"
+    elif factor >= 1.1:
+        size = f"by roughly {_rough((factor - 1) * 100)}%"
+    else:
+        size = "though close (within 10%)"
+    bigger = abs(got) > abs(want)
+    if want > 0:
+        return f"{'too large' if bigger else 'too small'}, {size}."
+    return f"{'too negative' if bigger else 'not negative enough'} (too {'large' if bigger else 'small'} in size), {size}."
+
+
+def _rough(x: float) -> str:
+    """One significant digit: 7.3 -> '7', 16.2 -> '20', 0.6 -> '0.6'."""
+    if x <= 0 or not math.isfinite(x):
+        return "a lot"
+    digits = -int(math.floor(math.log10(x)))
+    return f"{round(x, digits):g}"
+
+
+def call_safely(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Result | None]:
+    """Call a student's function; (value, None) on success, (None, failed Result) otherwise."""
+    if not callable(fn):
+        return None, failed(f"Expected a function (def ...), got {short(fn)}.")
+    try:
+        return fn(*args, **kwargs), None
+    except Exception as err:
+        return None, failed(f"Your function raised {type(err).__name__}: {str(err)[:120]} "
+                            f"(called with {call_text(args, kwargs)}).")
+
+
+def call_text(args: tuple, kwargs: dict | None = None) -> str:
+    kwargs = kwargs or {}
+    return ", ".join([_arg_text(a) for a in args] + [f"{k}={_arg_text(v)}" for k, v in kwargs.items()])
+
+
+def match_function(fn: Any, cases: list[tuple], expected: Callable[..., torch.Tensor], why: str, *,
+                   mistakes: Callable[..., list[tuple[str, torch.Tensor]]] | None = None,
+                   atol: float = ATOL, rtol: float = RTOL) -> Result:
+    """Call fn(*case) for every case and match_tensor it with expected(*case); the first miss is reported.
+
+    The expected values are computed first, so a function that modifies its inputs cannot shift them.
+    """
+    for case in cases:
+        want, wrong = expected(*case), mistakes(*case) if mistakes else ()
+        got, error = call_safely(fn, *case)
+        if error is not None:
+            return error
+        result = match_tensor(got, want, why, mistakes=wrong, atol=atol, rtol=rtol)
+        if not result.passed:
+            name = getattr(fn, "__name__", "your function")
+            returned = f" It returned {short(got)}." if want.numel() == 1 else ""
+            return failed(f"For {name}({call_text(case)}): {result.message}{returned}")
+    return passed(why)
+
+
+def _arg_text(x: Any) -> str:
+    return f"<tensor of shape {tuple(x.shape)}>" if isinstance(x, torch.Tensor) else repr(x)
+
+
+def _close(a: torch.Tensor, b: torch.Tensor, atol: float, rtol: float) -> bool:
+    return bool(torch.allclose(a, b, atol=atol, rtol=rtol, equal_nan=True))

@@ -1,0 +1,141 @@
+"""Course progress store: which exercises are not tried, tried or passed, kept across kernels and notebooks.
+
+The state is a small JSON file {"version": 1, "exercises": {"01.2": "passed", ...}} in the user's
+data directory (platformdirs.user_data_dir("alibi_edu"); the environment variable ALIBI_EDU_DATA_DIR
+overrides the folder). It is rewritten atomically. A corrupt or unwritable file never breaks an
+exercise cell: progress is then kept in memory for this session, after a one-line warning.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ENV_VAR = "ALIBI_EDU_DATA_DIR"
+FILE_NAME = "progress.json"
+NOTEBOOKS = {"00": "Start here", "01": "Score computation", "02": "The causal mask", "03": "Geometric slopes",
+             "04": "β sweeps", "05": "Long sequences", "06": "ALiBi in practice"}
+STATES = ("not tried", "tried", "passed")
+
+_memory: dict[str, str] = {}          # the state of this session, also when the file works
+_broken: list[str] = []               # why the file is not used (empty while it works)
+
+
+def data_dir() -> Path:
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+    return Path(platformdirs.user_data_dir("alibi_edu", appauthor=False))
+
+
+def state_file() -> Path:
+    return data_dir() / FILE_NAME
+
+
+def _read() -> dict[str, str]:
+    path = state_file()
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    states = data.get("exercises") if isinstance(data, dict) else None
+    if not isinstance(states, dict) or not all(v in STATES for v in states.values()):
+        raise ValueError("not a progress file")
+    return {str(k): v for k, v in states.items()}
+
+
+def _write(states: dict[str, str]) -> None:
+    path = state_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".progress-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"version": 1, "exercises": dict(sorted(states.items()))}, f, indent=1)
+        os.replace(tmp, path)                      # atomic: a reader sees the old file or the new one
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _degrade(err: Exception) -> None:
+    if not _broken:
+        print(f"progress: cannot use {state_file()} ({type(err).__name__}); keeping progress in memory for this "
+              "session (progress(reset=True) starts a fresh file).", file=sys.stderr)
+    _broken.append(str(err))
+
+
+def load() -> dict[str, str]:
+    """Every exercise's recorded state ('tried' or 'passed'); the file's merged with this session's."""
+    states = dict(_memory)
+    if not _broken:
+        try:
+            for key, value in _read().items():
+                if STATES.index(value) > STATES.index(states.get(key, "not tried")):
+                    states[key] = value
+        except Exception as err:
+            _degrade(err)
+    return states
+
+
+def record(exercise_id: str, passed: bool) -> None:
+    """Note one check: passed stays passed; never raises."""
+    try:
+        states = load()
+        if passed or states.get(exercise_id) != "passed":
+            states[exercise_id] = "passed" if passed else "tried"
+        _memory.update(states)
+        if not _broken:
+            _write(states)
+    except Exception as err:
+        _degrade(err)
+
+
+def reset() -> None:
+    """Forget every state, in memory and in the file (a corrupt file is replaced)."""
+    _memory.clear()
+    _broken.clear()
+    try:
+        _write({})
+    except Exception as err:
+        _degrade(err)
+
+
+class Progress:
+    """Rows (notebook, id, title, state) of every exercise; HTML in a notebook, text in a terminal."""
+
+    def __init__(self, rows: list[tuple[str, str, str, str]]):
+        self.rows = rows
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(r[3] == s for r in self.rows) for s in STATES}
+
+    def __str__(self) -> str:
+        lines, notebook = [], None
+        for nb, exercise_id, title, state in self.rows:
+            if nb != notebook:
+                notebook = nb
+                lines.append(f"Notebook {nb} — {NOTEBOOKS.get(nb, '')}")
+            mark = {"passed": "✓", "tried": "…", "not tried": " "}[state]
+            lines.append(f"  {mark} {exercise_id:<6} {title[:60]:<60} {state}")
+        c = self.counts()
+        lines.append(f"{c['passed']} of {len(self.rows)} passed, {c['tried']} tried, {c['not tried']} not tried.")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        color = {"passed": "#1a7f37", "tried": "#b35900", "not tried": "#777"}
+        body, notebook = [], None
+        for nb, exercise_id, title, state in self.rows:
+            if nb != notebook:
+                notebook = nb
+                body.append(f'<tr><th colspan="3" style="text-align:left">Notebook {nb} — '
+                            f'{html.escape(NOTEBOOKS.get(nb, ""))}</th></tr>')
+            body.append(f'<tr><td>{exercise_id}</td><td style="text-align:left">{html.escape(title)}</td>'
+                        f'<td style="color:{color[state]}">{state}</td></tr>')
+        c = self.counts()
+        return (f"<table>{''.join(body)}</table><p>{c['passed']} of {len(self.rows)} passed, {c['tried']} tried, "
+                f"{c['not tried']} not tried.</p>")
