@@ -1,6 +1,80 @@
-"""The course's picture style, shared by the static figures (plots/) and the explorers (widgets/)."""
+"""The course's picture style, shared by the static figures (plots/) and the explorers (widgets/).
 
-BIAS_CMAP = "RdBu_r"      # diverging, colorblind-safe; centred at 0 by a symmetric scale
-WEIGHTS_CMAP = "viridis"  # sequential, colorblind-safe
+Colour scales fit what a panel shows, with round ends and ticks:
+  a bias that is all ≤ 0 (causal ALiBi)  -> sequential NEGATIVE_CMAP over [min, 0] (0 = no penalty = lightest);
+  a bias that is all ≥ 0 (β < 0)          -> sequential POSITIVE_CMAP over [0, max];
+  a bias of both signs (no mask, scores)  -> diverging BIAS_CMAP over [−v, v], 0 at the centre;
+  weights                                 -> sequential WEIGHTS_CMAP over [0, max].
+The two sequential maps are the halves of the diverging one's hues (blue below 0, red above), all colour-blind safe.
+"""
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+BIAS_CMAP = "RdBu_r"       # diverging, colour-blind safe; centred at 0 by a symmetric scale
+NEGATIVE_CMAP = "Blues_r"  # sequential: dark = large penalty, white = 0
+POSITIVE_CMAP = "Reds"     # sequential: white = 0, dark = large
+WEIGHTS_CMAP = "viridis"   # sequential, colour-blind safe
 MASK_STYLE = dict(facecolor="0.85", edgecolor="0.55", hatch="///", linewidth=0)  # masked (−∞) cells
 MASK_LABEL = "masked (−∞)"
+FIGURE_FACE = "white"      # opaque: black text stays readable in JupyterLab's dark theme
+
+
+class Scale(NamedTuple):
+    """A colour (or axis) scale: the colormap, its ends and round tick values between them."""
+    cmap: str
+    lo: float
+    hi: float
+    ticks: tuple[float, ...]
+
+
+def bias_scale(*arrays: np.ndarray) -> Scale:
+    """The scale for biases or scores: sequential if every finite value has one sign, else diverging.
+
+    The ends are the data's own (min and 0, 0 and max, or ±the largest |value|); the ticks are the round values
+    between them.
+    """
+    finite = np.concatenate([np.asarray(a, np.float64)[np.isfinite(a)].ravel() for a in arrays])
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    if low >= 0 and high > 0:
+        return Scale(POSITIVE_CMAP, 0.0, high, nice_ticks(0.0, high))
+    if high <= 0:
+        low = low if low < 0 else -1.0  # all zero: a scale that is not empty
+        return Scale(NEGATIVE_CMAP, low, 0.0, nice_ticks(low, 0.0))
+    v = max(-low, high)
+    return Scale(BIAS_CMAP, -v, v, nice_ticks(-v, v, count=6))
+
+
+def weights_scale(weights: np.ndarray) -> Scale:
+    """[0, max weight], sequential."""
+    finite = np.asarray(weights, np.float64)[np.isfinite(weights)]
+    high = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    return Scale(WEIGHTS_CMAP, 0.0, high, nice_ticks(0.0, high))
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> tuple[float, ...]:
+    """Round values (steps of 1, 2, 2.5 or 5 × 10^k, about `count` of them) between lo and hi, 0 included if inside."""
+    span = hi - lo
+    if not span > 0:
+        return (0.0, 1.0)
+    raw = span / count
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-9))
+    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    return tuple(round(n * step, 12) + 0.0 for n in range(first, last + 1))
+
+
+def int_ticks(size: int, count: int = 5) -> list[int]:
+    """Round integer positions in [0, size − 1] to label an axis of `size` cells (0 first)."""
+    if size <= 1:
+        return [0]
+    step = max(1, int(nice_ticks(0.0, size - 1, count)[1]))
+    return list(range(0, size, step))
+
+
+def tick_label(value: float) -> str:
+    """A tick value as short text: 0.25, −4, 1e−05; a true minus sign."""
+    return f"{value:g}".replace("-", "−")

@@ -46,3 +46,32 @@ def test_main_prints_the_ratio_line_last(monkeypatch, capsys):
     assert abs(ratio - alibi_ms / plain_ms) <= rounding + 1e-9
     assert any("L=32768" in line and "GiB" in line for line in lines)
     assert torch.get_num_threads() == threads  # the 1-thread line restores the thread count
+
+
+# --- widgets -------------------------------------------------------------------------------------------------------
+
+WIDGETS_LINE = re.compile(r"^update_ms=(\d+\.\d+) baseline_ms=(\d+\.\d+) speedup=(\d+\.\d+)$")
+
+
+def test_widget_bench_times_every_control_of_every_explorer(monkeypatch, capsys):
+    from alibi_edu.bench import widgets as wbench
+    monkeypatch.setattr(wbench, "LENGTH", 16)
+    wbench.main(repeats=2, baseline_repeats=1)
+    lines = capsys.readouterr().out.strip().splitlines()
+    for name, maker in wbench.MAKERS.items():
+        assert set(wbench.CHANGES[name]) == set(maker().controls), f"{name}: a control is not benchmarked"
+        for control in wbench.CHANGES[name]:
+            row = [line for line in lines if line.split()[:2] == [name, control]]
+            assert len(row) == 1, f"no row for {name} {control}"
+            n, median, p95 = row[0].split()[2:]
+            assert int(n) == 2 and 0 < float(median) <= float(p95)
+    update, baseline, speedup = map(float, WIDGETS_LINE.match(lines[-1]).groups())
+    worst = max(float(line.split()[3]) for line in lines if line.split()[0] in wbench.MAKERS)
+    assert abs(update - worst) <= 0.05 + 1e-9, "update_ms is the worst control's median"
+    assert abs(speedup - baseline / update) <= speedup * (0.05 / update + 0.05 / baseline) + 0.05
+
+
+def test_widget_bench_changes_are_real_changes():
+    from alibi_edu.bench import widgets as wbench
+    times = wbench.time_control("slopes_explorer", "heads", repeats=3)
+    assert len(times) == 3 and all(t > 0 for t in times)

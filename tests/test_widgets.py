@@ -116,6 +116,7 @@ def test_many_rapid_changes_leave_no_stale_panel():
 @pytest.mark.parametrize("make, control, value", [
     (bias_explorer, "beta", 3.0), (bias_explorer, "query", 3), (bias_explorer, "causal", False),
     (mask_explorer, "mask_with", "finite"), (slopes_explorer, "heads", 3), (slopes_explorer, "slopes", "shared"),
+    (bias_explorer, "length", 40), (slopes_explorer, "length", 100),
     (demo_explorer, "beta", 5.0)])
 def test_picture_bytes_change_with_a_control(make, control, value):
     ex = make()
@@ -166,28 +167,47 @@ def test_mask_explorer_finite_stand_in_pitfall(dtype, magnitude, leaks):
     assert ("(not 0!)" in ex.readout.value) == leaks
 
 
+def slopes_rows(heads, length, slopes):
+    """The last query's bias row per head and its weights with equal content (q·k = 0 everywhere), from the core."""
+    bias = ae.alibi_bias(heads, length, slopes=slopes, dtype=torch.float64) + ae.causal_mask(length, dtype=torch.float64)
+    zeros = torch.zeros(heads, length, 16, dtype=torch.float64)
+    weights = ae.attention_weights(zeros, zeros, bias=bias, bias_in_scale=False)
+    return bias[:, -1].numpy(), weights[:, -1].numpy()
+
+
 @pytest.mark.parametrize("heads", [1, 3, 8, 12, 64])
 @pytest.mark.parametrize("length", [1, 40])
-def test_slopes_explorer_shows_geometric_slopes_biases_and_reach(heads, length):
+def test_slopes_explorer_shows_geometric_slopes_rows_weights_and_reach(heads, length):
     ex = slopes_explorer()
     set_controls(ex, heads=heads, length=length)
     slopes = ae.geometric_slopes(heads, dtype=torch.float64)
     np.testing.assert_array_equal(ex.displayed["slopes"], slopes.numpy())
-    biases = ae.alibi_bias(heads, length, slopes=slopes, dtype=torch.float64) + ae.causal_mask(length, dtype=torch.float64)
-    np.testing.assert_array_equal(ex.displayed["biases"], biases.numpy())
+    rows, weights = slopes_rows(heads, length, slopes)
+    np.testing.assert_array_equal(ex.displayed["bias_rows"], rows)
+    np.testing.assert_allclose(ex.displayed["weights"], weights, rtol=1e-12)
     # reach: the largest distance d < L with e^(-m d) >= 1%
     expected = [max(d for d in range(length) if math.exp(-m * d) >= 0.01) for m in slopes.tolist()]
     np.testing.assert_array_equal(ex.displayed["reach"], expected)
+    assert f"H = {heads}" in ex.readout.value and f"query i = {length - 1}" in ex.readout.value
 
 
-def test_slopes_explorer_shared_beta_is_one_value_for_all_heads():
+def test_slopes_explorer_steep_head_short_reach_shallow_head_long_reach():
+    ex = slopes_explorer(heads=8, length=64)
+    w = ex.displayed["weights"]
+    assert w[0, -1] > w[-1, -1] and w[0, 0] < w[-1, 0], "head 1 (steep) looks near, head 8 (shallow) far"
+    assert ex.displayed["reach"][0] < ex.displayed["reach"][-1]
+
+
+def test_slopes_explorer_shared_slope_is_one_value_for_all_heads():
     ex = slopes_explorer(heads=5)
-    set_controls(ex, slopes="shared", shared_beta=0.1)
-    beta = ex.controls["shared_beta"].value
-    np.testing.assert_array_equal(ex.displayed["slopes"], np.full(5, beta))
-    expected = ae.alibi_bias(5, 32, slopes=torch.full((5,), beta, dtype=torch.float64), dtype=torch.float64)
-    np.testing.assert_array_equal(ex.displayed["biases"], (expected + ae.causal_mask(32, dtype=torch.float64)).numpy())
+    set_controls(ex, slopes="shared", shared_slope=0.1)
+    m = ex.controls["shared_slope"].value
+    np.testing.assert_array_equal(ex.displayed["slopes"], np.full(5, m))
+    rows, _ = slopes_rows(5, 32, torch.full((5,), m, dtype=torch.float64))
+    np.testing.assert_array_equal(ex.displayed["bias_rows"], rows)
     assert len(set(ex.displayed["reach"].tolist())) == 1
+    assert "shared m = 0.1" in ex.readout.value
+    assert ex.controls["shared_slope"].description == "shared m"
 
 
 def test_demo_explorer_row():
@@ -214,10 +234,143 @@ def test_log_sliders_hold_round_values_exactly():
     assert bias_explorer(beta=0.06).controls["beta"].value == 0.07  # nearest in log scale
 
 
-def test_frames_of_one_layout_key_share_axes_boxes():
-    from alibi_edu.widgets import bias as bias_module
-    a, b = bias_module._frame(40, True), bias_module._frame(57, True)  # same key: two-digit ticks, causal
-    assert a.boxes == b.boxes
-    assert not np.array_equal(a.pixels, b.pixels), "tick labels still follow L"
-    wide = bias_module._frame(200, True)  # three-digit ticks: solved afresh, and the ticks get more room
-    assert wide.boxes["bias"][1] >= a.boxes["bias"][1]
+def test_one_frame_per_explorer_whatever_l_and_h():
+    """L and H repaint without a new matplotlib frame: the frame is the same object before and after."""
+    from alibi_edu.widgets import bias as bias_module, slopes as slopes_module
+    ex = bias_explorer()
+    frame = bias_module._frame()
+    set_controls(ex, length=200, causal=False, inside=False)
+    assert bias_module._frame() is frame and bias_module._frame.cache_info().currsize == 1
+    sx = slopes_explorer()
+    set_controls(sx, heads=37, length=3)
+    assert slopes_module._frame.cache_info().currsize == 1
+
+
+# --- colour scales ---------------------------------------------------------------------------------------------
+
+def test_causal_bias_gets_a_sequential_scale_over_min_to_0_and_symmetric_a_diverging_one():
+    from alibi_edu.style import BIAS_CMAP, NEGATIVE_CMAP, POSITIVE_CMAP, bias_scale
+    causal = (ae.linear_bias(32, beta=0.5, dtype=torch.float64) + ae.causal_mask(32, dtype=torch.float64)).numpy()
+    scale = bias_scale(causal)
+    assert (scale.cmap, scale.lo, scale.hi) == (NEGATIVE_CMAP, -15.5, 0.0)
+    assert all(float(t).is_integer() for t in scale.ticks) and scale.ticks[-1] == 0
+    symmetric = ae.alibi_bias(1, 16, symmetric=True, dtype=torch.float64)[0].numpy()
+    assert bias_scale(symmetric).cmap == NEGATIVE_CMAP  # −m|i − j| is ≤ 0 too
+    both = ae.linear_bias(16, beta=0.5, dtype=torch.float64).numpy()  # no mask: both signs
+    scale = bias_scale(both)
+    assert (scale.cmap, scale.lo, scale.hi) == (BIAS_CMAP, -7.5, 7.5) and 0.0 in scale.ticks
+    assert bias_scale(-causal[np.isfinite(causal)]).cmap == POSITIVE_CMAP  # β < 0 under the mask: all ≥ 0
+
+
+def test_nice_ticks_are_round_and_inside():
+    from alibi_edu.style import nice_ticks
+    for lo, hi in ((-15.5, 0), (0, 0.39), (-7.5, 7.5), (-45, 0), (0, 255), (-0.003, 0)):
+        ticks = nice_ticks(lo, hi)
+        assert lo - 1e-12 <= ticks[0] and ticks[-1] <= hi + 1e-12 and 2 <= len(ticks) <= 7
+        step = ticks[1] - ticks[0]
+        mantissa = step / 10 ** math.floor(math.log10(step))
+        assert any(abs(mantissa - m) < 1e-9 for m in (1, 2, 2.5, 5)), (lo, hi, ticks)
+
+
+def pixel_of(explorer, panel, row, col):
+    """The picture pixel at the centre of cell (row, col) of a heatmap panel."""
+    (top, left, bottom, right), rows, cols = explorer.cells[panel]
+    return left + (col + 0.5) * (right - left) / cols, top + (row + 0.5) * (bottom - top) / rows
+
+
+@pytest.mark.parametrize("length", [32, 200])
+def test_bias_explorer_paints_the_causal_bias_with_the_sequential_map(length):
+    from alibi_edu.style import NEGATIVE_CMAP, bias_scale
+    from alibi_edu.widgets.render import colour
+    ex = bias_explorer(length=length, query=1)  # the cells below are off the outlined row
+    scale = bias_scale(ex.displayed["bias"])
+    assert scale.cmap == NEGATIVE_CMAP
+    image = picture(ex)
+    for row, col in ((length - 1, 0), (length // 2, length // 4)):
+        x, y = pixel_of(ex, "bias", row, col)
+        want = colour(np.array(ex.displayed["bias"][row, col]), scale)
+        np.testing.assert_array_equal(image[int(y), int(x)], want)
+
+
+# --- click to read ----------------------------------------------------------------------------------------------
+
+def test_click_on_a_bias_cell_reads_every_panel_there_and_moves_the_query():
+    ex = bias_explorer(length=32, query=5)
+    for panel in ("bias", "scores", "weights"):
+        x, y = pixel_of(ex, panel, 20, 7)
+        ex.on_click({"dataX": x, "dataY": y, "type": "click"})
+        assert ex.picked == (panel, 20, 7) and ex.controls["query"].value == 20
+        d = ex.displayed
+        text = ex.readout.value
+        assert "i = 20, j = 7" in text
+        for name in ("bias", "scores", "weights"):
+            assert f"{d[name][20, 7]:.4g}" in text, (name, text)
+    x, y = pixel_of(ex, "bias", 3, 9)  # a masked cell (j > i)
+    ex.on_click({"dataX": x, "dataY": y})
+    assert "masked" in ex.readout.value and "i = 3, j = 9" in ex.readout.value
+
+
+def test_click_without_image_coordinates_scales_the_element_position():
+    ex = bias_explorer(length=16)
+    width, height = ex.frame_size()
+    x, y = pixel_of(ex, "weights", 12, 4)
+    ex.on_click({"relativeX": x / 2, "relativeY": y / 2, "boundingRectWidth": width / 2,
+                 "boundingRectHeight": height / 2})
+    assert ex.picked == ("weights", 12, 4) and f"{ex.displayed['weights'][12, 4]:.4g}" in ex.readout.value
+
+
+def test_click_outside_the_heatmaps_changes_nothing_and_the_pick_follows_the_query():
+    ex = bias_explorer()
+    before = ex.readout.value
+    ex.on_click({"dataX": 1, "dataY": 1})
+    assert ex.picked is None and ex.readout.value == before
+    x, y = pixel_of(ex, "scores", 12, 3)
+    ex.on_click({"dataX": x, "dataY": y})
+    ex.controls["query"].value = 25
+    assert "i = 25, j = 3" in ex.readout.value and f"{ex.displayed['scores'][25, 3]:.4g}" in ex.readout.value
+    ex.controls["length"].value = 2  # the picked key is gone
+    assert ex.picked is None and "clicked" not in ex.readout.value
+
+
+def test_click_on_the_mask_and_slopes_explorers():
+    mx = mask_explorer(length=16)
+    x, y = pixel_of(mx, "weights", 9, 2)
+    mx.on_click({"dataX": x, "dataY": y})
+    assert mx.controls["query"].value == 9 and "i = 9, j = 2" in mx.readout.value
+    assert f"{mx.displayed['weights'][9, 2]:.4g}" in mx.readout.value
+    sx = slopes_explorer(heads=8, length=32)
+    x, y = pixel_of(sx, "weights", 2, 30)
+    sx.on_click({"dataX": x, "dataY": y})
+    text = sx.readout.value
+    assert "head 3 (m = 0.125), key j = 30, distance i − j = 1" in text
+    assert f"{sx.displayed['bias_rows'][2, 30]:.4g}" in text and f"{sx.displayed['weights'][2, 30]:.4g}" in text
+
+
+def test_the_picture_listens_for_clicks():
+    ex = bias_explorer()
+    assert ex.clicks.source is ex.picture and "click" in ex.clicks.watched_events
+
+
+# --- every control: an instant, exact repaint ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("make, changes", [
+    (bias_explorer, dict(beta=2.0, sign=-1, query=3, length=57, causal=False, inside=False)),
+    (mask_explorer, dict(length=40, query=30, mask_with="finite", magnitude=10.0, dtype="float16")),
+    (slopes_explorer, dict(heads=13, length=77, slopes="shared", shared_slope=0.5)),
+    (demo_explorer, dict(beta=3.0))])
+def test_every_control_repaints_and_shows_what_a_fresh_explorer_computes(make, changes):
+    ex = make()
+    for name, value in changes.items():
+        before = ex.picture.value
+        ex.controls[name].value = value
+        assert ex.picture.value != before, name
+        fresh = ex.compute(ex.values)
+        for key, array in fresh.items():
+            np.testing.assert_array_equal(ex.displayed[key], array, err_msg=f"{name} -> {key}")
+    assert set(ex.controls) == set(changes)
+
+
+def test_png_is_opaque_white_backed():
+    for make in EXPLORERS:
+        image = Image.open(io.BytesIO(make().picture.value))
+        assert image.mode == "RGB" and image.getpixel((0, 0)) == (255, 255, 255)

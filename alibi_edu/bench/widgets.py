@@ -1,9 +1,11 @@
 """Widget latency: time from a control change to the new PNG being set on the explorer's picture.
 
-Each explorer is driven through a fixed cycle of control changes at L = 64 and L = 256 (after one
-warm-up cycle, so frames for these layouts are cached; a new layout costs one matplotlib render).
-The baseline re-creates a matplotlib figure of the same four bias-explorer panels with
-alibi_edu.plots on every change and saves it to PNG at the same dpi, as a naive explorer would.
+Every control of every explorer is timed on its own: starting from the explorer's default (L = 64 where it has a
+length), the control is set to a cycle of values, one real change at a time, after one warm-up pass. Lengths
+and head counts come from a seeded random walk over their whole range, so most of them are new to the explorer
+(as when a student drags the slider), not a cached handful.
+The baseline re-creates a matplotlib figure of the same four bias-explorer panels with alibi_edu.plots on every
+change and saves it to PNG at the same dpi, as a naive explorer would.
 """
 from __future__ import annotations
 
@@ -17,38 +19,44 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ..plots import bias_heatmap, bias_row_bars, weights_heatmap  # noqa: E402
-from ..widgets import bias_explorer, mask_explorer, slopes_explorer  # noqa: E402
+from ..widgets import bias_explorer, demo_explorer, mask_explorer, slopes_explorer  # noqa: E402
 from ..widgets.render import DPI  # noqa: E402
 
-REPEATS = 40
+REPEATS = 24
 BASELINE_REPEATS = 12
-CHANGES = {  # explorer -> the cycle of (control, value) changes it is driven through
-    "bias_explorer": [("beta", 0.2), ("query", 40), ("beta", 2.0), ("sign", -1), ("query", 7), ("inside", False),
-                      ("beta", 0.05), ("sign", 1), ("inside", True), ("query", 20)],
-    "mask_explorer": [("query", 40), ("mask_with", "finite"), ("magnitude", 10.0), ("dtype", "bfloat16"),
-                      ("magnitude", 50.0), ("mask_with", "inf"), ("dtype", "float32"), ("query", 7)],
-    "slopes_explorer": [("slopes", "shared"), ("shared_beta", 0.5), ("shared_beta", 0.01), ("slopes", "geometric")],
+LENGTH = 64
+_walk = np.random.default_rng(0)
+LENGTHS = [int(n) for n in _walk.permutation(np.arange(2, 257))[:REPEATS + 4]]
+HEADS = [int(n) for n in _walk.permutation(np.arange(1, 65))[:REPEATS + 4]]
+CHANGES = {  # explorer -> control -> the values it cycles through
+    "bias_explorer": {"beta": [0.2, 2.0, 0.05, 7.0], "sign": [-1, 0, 1], "query": [40, 7, 63, 20],
+                      "length": LENGTHS, "causal": [False, True], "inside": [False, True]},
+    "mask_explorer": {"length": LENGTHS, "query": [40, 7, 63, 20], "mask_with": ["finite", "inf"],
+                      "magnitude": [10.0, 50.0, 1000.0], "dtype": ["bfloat16", "float16", "float32"]},
+    "slopes_explorer": {"heads": HEADS, "length": LENGTHS, "slopes": ["shared", "geometric"],
+                        "shared_slope": [0.5, 0.01, 0.1, 2.0]},
+    "demo_explorer": {"beta": [0.2, 2.0, 0.05, 7.0]},
 }
-MAKERS = {"bias_explorer": lambda L: bias_explorer(length=L), "mask_explorer": lambda L: mask_explorer(length=L),
-          "slopes_explorer": lambda L: slopes_explorer(heads=8, length=L)}
+MAKERS = {"bias_explorer": lambda: bias_explorer(length=LENGTH), "mask_explorer": lambda: mask_explorer(length=LENGTH),
+          "slopes_explorer": lambda: slopes_explorer(heads=8, length=LENGTH), "demo_explorer": demo_explorer}
 
 
-def time_explorer(name: str, length: int, repeats: int = REPEATS) -> list[float]:
-    """Milliseconds per control change, `repeats` changes after one warm-up cycle."""
-    explorer = MAKERS[name](length)
-    cycle = CHANGES[name]
-    for control, value in cycle:
-        explorer.controls[control].value = value
-    times = []
-    for n in range(repeats):
-        control, value = cycle[n % len(cycle)]
-        widget = explorer.controls[control]
-        if widget.value == value:  # make every step a real change
-            control, value = cycle[(n + 1) % len(cycle)]
-            widget = explorer.controls[control]
+def time_control(name: str, control: str, repeats: int = REPEATS) -> list[float]:
+    """Milliseconds per change of one control, `repeats` real changes after one warm-up change."""
+    explorer = MAKERS[name]()
+    if name == "slopes_explorer" and control == "shared_slope":
+        explorer.controls["slopes"].value = "shared"  # the slider matters only then
+    widget, cycle = explorer.controls[control], CHANGES[name][control]
+    times, n = [], 0
+    while len(times) < repeats:
+        value = cycle[n % len(cycle)]
+        n += 1
+        if widget.value == value:
+            continue
         start = time.perf_counter()
         widget.value = value
-        times.append((time.perf_counter() - start) * 1e3)
+        if n > 1:
+            times.append((time.perf_counter() - start) * 1e3)
     return times
 
 
@@ -67,14 +75,13 @@ def baseline_redraw(arrays: dict[str, np.ndarray], query: int) -> bytes:
     return buffer.getvalue()
 
 
-def time_baseline(length: int, repeats: int = BASELINE_REPEATS) -> list[float]:
-    """Milliseconds per change for the baseline: same changes, same math, figure re-created each time."""
-    explorer = bias_explorer(length=length)
-    cycle = CHANGES["bias_explorer"]
+def time_baseline(repeats: int = BASELINE_REPEATS) -> list[float]:
+    """Milliseconds per change for the baseline: β changes, same math, figure re-created each time."""
+    explorer = bias_explorer(length=LENGTH)
+    cycle = CHANGES["bias_explorer"]["beta"]
     times = []
     for n in range(repeats + 1):
-        control, value = cycle[n % len(cycle)]
-        values = {**explorer.values, control: value}
+        values = {**explorer.values, "beta": cycle[n % len(cycle)]}
         start = time.perf_counter()
         baseline_redraw(explorer.compute(values), values["query"])
         if n:  # the first one is a warm-up
@@ -82,18 +89,21 @@ def time_baseline(length: int, repeats: int = BASELINE_REPEATS) -> list[float]:
     return times
 
 
-def main() -> None:
-    rows = []
-    for length in (64, 256):
-        for name in MAKERS:
-            rows.append((name, length, time_explorer(name, length)))
-        rows.append(("baseline (re-create figure)", length, time_baseline(length)))
-    print(f"{'explorer':<30}{'L':>5}{'n':>5}{'median ms':>11}{'p95 ms':>9}")
-    for name, length, times in rows:
-        print(f"{name:<30}{length:>5}{len(times):>5}{np.median(times):>11.1f}{np.percentile(times, 95):>9.1f}")
-    update = np.median(rows[0][2])
-    baseline = np.median(next(t for n, L, t in rows if n.startswith("baseline") and L == 64))
-    print(f"update_ms={update:.1f} baseline_ms={baseline:.1f} speedup={baseline / update:.1f}")
+def table(names: tuple[str, ...] = tuple(MAKERS), repeats: int = REPEATS) -> list[tuple[str, str, list[float]]]:
+    """(explorer, control, times in ms) for every control of every named explorer."""
+    return [(name, control, time_control(name, control, repeats)) for name in names for control in CHANGES[name]]
+
+
+def main(repeats: int = REPEATS, baseline_repeats: int = BASELINE_REPEATS) -> None:
+    rows = table(repeats=repeats)
+    print(f"{'explorer':<18}{'control':<14}{'n':>4}{'median ms':>11}{'p95 ms':>9}")
+    for name, control, times in rows:
+        print(f"{name:<18}{control:<14}{len(times):>4}{np.median(times):>11.1f}{np.percentile(times, 95):>9.1f}")
+    baseline = time_baseline(baseline_repeats)
+    print(f"{'baseline: re-create the figure (bias explorer, β)':<46}{np.median(baseline):>9.1f}"
+          f"{np.percentile(baseline, 95):>9.1f}")
+    update = max(np.median(times) for _, _, times in rows)
+    print(f"update_ms={update:.1f} baseline_ms={np.median(baseline):.1f} speedup={np.median(baseline) / update:.1f}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ from contextlib import contextmanager
 import ipywidgets as widgets
 import numpy as np
 import torch
+from ipyevents import Event
+
+from .render import Canvas, cell_at
 
 QK_SEED, HEAD_DIM, MAX_LENGTH = 0, 16, 256
 
@@ -18,11 +21,14 @@ def seeded_qk(length: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 class Explorer(widgets.VBox):
-    """Subclasses define compute(values) -> {name: array}, paint(values) -> PNG bytes, describe(values) -> str.
+    """Subclasses define compute(values) -> {name: array}, paint(values) -> Canvas, describe(values) -> str,
+    and for click-to-read read_cell(values, panel, row, col) -> str.
 
     explorer.controls  — name -> widget; set `.value` to drive it from Python.
     explorer.displayed — name -> numpy array: exactly what the picture shows now.
     explorer.values    — name -> current value of every control.
+    explorer.picked    — (panel, row, col) of the heatmap cell last clicked, or None; its values join the readout.
+    A click on the picture (ipyevents) goes to explorer.on_click(event); tests call it with a synthetic event.
     """
 
     def __init__(self, controls: dict[str, widgets.Widget], title: str):
@@ -36,6 +42,10 @@ class Explorer(widgets.VBox):
             control.add_class(f"alibi-control-{name}")
             control.observe(self._on_change, names="value")
         self._holding = False
+        self.cells: dict = {}
+        self.picked: tuple[str, int, int] | None = None
+        self.clicks = Event(source=self.picture, watched_events=["click"])
+        self.clicks.on_dom_event(self.on_click)
         rows = [widgets.HBox(list(controls.values())[k:k + 3]) for k in range(0, len(controls), 3)]
         super().__init__([widgets.HTML(f"<b>{title}</b>"), *rows, self.readout, self.picture])
         self.add_class("alibi-explorer")
@@ -52,8 +62,50 @@ class Explorer(widgets.VBox):
         values = self.values
         with _one_thread():
             self.displayed = {name: np.asarray(a) for name, a in self.compute(values).items()}
-        self.picture.value = self.paint(values)
-        self.readout.value = self.describe(values)
+        canvas = self.paint(values)
+        self.cells = canvas.cells
+        self.picture.value = canvas.png()
+        if self.picked and self.picked[0] not in self.cells:
+            self.picked = None
+        if self.picked:
+            name, row, col = self.picked
+            row = values["query"] if name in self.query_panels else row  # the picked row follows query i
+            _, rows, cols = self.cells[name]
+            self.picked = (name, row, col) if row < rows and col < cols else None
+        text = self.describe(values)
+        if self.picked:
+            text += "<br>clicked: " + self.read_cell(values, *self.picked)
+        self.readout.value = text
+
+    def on_click(self, event: dict) -> None:
+        """A click on the picture: read the heatmap cell under it (ipyevents' dataX/dataY are image pixels)."""
+        x, y = event.get("dataX"), event.get("dataY")
+        if x is None or y is None:  # no natural-size coordinates: scale the position in the element
+            width, height = self.frame_size()
+            x = event["relativeX"] * width / event["boundingRectWidth"]
+            y = event["relativeY"] * height / event["boundingRectHeight"]
+        hit = cell_at(self.cells, x, y)
+        if hit is not None:
+            self.pick(*hit)
+
+    def pick(self, panel: str, row: int, col: int) -> None:
+        """Show cell (row, col) of `panel` in the readout; a query row also moves the highlighted query there."""
+        self.picked = (panel, row, col)
+        query = self.controls.get("query")
+        if query is not None and panel in self.query_panels and query.value != row:
+            query.value = row  # repaints, readout included
+        else:
+            self.refresh()
+
+    query_panels: tuple[str, ...] = ()  # heatmaps whose rows are the query positions
+
+    def frame_size(self) -> tuple[int, int]:
+        """(width, height) in pixels of the current picture."""
+        png = self.picture.value
+        return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+    def read_cell(self, values: dict, panel: str, row: int, col: int) -> str:
+        raise NotImplementedError
 
     def constrain(self) -> None:
         """Keep dependent controls in range (e.g. query i < L); changes made here do not trigger refreshes."""
@@ -73,7 +125,7 @@ class Explorer(widgets.VBox):
     def compute(self, values: dict) -> dict[str, np.ndarray]:
         raise NotImplementedError
 
-    def paint(self, values: dict) -> bytes:
+    def paint(self, values: dict) -> Canvas:
         raise NotImplementedError
 
     def describe(self, values: dict) -> str:

@@ -1,6 +1,11 @@
-"""bias_explorer: β, query i, length L, causal mask, bias placement -> bias row, bias, scores, weights."""
+"""bias_explorer: β (or m), query i, length L, causal mask, bias placement -> bias row, bias, scores, weights.
+
+The slider's number is the book's β when the bias goes inside 1/√d, and the paper's slope m when it is added
+after 1/√d (then β = √d·m); titles and readout name the symbol in use.
+"""
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import ipywidgets as widgets
@@ -9,26 +14,32 @@ import torch
 
 from ..attention import attention_scores, attention_weights
 from ..bias import causal_mask, linear_bias
+from ..style import bias_scale, weights_scale
 from . import render
-from .base import MAX_LENGTH, Explorer, int_slider, log_slider, numpy, seeded_qk
+from .base import HEAD_DIM, MAX_LENGTH, Explorer, int_slider, log_slider, numpy, seeded_qk
+
+PANELS = ("bias", "scores", "weights")
 
 
 class BiasExplorer(Explorer):
     """Displayed: bias_row (L,), bias (L, L) with -inf where masked, scores (L, L), weights (L, L)."""
 
+    query_panels = PANELS
+
     def __init__(self, beta: float = 0.5, query: int = 10, length: int = 32):
         length = min(max(int(length), 1), MAX_LENGTH)
         controls = {
-            "beta": log_slider("beta", beta, -3, 1, "|β|"),
-            "sign": widgets.ToggleButtons(options=[("β > 0", 1), ("β = 0", 0), ("β < 0", -1)], value=1,
-                                          description="sign", style={"button_width": "60px"}),
+            "beta": log_slider("beta", beta, -3, 1, "|β| or |m|"),
+            "sign": widgets.ToggleButtons(options=[("> 0", 1), ("= 0", 0), ("< 0", -1)], value=1,
+                                          description="sign", style={"button_width": "50px"}),
             "query": int_slider(min(max(int(query), 0), length - 1), 0, length - 1, "query i"),
-            "length": int_slider(length, 1, MAX_LENGTH, "length L", continuous=False),
+            "length": int_slider(length, 1, MAX_LENGTH, "length L"),
             "causal": widgets.Checkbox(value=True, description="causal mask"),
-            "inside": widgets.ToggleButtons(options=[("inside √d (book)", True), ("outside √d (paper)", False)],
-                                            value=True, description="bias", style={"button_width": "150px"}),
+            "inside": widgets.ToggleButtons(options=[("β inside 1/√d (book)", True), ("m after 1/√d (paper)", False)],
+                                            value=True, description="bias", style={"button_width": "160px"}),
         }
-        super().__init__(controls, "Bias β·(j − i), scores and attention weights")
+        controls["beta"].style.description_width = "initial"
+        super().__init__(controls, "Bias, scores and attention weights")
 
     def constrain(self) -> None:
         self.controls["query"].max = self.controls["length"].value - 1
@@ -43,46 +54,64 @@ class BiasExplorer(Explorer):
         return {"bias_row": numpy(shown_bias[v["query"]]), "bias": numpy(shown_bias),
                 "scores": numpy(attention_scores(q, k, **options)), "weights": numpy(attention_weights(q, k, **options))}
 
-    def paint(self, v: dict) -> bytes:
-        d, i = self.displayed, v["query"]
-        canvas = render.Canvas(_frame(v["length"], v["causal"]))
-        bias_limit, scores_limit = render.symmetric_limit(d["bias"]), render.symmetric_limit(d["scores"])
-        canvas.bars("row:scale", d["bias_row"], -bias_limit, bias_limit, marker=i)
-        canvas.scale_labels("row:scale", bias_limit)
-        canvas.heatmap("bias", d["bias"], render.BIAS_CMAP, -bias_limit, bias_limit, highlight_row=i)
-        canvas.scale_labels("bias_bar:scale", bias_limit)
-        canvas.heatmap("scores", d["scores"], render.BIAS_CMAP, -scores_limit, scores_limit, highlight_row=i)
-        canvas.scale_labels("scores_bar:scale", scores_limit)
+    def paint(self, v: dict) -> render.Canvas:
+        d, i, length, sym = self.displayed, v["query"], v["length"], _symbol(v)
+        canvas = render.Canvas(_frame())
+        canvas.bars("row", d["bias_row"], bias_scale(d["bias_row"]), marker=i)
+        canvas.positions("row", None, length)
+        canvas.title("row_title", f"bias row of query i = {i}: {sym}·(j − i) (dashed line: j = i)")
         weights = np.where(np.isneginf(d["bias"]), np.nan, d["weights"])  # masked keys drawn as masked
-        canvas.heatmap("weights", weights, render.WEIGHTS_CMAP, 0.0, 1.0, highlight_row=i)
-        return canvas.png()
+        scales = {"bias": bias_scale(d["bias"]), "scores": bias_scale(d["scores"]), "weights": weights_scale(weights)}
+        titles = {"bias": f"bias {sym}·(j − i)",
+                  "scores": "scores (q·k + bias)/√d" if v["inside"] else "scores q·k/√d + bias",
+                  "weights": "attention weights"}
+        for name, values in (("bias", d["bias"]), ("scores", d["scores"]), ("weights", weights)):
+            canvas.heatmap(name, values, scales[name], highlight_row=i)
+            canvas.positions(name, length, length)
+            canvas.colorbar(f"{name}_bar", scales[name])
+            canvas.title(f"{name}_title", titles[name])
+            if v["causal"]:
+                canvas.masked_legend(f"{name}_legend", name)
+        return canvas
 
     def describe(self, v: dict) -> str:
-        beta = v["sign"] * v["beta"]
-        return (f"β = {beta:+.3g} · i = {v['query']} · L = {v['length']} · "
-                f"mask {'on' if v['causal'] else 'off'} · bias {'inside' if v['inside'] else 'outside'} √d")
+        value, sym = v["sign"] * v["beta"], _symbol(v)
+        where = ("bias inside 1/√d (book)" if v["inside"] else
+                 f"bias after 1/√d (paper; the same as β = √d·m = {math.sqrt(HEAD_DIM) * value:+.3g})")
+        return (f"{sym} = {value:+.3g} · i = {v['query']} · L = {v['length']} · "
+                f"mask {'on' if v['causal'] else 'off'} · {where}")
+
+    def read_cell(self, v: dict, panel: str, row: int, col: int) -> str:
+        d = self.displayed
+        bias = d["bias"][row, col]
+        if np.isneginf(bias):
+            return f"i = {row}, j = {col}: masked (bias −∞, score −∞, weight 0)"
+        return (f"i = {row}, j = {col}: bias = {bias:.4g} · score = {d['scores'][row, col]:.4g} · "
+                f"weight = {d['weights'][row, col]:.4g}")
 
 
-@lru_cache(maxsize=16)
-def _frame(length: int, causal: bool) -> render.Frame:
+def _symbol(v: dict) -> str:
+    return "β" if v["inside"] else "m"
+
+
+@lru_cache(maxsize=1)
+def _frame() -> render.Frame:
+    """One frame for every L, mask and placement: titles, ticks and legends are painted per change."""
     def draw(fig):
         grid = fig.add_gridspec(2, 3, height_ratios=(1, 1.5))
-        row = fig.add_subplot(grid[0, :])
-        row.set(xlim=(-0.5, length - 0.5), ylim=(-1, 1), xlabel="key position j", ylabel="bias of query i's row",
-                title="bias row of query i (dashed line: j = i)")
-        row.set_yticks(render.SCALE_TICKS, labels=["      "] * 5)
-        row.xaxis.get_major_locator().set_params(integer=True)
-        axes = {"row:scale": row}
-        for col, (name, title) in enumerate((("bias", "bias β·(j − i)"), ("scores", "scores"),
-                                             ("weights", "attention weights"))):
-            ax = render.heatmap_axes(fig.add_subplot(grid[1, col]), length, length, title, masked_legend=causal)
-            axes[name] = ax
-            if name == "weights":
-                render.colorbar_axes(fig, ax, render.WEIGHTS_CMAP, "weight", fixed=(0.0, 1.0))
-            else:
-                axes[f"{name}_bar:scale"] = render.colorbar_axes(fig, ax, render.BIAS_CMAP, name)
-        return axes
-    return render.build_frame(draw, (11.5, 7.0), layout_key=("bias", causal, len(str(length - 1))))
+        row = render.reserve_ticks(fig.add_subplot(grid[0, :]), y="−0.00")
+        row.set(xlabel="key position j", ylabel="bias of query i's row")
+        named = {"row": row, "row_title": render.reserve_title(row, "bias row of query i = 000: β·(j − i) "
+                                                                    "(dashed line: j = i)")}
+        for col, name in enumerate(PANELS):
+            ax = render.heatmap_axes(fig.add_subplot(grid[1, col]))
+            named[name] = ax
+            named[f"{name}_title"] = render.reserve_title(ax, "scores (q·k + bias)/√d")
+            named[f"{name}_legend"] = render.reserve_legend(ax)
+            named[f"{name}_bar"] = render.colorbar_axes(fig, ax, {"bias": "bias", "scores": "score",
+                                                                  "weights": "weight"}[name])
+        return named
+    return render.build_frame(draw, (11.5, 7.4))
 
 
 def bias_explorer(beta: float = 0.5, query: int = 10, length: int = 32) -> BiasExplorer:

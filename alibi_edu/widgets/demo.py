@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from ..bias import causal_mask, linear_bias
+from ..style import bias_scale
 from . import render
 from .base import Explorer, log_slider, numpy
 
@@ -23,26 +24,23 @@ class DemoExplorer(Explorer):
         row = (linear_bias(LENGTH, beta=v["beta"], dtype=torch.float64) + causal_mask(LENGTH, dtype=torch.float64))
         return {"bias_row": numpy(row[QUERY])}
 
-    def paint(self, v: dict) -> bytes:
+    def paint(self, v: dict) -> render.Canvas:
         canvas = render.Canvas(_frame())
-        limit = render.symmetric_limit(self.displayed["bias_row"])
-        canvas.bars("row:scale", self.displayed["bias_row"], -limit, limit, marker=QUERY)
-        canvas.scale_labels("row:scale", limit)
-        return canvas.png()
+        canvas.bars("row", self.displayed["bias_row"], bias_scale(self.displayed["bias_row"]), marker=QUERY)
+        canvas.positions("row", None, LENGTH)
+        return canvas
 
     def describe(self, v: dict) -> str:
-        return f"β = {v['beta']:.3g} · i = {QUERY} · L = {LENGTH} · the key one step back gets {-v['beta']:.3g}"
+        return f"β = {v['beta']:.3g} · i = {QUERY} · L = {LENGTH} · the key one step back gets −{v['beta']:.3g}"
 
 
 @lru_cache(maxsize=1)
 def _frame() -> render.Frame:
     def draw(fig):
-        ax = fig.add_subplot()
-        ax.set(xlim=(-0.5, LENGTH - 0.5), ylim=(-1, 1), xlabel="key position j", ylabel="bias β·(j − i)",
+        ax = render.reserve_ticks(fig.add_subplot(), y="−0.00")
+        ax.set(xlabel="key position j", ylabel="bias β·(j − i)",
                title=f"bias row of query i = {QUERY} (dashed); future keys masked (hatched)")
-        ax.set_yticks(render.SCALE_TICKS, labels=["      "] * 5)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        return {"row:scale": ax}
+        return {"row": ax}
     return render.build_frame(draw, (7.5, 3.2))
 
 

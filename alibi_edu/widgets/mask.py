@@ -18,6 +18,7 @@ import torch
 
 from ..attention import attention_scores, attention_weights
 from ..bias import causal_mask
+from ..style import WEIGHTS_CMAP, Scale, bias_scale, nice_ticks
 from . import render
 from .base import MAX_LENGTH, Explorer, int_slider, log_slider, numpy, seeded_qk
 
@@ -31,7 +32,7 @@ class MaskExplorer(Explorer):
     def __init__(self, query: int = 10, length: int = 16):
         length = min(max(int(length), 1), MAX_LENGTH)
         controls = {
-            "length": int_slider(length, 1, MAX_LENGTH, "length L", continuous=False),
+            "length": int_slider(length, 1, MAX_LENGTH, "length L"),
             "query": int_slider(min(max(int(query), 0), length - 1), 0, length - 1, "query i"),
             "mask_with": widgets.ToggleButtons(options=[("−∞", "inf"), ("finite −M", "finite")], value="inf",
                                                description="mask with", style={"button_width": "80px"}),
@@ -42,6 +43,8 @@ class MaskExplorer(Explorer):
 
     def constrain(self) -> None:
         self.controls["query"].max = self.controls["length"].value - 1
+
+    query_panels = ("mask", "scores", "masked_scores", "weights")
 
     def mask(self, v: dict) -> torch.Tensor:
         """The additive mask in the chosen dtype: causal_mask, with −∞ replaced by −M if asked."""
@@ -57,19 +60,22 @@ class MaskExplorer(Explorer):
                 "masked_scores": numpy(attention_scores(q, k, mask=mask)),
                 "weights": numpy(attention_weights(q, k, mask=mask))}
 
-    def paint(self, v: dict) -> bytes:
-        d, i = self.displayed, v["query"]
-        canvas = render.Canvas(_frame(v["length"]))
-        mask_limit, scores_limit = render.symmetric_limit(d["mask"]), render.symmetric_limit(d["scores"])
-        canvas.heatmap("mask", d["mask"], render.BIAS_CMAP, -mask_limit, mask_limit, highlight_row=i)
-        canvas.scale_labels("mask_bar:scale", mask_limit)
-        for name in ("scores", "masked_scores"):
-            canvas.heatmap(name, d[name], render.BIAS_CMAP, -scores_limit, scores_limit, highlight_row=i)
-            canvas.scale_labels(f"{name}_bar:scale", scores_limit)
+    def paint(self, v: dict) -> render.Canvas:
+        d, i, length = self.displayed, v["query"], v["length"]
+        canvas = render.Canvas(_frame())
+        scales = {"mask": bias_scale(d["mask"]), "scores": bias_scale(d["scores"]),
+                  "masked_scores": bias_scale(d["masked_scores"]),
+                  "weights": Scale(WEIGHTS_CMAP, LOG_FLOOR, 0.0, nice_ticks(LOG_FLOOR, 0.0))}
         with np.errstate(divide="ignore"):
             log_weights = np.where(d["weights"] > 0, np.log10(d["weights"]), np.nan)  # exact zeros hatched
-        canvas.heatmap("weights", log_weights, render.WEIGHTS_CMAP, LOG_FLOOR, 0.0, highlight_row=i)
-        return canvas.png()
+        for name, values in (("mask", d["mask"]), ("scores", d["scores"]), ("masked_scores", d["masked_scores"]),
+                             ("weights", log_weights)):
+            canvas.heatmap(name, values, scales[name], highlight_row=i)
+            canvas.positions(name, length, length)
+            canvas.colorbar(f"{name}_bar", scales[name])
+            if name != "scores" and not np.isfinite(values).all():
+                canvas.masked_legend(f"{name}_legend", name)
+        return canvas
 
     def describe(self, v: dict) -> str:
         future = np.triu(np.ones_like(self.displayed["weights"], dtype=bool), k=1)
@@ -79,23 +85,28 @@ class MaskExplorer(Explorer):
                 f"largest weight on a future key: {leak:.3g}" + (" (exactly 0)" if leak == 0 else " (not 0!)"))
 
 
-@lru_cache(maxsize=16)
-def _frame(length: int) -> render.Frame:
+    def read_cell(self, v: dict, panel: str, row: int, col: int) -> str:
+        d = self.displayed
+        return (f"i = {row}, j = {col}: mask = {d['mask'][row, col]:.4g} · score = {d['scores'][row, col]:.4g} · "
+                f"after masking = {d['masked_scores'][row, col]:.4g} · weight = {d['weights'][row, col]:.4g}")
+
+
+@lru_cache(maxsize=1)
+def _frame() -> render.Frame:
+    """One frame for every L: ticks, scales and legends are painted per change."""
     def draw(fig):
         grid = fig.add_gridspec(2, 2)
-        panels = (("mask", "mask (0 or the stand-in for −∞)", "mask value"), ("scores", "scores before masking", "score"),
+        panels = (("mask", "mask (0, or the stand-in for −∞)", "mask value"), ("scores", "scores before masking", "score"),
                   ("masked_scores", "scores after masking", "score"),
-                  ("weights", "attention weights (log₁₀ colour; hatched = exactly 0)", None))
-        axes = {}
+                  ("weights", "weights, log₁₀ colour (hatched: exactly 0)", "log₁₀ weight"))
+        named = {}
         for (name, title, label), cell in zip(panels, (grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1])):
-            axes[name] = render.heatmap_axes(fig.add_subplot(cell), length, length, title,
-                                             masked_legend=name in ("mask", "masked_scores"))
-            if label is None:
-                render.colorbar_axes(fig, axes[name], render.WEIGHTS_CMAP, "log₁₀ weight", fixed=(LOG_FLOOR, 0.0))
-            else:
-                axes[f"{name}_bar:scale"] = render.colorbar_axes(fig, axes[name], render.BIAS_CMAP, label)
-        return axes
-    return render.build_frame(draw, (10.0, 8.6), layout_key=("mask", len(str(length - 1))))
+            ax = named[name] = render.heatmap_axes(fig.add_subplot(cell))
+            ax.set_title(title)
+            named[f"{name}_legend"] = render.reserve_legend(ax)
+            named[f"{name}_bar"] = render.colorbar_axes(fig, ax, label, width="−10000")
+        return named
+    return render.build_frame(draw, (10.0, 8.6))
 
 
 def mask_explorer(query: int = 10, length: int = 16) -> MaskExplorer:

@@ -1,27 +1,29 @@
-"""The fast picture path: matplotlib draws the static frame once, numpy paints the data.
+"""The fast picture path: matplotlib draws a static frame once per explorer layout, numpy paints the rest.
 
-Why not just redraw matplotlib? On this 2-core machine re-creating a 4-panel figure costs
-~120 ms and redrawing a persistent one to PNG ~60-75 ms per change: most of it is text,
-ticks and colorbars that do not change when β or i moves. So a picture is split in two:
-  frame  — axes, labels, tick marks, colorbars and the grey hatch of masked cells, drawn by
-           matplotlib once per layout (e.g. per sequence length) and cached as an RGB array;
-  paint  — per change, each array is colour-mapped through the colormap's 256-entry lookup
-           table, scaled to its axes' pixel box by nearest-neighbour indexing and pasted into
-           a copy of the frame (masked cells keep the hatch underneath); the few numbers that
-           move (colorbar ends, bar-axis limits) are written with Pillow in matplotlib's font.
-The result is encoded as a PNG (unfiltered rows, zlib level 1: 2x faster than Pillow's
-adaptive filters, and these pictures are mostly flat colour) into an ipywidgets.Image.
-No pyplot is involved, so nothing is displayed behind the notebook's back.
+Why not just redraw matplotlib? On this 2-core machine re-creating a 4-panel figure costs ~120-350 ms and
+even a cached frame per sequence length meant a new matplotlib render (~150-450 ms) whenever L or H moved.
+So the frame holds nothing that depends on the data or on L:
+  frame  — titles, axis labels, spines, the grey hatch of masked cells, and empty colorbar boxes, drawn by
+           matplotlib once per layout (e.g. causal or not) at a fixed pixel size and cached as an RGB array;
+           tick labels are reserved as invisible (white) text so the layout leaves room for the painted ones;
+  paint  — per change, each array is colour-mapped through the colormap's 256-entry lookup table, scaled to
+           its axes' pixel box by nearest-neighbour indexing and pasted into a copy of the frame (masked cells
+           keep the hatch underneath); colorbar gradients, tick marks and every number on an axis (key
+           positions, head numbers, scale ends) are painted too, tick labels with Pillow in matplotlib's font.
+The result is encoded as a PNG (unfiltered rows, zlib level 1: 2x faster than Pillow's adaptive filters, and
+these pictures are mostly flat colour) into an ipywidgets.Image. The background is opaque white, so the
+black text stays readable in JupyterLab's dark theme. No pyplot: nothing is displayed behind the notebook's back.
 """
 from __future__ import annotations
 
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import matplotlib
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
@@ -30,112 +32,168 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from PIL import Image, ImageDraw, ImageFont
 
-from ..style import BIAS_CMAP, MASK_LABEL, MASK_STYLE, WEIGHTS_CMAP  # noqa: F401 (explorers read render.WEIGHTS_CMAP)
+from ..style import FIGURE_FACE, MASK_LABEL, MASK_STYLE, Scale, int_ticks, tick_label
 
 DPI = 72
-SCALE_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)  # fractions of a symmetric scale whose labels are painted per change
-
-
-_LAYOUTS: dict[tuple, list] = {}  # layout key -> the axes positions constrained layout found
+INK, TICK = (0, 0, 0), (60, 60, 60)
+TITLE_SIZE = 12
+Box = tuple[int, int, int, int]  # (top, left, bottom, right) in pixels, the axes' inside
 
 
 @dataclass
 class Frame:
-    """A rendered static frame: pixels (H, W, 3) uint8, each named axes' inner pixel box, label anchors."""
+    """A rendered static frame: pixels (H, W, 3) uint8, each named axes' inner pixel box, and the pixel box
+    (top, left, bottom, right) of each named piece of reserved text (a title or legend painted per change)."""
     pixels: np.ndarray
-    boxes: dict[str, tuple[int, int, int, int]]                       # name -> (top, left, bottom, right)
-    anchors: dict[str, list[tuple[float, float, str]]] = field(default_factory=dict)  # name -> [(x, y, align)]
+    boxes: dict[str, Box]
+    spots: dict[str, Box]
 
 
-def build_frame(draw, size: tuple[float, float], layout_key: tuple | None = None) -> Frame:
-    """Run draw(fig) -> {name: Axes} (names ending in ':scale' get painted tick labels), render once.
-
-    Frames with the same layout_key share axes positions: matplotlib's constrained-layout solve, half the
-    cost of a frame, runs for the first of them only (so a new sequence length shows in half the time).
-    Put in the key whatever changes the space labels need, e.g. the number of digits of the largest tick.
-    """
-    positions = _LAYOUTS.get(layout_key) if layout_key is not None else None
-    fig = Figure(figsize=size, dpi=DPI, layout=None if positions else "constrained")
+def build_frame(draw, size: tuple[float, float]) -> Frame:
+    """Run draw(fig) -> {name: Axes or Artist}, render once with constrained layout, note where each one is."""
+    fig = Figure(figsize=size, dpi=DPI, layout="constrained", facecolor=FIGURE_FACE)
     canvas = FigureCanvasAgg(fig)
     named = draw(fig)
-    if positions:
-        for ax, position in zip(fig.axes, positions, strict=True):
-            ax.set_position(position)
     canvas.draw()
-    if layout_key is not None and positions is None:
-        _LAYOUTS[layout_key] = [ax.get_position() for ax in fig.axes]
     pixels = np.asarray(canvas.buffer_rgba())[..., :3].copy()
     height = pixels.shape[0]
-    boxes, anchors = {}, {}
-    for name, ax in named.items():
-        x0, y0, x1, y1 = ax.get_window_extent().extents
-        boxes[name] = (int(np.ceil(height - y1)) + 1, int(np.ceil(x0)) + 1, int(height - y0), int(x1))
-        if name.endswith(":scale"):
-            anchors[name] = _scale_anchors(ax, height)
-    return Frame(pixels, boxes, anchors)
+    boxes, spots = {}, {}
+    for name, artist in named.items():
+        x0, y0, x1, y1 = artist.get_window_extent().extents
+        box = (int(np.ceil(height - y1)), int(np.ceil(x0)), int(height - y0), int(x1))
+        if isinstance(artist, Axes):
+            boxes[name] = (box[0] + 1, box[1] + 1, box[2], box[3])
+        else:
+            spots[name] = box
+    return Frame(pixels, boxes, spots)
 
 
-def heatmap_axes(ax: Axes, rows: int, cols: int, title: str, masked_legend: bool = False) -> Axes:
-    """Axes for an (rows, cols) heatmap: cell-centred limits, labels, grey hatch behind (seen where masked)."""
-    ax.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5), title=title,
-           xlabel="key position j", ylabel="query position i")
-    ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, **MASK_STYLE))
-    ax.xaxis.get_major_locator().set_params(integer=True, nbins=5)
-    ax.yaxis.get_major_locator().set_params(integer=True, nbins=5)
-    if masked_legend:
-        ax.legend(handles=[Patch(**MASK_STYLE, label=MASK_LABEL)], loc="lower center", bbox_to_anchor=(0.5, 1.08),
-                  fontsize="x-small", frameon=False, borderaxespad=0)
+def reserve_title(ax: Axes, room: str) -> Artist:
+    """An invisible title as long as `room`: the layout leaves space for the title painted per change."""
+    return ax.set_title(room, color=FIGURE_FACE)
+
+
+def reserve_legend(ax: Axes) -> Artist:
+    """An invisible 'masked' legend entry above ax: painted (swatch and words) only when something is masked."""
+    return ax.legend(handles=[Patch(facecolor=FIGURE_FACE, label=MASK_LABEL)], loc="lower center",
+                     bbox_to_anchor=(0.5, 1.08), fontsize="x-small", frameon=False, borderaxespad=0,
+                     labelcolor=FIGURE_FACE, borderpad=0)
+
+
+def reserve_ticks(ax: Axes, x: str | None = "000", y: str | None = "000") -> Axes:
+    """Room for painted tick labels as wide as x / y (None: no labels on that axis); matplotlib draws none."""
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    ax.set_xticks([0.5], labels=[x] if x else [""])
+    ax.set_yticks([0.5], labels=[y] if y else [""])
+    ax.tick_params(length=0, labelcolor=FIGURE_FACE)
     return ax
 
 
-def colorbar_axes(fig: Figure, ax: Axes, cmap: str, label: str, fixed: tuple[float, float] | None = None) -> Axes:
-    """A colorbar beside ax. fixed=(lo, hi): static labels; None: a symmetric scale labelled per change."""
-    lo, hi = fixed or (-1.0, 1.0)
-    bar = fig.colorbar(ScalarMappable(Normalize(lo, hi), cmap), ax=ax, label=label, fraction=0.08, pad=0.03)
-    if fixed is None:
-        bar.set_ticks(SCALE_TICKS, labels=["      "] * len(SCALE_TICKS))  # room for painted numbers
+def heatmap_axes(ax: Axes, xlabel: str = "key position j", ylabel: str = "query position i") -> Axes:
+    """Axes for a heatmap painted later: labels, grey hatch behind (seen where masked), room for ticks."""
+    reserve_ticks(ax)
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+    ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, **MASK_STYLE))
+    return ax
+
+
+def colorbar_axes(fig: Figure, ax: Axes, label: str, width: str = "−0.0") -> Axes:
+    """An empty colorbar box beside ax, its label on top (gradient and numbers are painted; `width`: room for them)."""
+    bar = fig.colorbar(ScalarMappable(Normalize(0, 1), "Greys"), ax=ax, fraction=0.08, pad=0.03)
+    bar.ax.set_title(label, fontsize="small")
+    bar.set_ticks([0.5], labels=[width])
+    bar.ax.tick_params(length=0, labelcolor=FIGURE_FACE)
     return bar.ax
 
 
-def symmetric_limit(*arrays: np.ndarray) -> float:
-    """Largest finite |value| across arrays, 1.0 if there is none or it is 0 (so the scale is never empty)."""
-    finite = [np.abs(a[np.isfinite(a)]) for a in arrays]
-    v = max((float(f.max()) for f in finite if f.size), default=0.0)
-    return v if v > 0 else 1.0
-
-
 class Canvas:
-    """One picture being painted: a copy of a frame plus the operations that fill it."""
+    """One picture being painted: a copy of a frame plus the operations that fill it.
+
+    canvas.cells: name -> (box, rows, cols) of every heatmap painted, so a click can be mapped to a cell.
+    """
 
     def __init__(self, frame: Frame):
         self.frame, self.pixels, self.labels = frame, frame.pixels.copy(), []
+        self.cells: dict[str, tuple[Box, int, int]] = {}
 
-    def heatmap(self, name: str | tuple[int, int, int, int], values: np.ndarray, cmap: str, lo: float, hi: float,
-                highlight_row: int | None = None) -> None:
-        """Paint values (R, C) into axes `name` (or a pixel box); non-finite cells keep the frame's hatch."""
-        top, left, bottom, right = self.frame.boxes[name] if isinstance(name, str) else name
+    def box(self, name: str | Box) -> Box:
+        return self.frame.boxes[name] if isinstance(name, str) else name
+
+    def heatmap(self, name: str, values: np.ndarray, scale: Scale, highlight_row: int | None = None,
+                row_gaps: bool = False) -> None:
+        """Paint values (R, C) into axes `name`; non-finite cells keep the frame's hatch.
+
+        row_gaps: a white line between rows that are at least 5 px tall (rows that are separate things: heads).
+        """
+        top, left, bottom, right = box = self.box(name)
         rows = np.arange(bottom - top) * values.shape[0] // (bottom - top)
         cols = np.arange(right - left) * values.shape[1] // (right - left)
-        cells = values[rows[:, None], cols[None, :]]
+        finite = np.isfinite(values)
+        rgb = colour(np.where(finite, values, scale.lo), scale)  # (R, C, 3): colour cells, then scale to pixels
         region = self.pixels[top:bottom, left:right]
-        finite = np.isfinite(cells)
-        region[finite] = colour(cells[finite], cmap, lo, hi)
+        if finite.all():
+            region[:] = rgb[rows][:, cols]
+        else:
+            keep = finite[rows][:, cols]
+            region[keep] = rgb[rows][:, cols][keep]
+        self.cells[name] = (box, values.shape[0], values.shape[1])
+        if row_gaps and (bottom - top) >= 5 * values.shape[0]:
+            region[np.flatnonzero(np.diff(rows)) + 1] = 255
         if highlight_row is not None:
             height, rows_in = region.shape[0], values.shape[0]  # a row may be thinner than a pixel: >= 2 px
             y0 = min(highlight_row * height // rows_in, height - 2)
-            _outline(region, y0, 0, max(y0 + 2, -(-(highlight_row + 1) * height // rows_in)), region.shape[1])
+            y1 = max(y0 + 2, -(-(highlight_row + 1) * height // rows_in))
+            _outline(region, max(y0 - 1, 0), 0, min(y1 + 1, height), region.shape[1], rgb=(255, 255, 255), width=3)
+            _outline(region, max(y0 - 1, 0), 0, min(y1 + 1, height), region.shape[1], rgb=INK, width=2)
 
-    def bars(self, name: str, values: np.ndarray, lo: float, hi: float, marker: int | None = None,
-             rgb: tuple[int, int, int] | None = None) -> None:
-        """Bars of values (C,) from 0 in axes `name` with y range [lo, hi]; non-finite bars hatched grey.
+    def positions(self, name: str, rows: int | None, cols: int | None, first: int = 0) -> None:
+        """Integer tick marks and labels for a heatmap-like axes of rows × cols cells (None: no ticks there).
 
-        Coloured by the bias colormap (symmetric about 0), or all in `rgb`; `marker` dashes a line at that bar.
+        first: the number of the first cell (1 for heads, which count from 1).
         """
-        top, left, bottom, right = self.frame.boxes[name]
+        top, left, bottom, right = self.box(name)
+        if cols:
+            for t in _cell_ticks(cols, first):
+                x = left + int((t - first + 0.5) * (right - left) / cols)
+                self.pixels[bottom + 1:bottom + 5, x] = TICK
+                self.text(x, bottom + 6, str(t), "mt")
+        if rows:
+            for t in _cell_ticks(rows, first):
+                y = top + int((t - first + 0.5) * (bottom - top) / rows)
+                self.pixels[y, left - 5:left - 1] = TICK
+                self.text(left - 7, y, str(t), "rm")
+
+    def colorbar(self, name: str, scale: Scale) -> None:
+        """The scale's gradient in the colorbar box `name`, its round ticks marked and labelled on the right."""
+        top, left, bottom, right = self.box(name)
+        levels = np.linspace(scale.hi, scale.lo, bottom - top)
+        self.pixels[top:bottom, left:right] = colour(levels, scale)[:, None, :]
+        self.value_ticks(name, scale, side="right")
+
+    def value_ticks(self, name: str, scale: Scale, side: str = "left") -> None:
+        """Tick marks and labels for the values of a vertical scale (a colorbar: right; a bar chart: left)."""
+        top, left, bottom, right = self.box(name)
+        for v in scale.ticks:
+            y = bottom - 1 - int(round((v - scale.lo) / (scale.hi - scale.lo) * (bottom - top - 1)))
+            if side == "right":
+                self.pixels[y, right:right + 4] = TICK
+                self.text(right + 6, y, tick_label(v), "lm")
+            else:
+                self.pixels[y, left - 5:left - 1] = TICK
+                self.text(left - 7, y, tick_label(v), "rm")
+
+    def bars(self, name: str, values: np.ndarray, scale: Scale, marker: int | None = None,
+             rgb: tuple[int, int, int] | None = None) -> None:
+        """Bars of values (C,) from 0 in axes `name` with y range [scale.lo, scale.hi]; non-finite bars hatched.
+
+        Coloured by the scale's colormap, or all in `rgb`; `marker` dashes a line at that bar.
+        """
+        top, left, bottom, right = self.box(name)
+        lo, hi = scale.lo, scale.hi
         region = self.pixels[top:bottom, left:right]
         height, width = region.shape[:2]
         cols = np.arange(width) * len(values) // width
-        edge = np.r_[True, cols[1:] != cols[:-1]]  # one white pixel between neighbouring bars
+        edge = np.r_[True, cols[1:] != cols[:-1]] if width > 2 * len(values) else np.zeros(width, bool)
         y = lambda v: np.clip(np.round((hi - v) / (hi - lo) * (height - 1)), 0, height - 1).astype(int)
         finite = np.isfinite(values)
         level = np.where(finite, values, lo)
@@ -143,50 +201,67 @@ class Canvas:
         rows = np.arange(height)[:, None]
         filled = (rows >= np.minimum(y0, y1)) & (rows <= np.maximum(y0, y1)) & ~edge[None, :]
         fill = (np.broadcast_to(np.array(rgb, np.uint8), (width, 3)) if rgb is not None else
-                colour(np.where(finite, values, 0.0), BIAS_CMAP, min(lo, -hi), max(hi, -lo))[cols])
+                colour(np.where(finite, values, 0.0), scale)[cols])
         region[:] = np.where(filled[..., None], fill[None], np.uint8(255))
         if not finite.all():  # hatched bars for masked keys
             masked = ~finite[cols][None, :] & filled
             stripes = np.where(((rows + np.arange(width)[None, :]) % 6) < 2, 140, 216).astype(np.uint8)
             region[masked] = stripes[masked][:, None]
-        if lo < 0 < hi:
+        if lo < 0 < hi or hi == 0:
             region[y0, :] = 90  # the zero line
         if marker is not None:
             x = min(int((marker + 0.5) * width / len(values)), width - 1)
             region[::4, x] = 0
             region[1::4, x] = 0
-
-    def scale_labels(self, name: str, limit: float) -> None:
-        """Write the numbers of a symmetric scale [-limit, limit] at the anchors of axes `name`."""
-        for (x, y, align), fraction in zip(self.frame.anchors[name], SCALE_TICKS):
-            self.labels.append((x, y, align, f"{fraction * limit:.3g}"))
+        self.value_ticks(name, scale, side="left")
 
     def dots(self, name: str, x: np.ndarray, y: np.ndarray, rgb: tuple[int, int, int], size: int = 5) -> None:
         """Square dots at pixel fractions x, y in [0, 1] of axes `name` (y = 0 at the bottom)."""
-        top, left, bottom, right = self.frame.boxes[name]
+        top, left, bottom, right = self.box(name)
         region = self.pixels[top:bottom, left:right]
         height, width = region.shape[:2]
         for px, py in zip(np.round(x * (width - 1)).astype(int), np.round((1 - y) * (height - 1)).astype(int)):
             region[max(py - size // 2, 0):py + size // 2 + 1, max(px - size // 2, 0):px + size // 2 + 1] = rgb
 
-    def text(self, x: float, y: float, words: str, align: str = "l") -> None:
-        self.labels.append((x, y, align, words))
+    def text(self, x: float, y: float, words: str, anchor: str = "lm", size: int = 0) -> None:
+        self.labels.append((x, y, anchor, words, size))
+
+    def title(self, spot: str, words: str) -> None:
+        """Words centred on a reserved title's spot, in the title's size."""
+        top, left, bottom, right = self.frame.spots[spot]
+        self.text((left + right) / 2, (top + bottom) / 2, words, "mm", TITLE_SIZE)
+
+    def masked_legend(self, spot: str, hatch_from: str) -> None:
+        """A hatch swatch (cut from the frame's hatch in axes `hatch_from`) and 'masked (−∞)' on a reserved legend."""
+        top, left, bottom, right = self.frame.spots[spot]
+        t, l = self.frame.boxes[hatch_from][:2]
+        middle, x = (top + bottom) // 2, (left + right) // 2 - 40
+        self.pixels[middle - 5:middle + 5, x:x + 16] = self.frame.pixels[t + 2:t + 12, l + 2:l + 18]
+        self.text(x + 20, middle, MASK_LABEL, "lm")
 
     def png(self) -> bytes:
         if self.labels:
             image = Image.fromarray(self.pixels)
             pen = ImageDraw.Draw(image)
-            for x, y, align, words in self.labels:
-                pen.text((x, y), words, fill=(0, 0, 0), font=_font(), anchor=align + "m")
+            for x, y, anchor, words, size in self.labels:
+                pen.text((x, y), words, fill=INK, font=_font(size), anchor=anchor)
             self.pixels = np.asarray(image)
         return encode_png(self.pixels)
 
 
-def colour(values: np.ndarray, cmap: str, lo: float, hi: float) -> np.ndarray:
-    """Finite values (...) -> RGB uint8 (..., 3) through the colormap's lookup table on [lo, hi]."""
-    span = hi - lo if hi > lo else 1.0
-    index = np.clip((values - lo) * (255.0 / span) + 0.5, 0, 255).astype(np.intp)
-    return _lut(cmap)[index]
+def cell_at(cells: dict[str, tuple[Box, int, int]], x: float, y: float) -> tuple[str, int, int] | None:
+    """The (panel, row, col) under picture pixel (x, y), or None if it is not inside a heatmap."""
+    for name, ((top, left, bottom, right), rows, cols) in cells.items():
+        if top <= y < bottom and left <= x < right:
+            return name, int((y - top) * rows // (bottom - top)), int((x - left) * cols // (right - left))
+    return None
+
+
+def colour(values: np.ndarray, scale: Scale) -> np.ndarray:
+    """Finite values (...) -> RGB uint8 (..., 3) through the colormap's lookup table on [scale.lo, scale.hi]."""
+    span = scale.hi - scale.lo if scale.hi > scale.lo else 1.0
+    index = np.clip((values - scale.lo) * (255.0 / span) + 0.5, 0, 255).astype(np.intp)
+    return _lut(scale.cmap)[index]
 
 
 def encode_png(pixels: np.ndarray) -> bytes:
@@ -203,22 +278,22 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
 
-def _outline(region: np.ndarray, top: int, left: int, bottom: int, right: int, width: int = 2) -> None:
-    """A black rectangle outline, `width` px thick, inside region[top:bottom, left:right]."""
+def _cell_ticks(size: int, first: int) -> list[int]:
+    """Round cell numbers to label: 0, 10, 20 … ; counting from 1 (heads): 1, then 2, 4, 6 … or 20, 40 …"""
+    if first == 0:
+        return int_ticks(size)
+    if size <= 16:
+        return list(range(1, size + 1))
+    ticks = int_ticks(size + 1)
+    step = ticks[1] if len(ticks) > 1 else 1
+    return [1] + [t for t in ticks if t > 1 and t - 1 >= step / 2]
+
+
+def _outline(region: np.ndarray, top: int, left: int, bottom: int, right: int, rgb=INK, width: int = 2) -> None:
+    """A rectangle outline, `width` px thick, inside region[top:bottom, left:right]."""
     for rows, cols in ((slice(top, top + width), slice(left, right)), (slice(bottom - width, bottom), slice(left, right)),
                        (slice(top, bottom), slice(left, left + width)), (slice(top, bottom), slice(right - width, right))):
-        region[rows, cols] = 0
-
-
-def _scale_anchors(ax: Axes, height: int) -> list[tuple[float, float, str]]:
-    """Pixel anchors for the SCALE_TICKS labels of a vertical colorbar (right of it) or a y axis (left of it)."""
-    x0, _, x1, _ = ax.get_window_extent().extents
-    is_colorbar = ax.get_label() == "<colorbar>"
-    out = []
-    for tick in SCALE_TICKS:
-        _, y = ax.transData.transform((0, tick))
-        out.append((x1 + 6, height - y, "l") if is_colorbar else (x0 - 5, height - y, "r"))
-    return out
+        region[rows, cols] = rgb
 
 
 @lru_cache(maxsize=8)
@@ -226,7 +301,8 @@ def _lut(cmap: str) -> np.ndarray:
     return (matplotlib.colormaps[cmap](np.linspace(0, 1, 256))[:, :3] * 255).round().astype(np.uint8)
 
 
-@lru_cache(maxsize=1)
-def _font() -> ImageFont.FreeTypeFont:
+@lru_cache(maxsize=4)
+def _font(size: int = 0) -> ImageFont.FreeTypeFont:
+    """matplotlib's font; size 0: its tick-label size."""
     path = matplotlib.font_manager.findfont("DejaVu Sans")
-    return ImageFont.truetype(path, size=round(matplotlib.rcParams["font.size"] * DPI / 72 * 0.9))
+    return ImageFont.truetype(path, size=size or round(matplotlib.rcParams["font.size"] * DPI / 72 * 0.9))

@@ -1,7 +1,11 @@
-"""slopes_explorer: H heads and length L -> per-head bias grid, slopes on a log axis, each head's reach.
+"""slopes_explorer: H heads and length L -> per head, the bias row of the last query and the weights it gives.
 
-A head's reach: how far back a key's weight stays above 1% of the nearest key's, from the bias alone
-(paper scaling, content ignored): the largest distance i − j with e^(bias) ≥ 0.01, read off the last row.
+Paper form throughout: head h's slope m_h, bias −m_h·(i − j) added after 1/√d. The query is the last one,
+i = L − 1, which sees every key. "Equal content" means every key has the same q·k, so the weights are the
+softmax of the bias row alone: a steep head puts its weight on the nearest keys, a shallow head spreads it.
+The weights are coloured by log₁₀ (so 1/L and 1/10 L are told apart); weights below 10^-4 share the darkest colour.
+The last query's causal mask is 0 everywhere (it sees every key), so no key is masked here.
+A head's reach: the largest distance i − j whose weight is still ≥ 1% of the nearest key's, i.e. e^(bias) ≥ 0.01.
 """
 from __future__ import annotations
 
@@ -12,49 +16,63 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 
-from ..bias import alibi_bias, causal_mask
+from ..attention import attention_weights
+from ..bias import relative_positions
 from ..slopes import geometric_slopes
+from ..style import WEIGHTS_CMAP, Scale, bias_scale, nice_ticks
 from . import render
-from .base import MAX_LENGTH, Explorer, int_slider, log_slider, numpy
+from .base import HEAD_DIM, MAX_LENGTH, Explorer, int_slider, log_slider, numpy
 
 MAX_HEADS = 64
+REACH_TITLE = "reach (L = {}): largest i − j with weight ≥ 1% of the nearest key's"
 REACH_RATIO = 0.01
-SLOPE_RANGE = (5e-4, 20.0)  # the log axis of the slopes panel: covers 2^-8 and every shared β of the slider
-GEOMETRIC_RGB, SHARED_RGB, FADED_RGB = (0, 114, 178), (213, 94, 0), (200, 200, 200)
+LOG_FLOOR = -4.0  # the weights panel's log₁₀ colour scale starts here
+SLOPE_RANGE = (2e-4, 20.0)  # the log axis of the slopes panel: covers 2^-8 (and smaller, at H = 64) and the slider
+GEOMETRIC_RGB, SHARED_RGB, FADED_RGB = (0, 114, 178), (213, 94, 0), (200, 200, 200)  # Okabe-Ito blue, vermillion
 
 
 class SlopesExplorer(Explorer):
-    """Displayed: slopes (H,), biases (H, L, L) with -inf where masked, reach (H,) in positions."""
+    """Displayed: slopes (H,), bias_rows (H, L) — bias of query i = L − 1 per head —, weights (H, L) —
+    softmax of that row (equal content) —, reach (H,) in positions."""
 
     def __init__(self, heads: int = 8, length: int = 32):
         controls = {
-            "heads": int_slider(min(max(int(heads), 1), MAX_HEADS), 1, MAX_HEADS, "heads H", continuous=False),
-            "length": int_slider(min(max(int(length), 1), MAX_LENGTH), 1, MAX_LENGTH, "length L", continuous=False),
-            "slopes": widgets.ToggleButtons(options=[("geometric m_h", "geometric"), ("one shared β", "shared")],
+            "heads": int_slider(min(max(int(heads), 1), MAX_HEADS), 1, MAX_HEADS, "heads H"),
+            "length": int_slider(min(max(int(length), 1), MAX_LENGTH), 1, MAX_LENGTH, "length L"),
+            "slopes": widgets.ToggleButtons(options=[("geometric m_h", "geometric"), ("one shared m", "shared")],
                                             value="geometric", description="slopes", style={"button_width": "110px"}),
-            "shared_beta": log_slider("shared_beta", 2 ** -4, -3, 1, "shared β"),
+            "shared_slope": log_slider("shared_slope", 2 ** -4, -3, 1, "shared m"),
         }
-        super().__init__(controls, "ALiBi's per-head slopes")
+        super().__init__(controls, "ALiBi's per-head slopes m_h: how far back each head looks")
 
     def slopes(self, v: dict) -> torch.Tensor:
         if v["slopes"] == "geometric":
             return geometric_slopes(v["heads"], dtype=torch.float64)
-        return torch.full((v["heads"],), v["shared_beta"], dtype=torch.float64)
+        return torch.full((v["heads"],), v["shared_slope"], dtype=torch.float64)
 
     def compute(self, v: dict) -> dict[str, np.ndarray]:
-        slopes = self.slopes(v)
-        biases = alibi_bias(v["heads"], v["length"], slopes=slopes, dtype=torch.float64) + causal_mask(
-            v["length"], dtype=torch.float64)
-        reach = (biases[:, -1, :] >= math.log(REACH_RATIO)).sum(dim=-1) - 1  # keys within reach, minus the nearest
-        return {"slopes": numpy(slopes), "biases": numpy(biases), "reach": reach.numpy()}
+        heads, length, slopes = v["heads"], v["length"], self.slopes(v)
+        # alibi_bias(H, L)[:, -1:] term by term (m_h · (j − i)), without building the other L − 1 rows: (H, 1, L)
+        rows = slopes[:, None, None] * relative_positions(length)[-1:].to(torch.float64)
+        same = torch.zeros(heads, length, HEAD_DIM, dtype=torch.float64)  # equal content: every q·k = 0
+        weights = attention_weights(same[:, -1:], same, bias=rows, bias_in_scale=False)
+        reach = (rows[:, 0] >= math.log(REACH_RATIO)).sum(dim=-1) - 1  # keys within reach, minus the nearest
+        return {"slopes": numpy(slopes), "bias_rows": numpy(rows[:, 0]), "weights": numpy(weights[:, 0]),
+                "reach": reach.numpy()}
 
-    def paint(self, v: dict) -> bytes:
-        d, heads = self.displayed, v["heads"]
-        canvas = render.Canvas(_frame(heads, v["length"]))
-        limit = render.symmetric_limit(d["biases"])
-        for box, bias in zip(_tiles(canvas.frame.boxes["grid"], heads), d["biases"]):
-            canvas.heatmap(box, bias, render.BIAS_CMAP, -limit, limit)
-        canvas.scale_labels("grid_bar:scale", limit)
+    def paint(self, v: dict) -> render.Canvas:
+        d, heads, length = self.displayed, v["heads"], v["length"]
+        canvas = render.Canvas(_frame())
+        log_weights = np.log10(np.maximum(d["weights"], 10.0 ** LOG_FLOOR))  # below 10^-4: the darkest colour
+        panels = (("rows", d["bias_rows"], bias_scale(d["bias_rows"]), f"bias −m_h·(i − j) of query i = {length - 1}"),
+                  ("weights", log_weights, Scale(WEIGHTS_CMAP, LOG_FLOOR, 0.0, nice_ticks(LOG_FLOOR, 0.0, 4)),
+                   "its weights with equal content (log₁₀)"))
+        for name, values, scale, title in panels:
+            canvas.heatmap(name, values, scale, row_gaps=True)
+            canvas.positions(name, None, length)
+            canvas.positions(name, heads, None, first=1)
+            canvas.colorbar(f"{name}_bar", scale)
+            canvas.title(f"{name}_title", title)
         x = (np.arange(heads) + 0.5) / heads
         lo, hi = np.log10(SLOPE_RANGE)
         y = lambda s: (np.log10(s) - lo) / (hi - lo)
@@ -62,55 +80,46 @@ class SlopesExplorer(Explorer):
         canvas.dots("slopes", x, y(self.slopes({**v, "slopes": other}).numpy()), FADED_RGB, size=5)
         active = GEOMETRIC_RGB if v["slopes"] == "geometric" else SHARED_RGB
         canvas.dots("slopes", x, y(d["slopes"]), active, size=7)
-        canvas.bars("reach", d["reach"].astype(float), 0.0, float(max(v["length"] - 1, 1)), rgb=active)
-        return canvas.png()
+        canvas.positions("slopes", None, heads, first=1)
+        top = float(max(length - 1, 1))
+        canvas.bars("reach", d["reach"].astype(float), Scale("Greys", 0.0, top, nice_ticks(0.0, top, 4)), rgb=active)
+        canvas.positions("reach", None, heads, first=1)
+        canvas.title("reach_title", REACH_TITLE.format(length))
+        return canvas
 
     def describe(self, v: dict) -> str:
-        what = "geometric slopes" if v["slopes"] == "geometric" else f"one shared β = {v['shared_beta']:.3g}"
+        what = "geometric slopes m_h" if v["slopes"] == "geometric" else f"one shared m = {v['shared_slope']:.3g}"
         reach = self.displayed["reach"]
-        return (f"H = {v['heads']} · L = {v['length']} · {what} · "
+        return (f"H = {v['heads']} · L = {v['length']} · {what} · query i = {v['length'] - 1} · "
                 f"reach from {reach.min()} to {reach.max()} positions")
 
-
-def _tiles(box: tuple[int, int, int, int], heads: int, gap: int = 3) -> list[tuple[int, int, int, int]]:
-    """Pixel boxes of a near-square grid of `heads` tiles inside box, row by row."""
-    top, left, bottom, right = box
-    cols = math.ceil(math.sqrt(heads))
-    rows = math.ceil(heads / cols)
-    size = min((right - left + gap) // cols, (bottom - top + gap) // rows) - gap
-    return [(top + r * (size + gap), left + c * (size + gap), top + r * (size + gap) + size,
-             left + c * (size + gap) + size) for r in range(rows) for c in range(cols)][:heads]
+    def read_cell(self, v: dict, panel: str, row: int, col: int) -> str:
+        d, i = self.displayed, v["length"] - 1
+        return (f"head {row + 1} (m = {d['slopes'][row]:.4g}), key j = {col}, distance i − j = {i - col}: "
+                f"bias = {d['bias_rows'][row, col]:.4g} · weight = {d['weights'][row, col]:.4g}")
 
 
-@lru_cache(maxsize=32)
-def _frame(heads: int, length: int) -> render.Frame:
+@lru_cache(maxsize=1)
+def _frame() -> render.Frame:
+    """One frame for every H and L: ticks, head numbers, titles and scales are painted per change."""
     def draw(fig):
-        grid = fig.add_gridspec(2, 2, width_ratios=(1.25, 1))
-        tiles = fig.add_subplot(grid[:, 0])
-        tiles.set(xticks=[], yticks=[], xlabel="each tile: key position j →", ylabel="← query position i",
-                  title=f"bias −m_h·(i − j) per head (head 1 top left), L = {length}")
-        tiles.add_patch(render.Rectangle((0, 0), 1, 1, transform=tiles.transAxes, **render.MASK_STYLE))
-        tiles.legend(handles=[render.Patch(**render.MASK_STYLE, label=render.MASK_LABEL)], loc="lower center",
-                     bbox_to_anchor=(0.5, 1.06), fontsize="x-small", frameon=False, borderaxespad=0)
-        for side in tiles.spines.values():
-            side.set_visible(False)
-        slopes = fig.add_subplot(grid[0, 1])
-        slopes.set(yscale="log", ylim=SLOPE_RANGE, xlim=(0.5, heads + 0.5), xlabel="head index h",
-                   ylabel="slope (log scale)", title="slopes: geometric (blue), shared β (orange)\npale dots: the set not chosen")
-        slopes.xaxis.get_major_locator().set_params(integer=True)
-        reach = fig.add_subplot(grid[1, 1])
-        reach.set(xlim=(0.5, heads + 0.5), ylim=(0, max(length - 1, 1)), xlabel="head index h",
-                  ylabel="reach (positions)", title="reach: weight ≥ 1% of the nearest key's")
-        reach.xaxis.get_major_locator().set_params(integer=True)
-        return {"grid": tiles, "grid_bar:scale": render.colorbar_axes(fig, tiles, render.BIAS_CMAP, "bias"),
-                "slopes": slopes, "reach": reach}
-    frame = render.build_frame(draw, (11.0, 7.0), layout_key=("slopes", len(str(length - 1)), len(str(heads))))
-    top, left, bottom, right = frame.boxes["grid"]
-    hatch = frame.pixels[top:bottom, left:right].copy()
-    frame.pixels[top:bottom, left:right] = 255  # the hatch (seen through masked cells) only inside the tiles
-    for t, l, b, r in _tiles(frame.boxes["grid"], heads):
-        frame.pixels[t:b, l:r] = hatch[t - top:b - top, l - left:r - left]
-    return frame
+        grid = fig.add_gridspec(2, 2, height_ratios=(1.6, 1))
+        named = {}
+        for col, (name, label) in enumerate((("rows", "bias"), ("weights", "log₁₀ weight"))):
+            ax = named[name] = render.heatmap_axes(fig.add_subplot(grid[0, col]), ylabel="head h")
+            named[f"{name}_title"] = render.reserve_title(ax, "its weights with equal content (log₁₀)")
+            named[f"{name}_bar"] = render.colorbar_axes(fig, ax, label)
+        slopes = fig.add_subplot(grid[1, 0])
+        slopes.set(yscale="log", ylim=SLOPE_RANGE, xlim=(0, 1), xlabel="head h", ylabel="slope m_h (log scale)",
+                   title="slopes m_h: geometric (blue), shared m (orange)\npale dots: the set not chosen")
+        slopes.set_xticks([0.5], labels=["00"])
+        slopes.tick_params(axis="x", length=0, labelcolor="white")
+        reach = render.reserve_ticks(fig.add_subplot(grid[1, 1]), x="00", y="000")
+        reach.set(xlabel="head h", ylabel="reach (positions)")
+        named.update(slopes=slopes, reach=reach,
+                     reach_title=render.reserve_title(reach, REACH_TITLE.format(256)))
+        return named
+    return render.build_frame(draw, (11.0, 7.6))
 
 
 def slopes_explorer(heads: int = 8, length: int = 32) -> SlopesExplorer:
