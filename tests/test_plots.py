@@ -43,10 +43,22 @@ def test_bias_heatmap_masks_exactly_the_minus_inf_cells():
     assert "masked (−∞)" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
-def test_bias_heatmap_colour_scale_is_centred_at_zero():
+def test_bias_heatmap_colour_scale_is_centred_at_zero_for_both_signs():
     bias = torch.tensor([[0.0, -3.0], [1.0, 0.5]])
-    norm = _main_image(bias_heatmap(bias)).norm
-    assert norm.vmin == -norm.vmax == -3.0
+    image = _main_image(bias_heatmap(bias))
+    assert image.norm.vmin == -image.norm.vmax == -3.0
+    assert image.get_cmap().name.startswith("RdBu_r")
+
+
+def test_causal_bias_heatmap_is_sequential_over_min_to_zero_with_round_ticks():
+    bias = _causal_bias()
+    fig = bias_heatmap(bias)
+    image = _main_image(fig)
+    finite = bias[torch.isfinite(bias)]
+    assert (image.norm.vmin, image.norm.vmax) == (finite.min().item(), 0.0)
+    assert image.get_cmap().name.startswith("Blues_r")
+    colorbar_ticks = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"][0].get_yticks()
+    assert all(float(t).is_integer() or float(t * 4).is_integer() for t in colorbar_ticks)
 
 
 def test_bias_heatmap_draws_into_given_axes():

@@ -1,9 +1,11 @@
 """Bias, mask and weights heatmaps; per-head grids; slopes on a log axis.
 
 Every function returns a matplotlib Figure (a new one when ax is None, else ax.figure).
-Conventions: rows are query positions i, columns key positions j; biases use a diverging
-map centred at 0, weights a sequential one on [0, 1]; masked cells (-inf, or `masked`)
-are left out of the image, so a grey hatch behind it shows through, with a legend entry.
+Conventions: rows are query positions i, columns key positions j; a bias that is all ≤ 0 (causal
+ALiBi) uses a sequential map over [min, 0], one of both signs a diverging map centred at 0
+(style.bias_scale); weights a sequential one on [0, 1]; colorbar ticks at round values; masked
+cells (-inf, or `masked`) are left out of the image, so a grey hatch behind it shows through,
+with a legend entry.
 """
 from __future__ import annotations
 
@@ -17,19 +19,19 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from ..style import BIAS_CMAP, MASK_LABEL, MASK_STYLE, WEIGHTS_CMAP
+from ..style import MASK_LABEL, MASK_STYLE, WEIGHTS_CMAP, bias_scale
 
 __all__ = ["bias_heatmap", "weights_heatmap", "bias_row_bars", "head_grid", "slopes_plot"]
 
 
 
 def bias_heatmap(bias, *, ax: Axes | None = None, title: str = "", highlight_row: int | None = None) -> Figure:
-    """Heatmap of a bias (L_q, L_k); -inf cells drawn as masked; colour scale symmetric about 0."""
+    """Heatmap of a bias (L_q, L_k); -inf cells drawn as masked; colour scale from style.bias_scale."""
     bias = _array("bias", bias, ndim=2)
     ax = _axes(ax)
-    norm = _symmetric_norm(bias)
-    image = _heatmap(ax, np.ma.masked_invalid(bias), BIAS_CMAP, norm, title, highlight_row)
-    ax.figure.colorbar(image, ax=ax, label="bias")
+    scale = bias_scale(bias)
+    image = _heatmap(ax, np.ma.masked_invalid(bias), scale.cmap, Normalize(scale.lo, scale.hi), title, highlight_row)
+    ax.figure.colorbar(image, ax=ax, label="bias", ticks=scale.ticks)
     return ax.figure
 
 
@@ -53,7 +55,8 @@ def bias_row_bars(row, query: int, *, ax: Axes | None = None, title: str = "") -
     ax = _axes(ax)
     j = np.arange(len(row))
     finite = np.isfinite(row)
-    colours = plt.get_cmap(BIAS_CMAP)(_symmetric_norm(row)(np.where(finite, row, 0.0)))
+    scale = bias_scale(row)
+    colours = plt.get_cmap(scale.cmap)(Normalize(scale.lo, scale.hi)(np.where(finite, row, 0.0)))
     ax.bar(j[finite], row[finite], color=colours[finite], edgecolor="0.3", linewidth=0.3)
     handles = [ax.axvline(query, color="black", linestyle="--", linewidth=1, label=f"query i = {query}")]
     if not finite.all():
@@ -80,16 +83,17 @@ def head_grid(biases, *, slopes=None, title: str = "", max_cols: int = 4) -> Fig
     rows = math.ceil(heads / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols + 1, 2.4 * rows + 0.6), squeeze=False,
                              layout="constrained")
-    norm = _symmetric_norm(biases)
+    scale = bias_scale(biases)
+    norm = Normalize(scale.lo, scale.hi)
     for h, ax in enumerate(axes.flat):
         if h >= heads:
             ax.set_axis_off()
             continue
         head_title = f"head {h + 1}" + ("" if slopes is None else f": m = {slopes[h]:.3g}")
-        image = _heatmap(ax, np.ma.masked_invalid(biases[h]), BIAS_CMAP, norm, head_title, None, legend=False)
+        image = _heatmap(ax, np.ma.masked_invalid(biases[h]), scale.cmap, norm, head_title, None, legend=False)
         ax.set_xlabel("key position j" if h // cols == rows - 1 or h + cols >= heads else "")
         ax.set_ylabel("query position i" if h % cols == 0 else "")
-    fig.colorbar(image, ax=axes, label="bias", shrink=min(1.0, 0.4 + 0.2 * rows))
+    fig.colorbar(image, ax=axes, label="bias", shrink=min(1.0, 0.4 + 0.2 * rows), ticks=scale.ticks)
     if not np.isfinite(biases).all():
         fig.legend(handles=[Patch(**MASK_STYLE, label=MASK_LABEL)], loc="outside lower center", fontsize="small")
     fig.suptitle(title)
@@ -131,13 +135,6 @@ def _heatmap(ax: Axes, data: np.ma.MaskedArray, cmap: str, norm: Normalize, titl
     if legend and handles:
         ax.legend(handles=handles, loc="upper right", fontsize="x-small", framealpha=0.85)
     return image
-
-
-def _symmetric_norm(values: np.ndarray) -> Normalize:
-    """A norm over [-v, v], v the largest finite |value| (1 if all zero), so 0 sits at the map's centre."""
-    finite = values[np.isfinite(values)]
-    v = float(np.abs(finite).max()) if finite.size else 0.0
-    return Normalize(-(v or 1.0), v or 1.0)
 
 
 def _array(name: str, value, ndim: int) -> np.ndarray:
