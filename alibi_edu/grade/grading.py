@@ -1,0 +1,168 @@
+"""grade(paths) -> one Row per submission: run each in a fresh kernel, judge its answers outside it."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async
+
+from .recorder import setup_code
+from .submission import course_exercises, read_notebook, which_notebook
+
+ANSWER_TIMEOUT = 60  # seconds to check one answer (a student's function may loop)
+
+
+@dataclass
+class Row:
+    """One submission's grade: verdicts maps exercise id -> pass | fail | unanswered."""
+    submission: str
+    notebook: str = ""
+    status: str = "ok"
+    verdicts: dict[str, str] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> int | str:
+        return sum(v == "pass" for v in self.verdicts.values()) if self.notebook else ""
+
+    @property
+    def total(self) -> int | str:
+        return len(self.verdicts) if self.notebook else ""
+
+
+class _Client(NotebookClient):
+    """nbclient that runs the recorder first (unseen, out of history) and keeps no outputs."""
+    setup_source = ""
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        msg_id = await ensure_async(kc.execute(self.setup_source, silent=True, store_history=False))
+        reply = await self.async_wait_for_reply(msg_id)
+        if reply is None or reply["content"].get("status") != "ok":
+            why = (reply or {}).get("content", {}).get("evalue", "no reply")
+            raise RuntimeError(f"grader setup failed in the kernel: {why}")
+        return kc
+
+    def output(self, outs, msg, display_id, cell_index):  # outputs count for nothing: drop them
+        return None
+
+
+class Judge:
+    """The judge process (judge.py), started once and restarted if an answer ever takes it down."""
+
+    def __init__(self, env: dict[str, str]):
+        self.env, self.proc = env, None
+
+    def __call__(self, records: Path, ids: list[str]) -> dict[str, list[str]]:
+        for _ in range(2):
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = subprocess.Popen([sys.executable, "-m", "alibi_edu.grade.judge"], env=self.env,
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            try:
+                self.proc.stdin.write(json.dumps({"records": str(records), "ids": ids,
+                                                  "timeout": ANSWER_TIMEOUT}) + "\n")
+                self.proc.stdin.flush()
+                line = self.proc.stdout.readline()
+                if line:
+                    return json.loads(line)
+            except (BrokenPipeError, ValueError):
+                pass
+            self.close()
+        return {i: ["fail", "the judge could not check this submission"] for i in ids}
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ, ALIBI_EDU_QUICK="1", ALIBI_EDU_DATA_DIR=str(data_dir), MPLBACKEND="Agg")
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def _execute(nb, workdir: Path, records: Path, env: dict[str, str], timeout: float,
+             memory_limit: int | None) -> str:
+    """Run nb's code cells in a fresh kernel in workdir; the status: ok, timeout, kernel died, error: ..."""
+    deadline = time.monotonic() + timeout
+    client = _Client(nb, timeout=timeout, timeout_func=lambda cell: max(0.1, deadline - time.monotonic()),
+                     allow_errors=True, interrupt_on_timeout=False, shutdown_kernel="immediate",
+                     kernel_name="python3", store_widget_state=False, record_timing=False,
+                     resources={"metadata": {"path": str(workdir)}})
+    client.setup_source = setup_code(str(records), memory_limit)
+    try:
+        client.execute(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except CellTimeoutError:
+        return "timeout"
+    except DeadKernelError:
+        return "kernel died"
+    except Exception as err:  # e.g. the kernel failed to start
+        return f"error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"[:200]
+    return "timeout" if time.monotonic() > deadline else "ok"
+
+
+def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout: float,
+              memory_limit: int | None) -> Row:
+    """Grade one submitted file; every failure becomes the row's status, never an exception."""
+    start, row = time.monotonic(), Row(str(path))
+    nb = read_notebook(path)
+    if nb is None:
+        row.status = "not a notebook"
+        return row
+    number = which_notebook(nb, path, set(exercises))
+    if number is None:
+        row.status = "error: not a notebook of this course"
+        return row
+    row.notebook, ids = number, exercises[number]
+    if not any(c.cell_type == "code" and c.source.strip() for c in nb.cells):
+        row.status = "error: empty notebook"
+        row.verdicts = {i: "unanswered" for i in ids}
+        return row
+    base = Path(tempfile.mkdtemp(prefix="alibi-grade-"))
+    try:
+        workdir, records = base / "work", base / f"answers-{os.urandom(8).hex()}.jsonl"
+        workdir.mkdir()
+        (base / "data").mkdir()
+        shutil.copyfile(path, workdir / path.name)
+        row.status = _execute(nb, workdir, records, _env(base / "data"), timeout, memory_limit)
+        for exercise_id, (kind, message) in judge(records, ids).items():
+            row.verdicts[exercise_id], row.messages[exercise_id] = kind, message
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+        row.seconds = time.monotonic() - start
+    return row
+
+
+def grade(paths: Iterable[Path], timeout: float = 300, memory_limit: int | None = 4 << 30,
+          progress=None) -> list[Row]:
+    """Grade every path in order; progress(row) is called after each one."""
+    exercises = course_exercises()
+    judge_data = Path(tempfile.mkdtemp(prefix="alibi-judge-"))
+    judge = Judge(_env(judge_data))
+    rows = []
+    try:
+        for path in paths:
+            try:
+                row = grade_one(Path(path), judge, exercises, timeout, memory_limit)
+            except Exception as err:  # a grader bug must not stop the other submissions
+                row = Row(str(path), status=f"error: {type(err).__name__}: {err}"[:200])
+            rows.append(row)
+            if progress:
+                progress(row)
+    finally:
+        judge.close()
+        shutil.rmtree(judge_data, ignore_errors=True)
+    return rows

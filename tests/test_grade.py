@@ -1,0 +1,276 @@
+"""The grader on submissions built from the shipped notebooks and solutions: right, blank, half right,
+broken in every way the issue lists, and cheating. Notebooks 00 and 01 only (seconds each)."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import alibi_edu
+from alibi_edu.exercises import list_exercises
+from alibi_edu.grade import grade
+from alibi_edu.grade.__main__ import main
+
+ROOT = Path(alibi_edu.__file__).resolve().parents[1]
+NOTEBOOKS, SOLUTIONS = ROOT / "notebooks", ROOT / "notebooks" / "solutions"
+TIMEOUT = 45  # per notebook in the bad-submissions run; the loop submission costs this much
+
+
+def ids_of(nn: str) -> list[str]:
+    return [i for i in list_exercises() if i.startswith(nn + ".")]
+
+
+def shipped(nn: str) -> nbformat.NotebookNode:
+    return nbformat.read(next(NOTEBOOKS.glob(f"{nn}_*.ipynb")), as_version=4)
+
+
+def exercise_cell(nb, exercise_id: str) -> int:
+    pattern = re.compile(r"""check\(\s*["']""" + re.escape(exercise_id) + r"""["']""")
+    return next(k for k, c in enumerate(nb.cells) if c.cell_type == "code" and pattern.search(c.source))
+
+
+def solution(exercise_id: str) -> str:
+    """The solution file's code without its own check(...) line."""
+    text = (SOLUTIONS / (exercise_id.replace(".", "_") + ".py")).read_text()
+    return "\n".join(line for line in text.splitlines() if not re.match(r"\s*check\(", line))
+
+
+def answered(nn: str, right: list[str], wrong: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """The shipped notebook with the solution in the exercise cells of `right`, `wrong[id]` code in others."""
+    nb = shipped(nn)
+    for exercise_id, code in [(i, solution(i)) for i in right] + list((wrong or {}).items()):
+        nb.cells[exercise_cell(nb, exercise_id)].source = f'{code}\ncheck("{exercise_id}", answer)'
+    return nb
+
+
+def insert_after(nb, exercise_id: str, code: str) -> nbformat.NotebookNode:
+    nb.cells.insert(exercise_cell(nb, exercise_id) + 1, nbformat.v4.new_code_cell(code))
+    return nb
+
+
+def after_imports(nb, code: str) -> nbformat.NotebookNode:
+    first = next(k for k, c in enumerate(nb.cells) if c.cell_type == "code" and "import" in c.source)
+    nb.cells.insert(first + 1, nbformat.v4.new_code_cell(code))
+    return nb
+
+
+def write(folder: Path, name: str, content) -> Path:
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        nbformat.write(content, path)
+    return path
+
+
+def cells(csv_path: Path) -> dict[str, dict[str, str]]:
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        return {Path(r["submission"]).name: r for r in csv.DictReader(f)}
+
+
+def expect(row: dict[str, str], nn: str | None, status: str, verdicts: dict[str, str]) -> None:
+    """The row's cells exactly: status, notebook, passed/total, every exercise column."""
+    assert row["status"] == status
+    assert row["notebook"] == (nn or "")
+    if nn is None:
+        assert row["passed"] == row["total"] == ""
+    else:
+        assert row["passed"] == str(sum(v == "pass" for v in verdicts.values()))
+        assert row["total"] == str(len(ids_of(nn)))
+    for exercise_id in list_exercises():
+        assert row[exercise_id] == verdicts.get(exercise_id, ""), exercise_id
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+# --- run A: five submissions of notebook 01 through the command line, timed ---------------------
+
+@pytest.fixture(scope="module")
+def run_a(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class_a")
+    ids = ids_of("01")
+    half = len(ids) // 2
+    write(folder, "01_right.ipynb", answered("01", ids))
+    write(folder, "01_blank.ipynb", shipped("01"))
+    write(folder, "01_half.ipynb", answered("01", ids[:half], {i: "answer = 123456.0" for i in ids[half:]}))
+    # cheat: a `check` of one's own that always says ✓; wrong answers behind it
+    cheat = after_imports(answered("01", [], {i: "answer = 123456.0" for i in ids}),
+                          'def check(exercise_id, answer):\n    return "✓ Correct"')
+    write(folder, "01_own_check.ipynb", cheat)
+    write(folder, "01_format3.ipynb", nbformat.writes(nbformat.convert(answered("01", ids), 3)).encode())
+    before = digests(folder)
+    out = tmp_path_factory.mktemp("out") / "grades.csv"
+    start = time.monotonic()
+    code = main([str(folder), "--out", str(out), "--timeout", "120"])
+    return code, time.monotonic() - start, cells(out), folder, before
+
+
+def test_five_submissions_under_two_minutes(run_a):
+    code, seconds, rows, _, _ = run_a
+    assert code == 0 and len(rows) == 5
+    assert seconds < 120, f"5 submissions took {seconds:.0f} s"
+
+
+def test_right_blank_half(run_a):
+    rows, ids = run_a[2], ids_of("01")
+    half = len(ids) // 2
+    expect(rows["01_right.ipynb"], "01", "ok", {i: "pass" for i in ids})
+    expect(rows["01_blank.ipynb"], "01", "ok", {i: "unanswered" for i in ids})
+    expect(rows["01_half.ipynb"], "01", "ok", {i: ("pass" if k < half else "fail") for k, i in enumerate(ids)})
+
+
+def test_nbformat_3_is_converted_and_graded(run_a):
+    expect(run_a[2]["01_format3.ipynb"], "01", "ok", {i: "pass" for i in ids_of("01")})
+
+
+def test_own_check_records_nothing(run_a):
+    expect(run_a[2]["01_own_check.ipynb"], "01", "ok", {i: "unanswered" for i in ids_of("01")})
+
+
+def test_csv_header_and_files_untouched(run_a):
+    rows, folder, before = run_a[2], run_a[3], run_a[4]
+    header = list(next(iter(rows.values())))
+    assert header == ["submission", "notebook", "status", "passed", "total"] + list_exercises()
+    assert digests(folder) == before
+
+
+# --- run B: broken and cheating submissions, one grade() call ------------------------------------
+
+EVIL_PICKLE = '''class Evil:
+    def __reduce__(self):  # runs where the answer is unpickled: turn every checker into "passed"
+        return (exec, ("import alibi_edu.exercises.core as c\\n"
+                       "for e in list(c._REGISTRY.values()): object.__setattr__(e, 'checker', lambda a: c.passed('ok'))",))
+answer = Evil()'''
+
+LYING_TENSOR = '''import torch
+class Liar(torch.Tensor):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if getattr(func, "__name__", "") in ("allclose", "isclose", "equal"):
+            return True  # "equal to anything"
+        return super().__torch_function__(func, types, args, kwargs or {})
+answer = Liar([1.0])'''
+
+PATCH_IN_KERNEL = '''import alibi_edu.exercises.core as core
+for ex in list(core._REGISTRY.values()):
+    object.__setattr__(ex, "checker", lambda answer: core.passed("ok"))'''
+
+PATCHING_FUNCTION = '''def answer(L, beta):
+    import torch
+    torch.allclose = lambda *args, **kwargs: True
+    torch.isclose = lambda a, b, **kwargs: torch.ones_like(a, dtype=torch.bool)
+    return torch.zeros(L, L)'''
+
+FORGE = '''import glob, json
+for path in glob.glob("../answers-*.jsonl"):
+    with open(path, "a") as f:
+        f.write(json.dumps({"id": "00.1", "verdict": "pass", "passed": True}) + "\\n")'''
+
+
+def with_checkmarks(nb, nn: str):
+    """Blank exercise cells whose stored outputs claim a pass."""
+    for i in ids_of(nn):
+        cell = nb.cells[exercise_cell(nb, i)]
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"✓ {i}: Correct\n")]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def run_b(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class_b")
+    right00 = answered("00", ids_of("00"))
+    raw = nbformat.writes(right00).encode()
+    first = ids_of("00")[0]
+    subs = {
+        "00_invalid.ipynb": b"{this is not json",
+        "00_truncated.ipynb": raw[: len(raw) // 2],
+        "01_empty.ipynb": nbformat.v4.new_notebook(),
+        "other_course.ipynb": nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1 + 1")]),
+        "00_loop.ipynb": insert_after(answered("00", ids_of("00")), first, "while True:\n    pass"),
+        "00_exit.ipynb": insert_after(answered("00", ids_of("00")), first, "import os\nos._exit(1)"),
+        "00_memory.ipynb": after_imports(answered("00", ids_of("00")), "hog = bytearray(8 * 2**30)"),
+        "00_delete.ipynb": after_imports(answered("00", ids_of("00")),
+                                         "import os\nfor name in os.listdir('.'):\n    os.remove(name)"),
+        "00_big_output.ipynb": after_imports(answered("00", ids_of("00")), "print('x' * 50_000_000)"),
+        "00_checkmarks.ipynb": with_checkmarks(shipped("00"), "00"),
+        "00_forge.ipynb": insert_after(shipped("00"), first, FORGE),
+        "00_evil_pickle.ipynb": answered("00", [], {first: EVIL_PICKLE}),
+        "00_lying_tensor.ipynb": answered("00", [], {first: LYING_TENSOR}),
+        "01_patch.ipynb": after_imports(
+            answered("01", [], {**{i: "answer = 123456.0" for i in ids_of("01")}, "01.2": PATCHING_FUNCTION}),
+            PATCH_IN_KERNEL),
+    }
+    paths = [write(folder, name, content) for name, content in subs.items()]
+    before = digests(folder)
+    rows = grade(paths, timeout=TIMEOUT)
+    out = tmp_path_factory.mktemp("out") / "grades.csv"
+    from alibi_edu.grade.report import write_csv
+    write_csv(rows, out)
+    return cells(out), folder, before, {Path(r.submission).name: r for r in rows}
+
+
+def test_bad_files_are_rows(run_b):
+    rows = run_b[0]
+    expect(rows["00_invalid.ipynb"], None, "not a notebook", {})
+    expect(rows["00_truncated.ipynb"], None, "not a notebook", {})
+    expect(rows["01_empty.ipynb"], "01", "error: empty notebook", {i: "unanswered" for i in ids_of("01")})
+    expect(rows["other_course.ipynb"], None, "error: not a notebook of this course", {})
+
+
+def test_loop_and_dead_kernel_keep_earlier_answers(run_b):
+    rows, ids = run_b[0], ids_of("00")
+    kept = {ids[0]: "pass", **{i: "unanswered" for i in ids[1:]}}
+    expect(rows["00_loop.ipynb"], "00", "timeout", kept)
+    expect(rows["00_exit.ipynb"], "00", "kernel died", kept)
+
+
+def test_memory_delete_and_big_output_do_no_harm(run_b):
+    rows, ids = run_b[0], ids_of("00")
+    for name in ("00_memory.ipynb", "00_delete.ipynb", "00_big_output.ipynb"):
+        expect(rows[name], "00", "ok", {i: "pass" for i in ids})
+
+
+def test_cheating_gains_nothing(run_b):
+    rows, ids, full = run_b[0], ids_of("00"), run_b[3]
+    expect(rows["00_checkmarks.ipynb"], "00", "ok", {i: "unanswered" for i in ids})
+    # a forged line after the real check() is the last record: judged as it is, a claim without an answer
+    expect(rows["00_forge.ipynb"], "00", "ok", {ids[0]: "fail", **{i: "unanswered" for i in ids[1:]}})
+    expect(rows["00_evil_pickle.ipynb"], "00", "ok", {ids[0]: "fail", **{i: "unanswered" for i in ids[1:]}})
+    assert "changed the checker" in full["00_evil_pickle.ipynb"].messages[ids[0]]
+    expect(rows["00_lying_tensor.ipynb"], "00", "ok", {ids[0]: "fail", **{i: "unanswered" for i in ids[1:]}})
+    assert "not accepted" in full["00_lying_tensor.ipynb"].messages[ids[0]]
+    expect(rows["01_patch.ipynb"], "01", "ok", {i: "fail" for i in ids_of("01")})
+    assert "changed the checker" in full["01_patch.ipynb"].messages["01.2"]
+
+
+def test_submissions_byte_identical(run_b):
+    assert digests(run_b[1]) == run_b[2]
+
+
+# --- usage errors ------------------------------------------------------------------------------
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    with pytest.raises(SystemExit) as err:
+        main([str(tmp_path / "missing")])
+    assert err.value.code == 2
+    with pytest.raises(SystemExit) as err:
+        main([str(tmp_path)])  # an empty folder: no notebook
+    assert err.value.code == 2
+    assert "no notebook" in capsys.readouterr().err
+
+
+def test_checkpoints_skipped(tmp_path):
+    from alibi_edu.grade.__main__ import find_notebooks
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "01-checkpoint.ipynb").write_text("{}")
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "01.ipynb").write_text("{}")
+    found, problem = find_notebooks([str(tmp_path)])
+    assert problem is None and [p.name for p in found] == ["01.ipynb"]
