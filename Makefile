@@ -8,7 +8,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL    := --nbval-lax --nbval-current-env -p no:cacheprovider
 
-.PHONY: setup lab test test-unit test-notebooks bench bench-widgets bench-attention figures notebooks clean
+.PHONY: setup lab test test-unit test-notebooks bench bench-widgets bench-attention figures notebooks handout grade clean
 
 setup: $(STAMP)
 
@@ -51,6 +51,18 @@ figures: setup
 notebooks: setup
 	@tmp=$$(mktemp -d) && cd notebooks && ALIBI_EDU_DATA_DIR="$$tmp" $(BIN)/jupyter nbconvert --to notebook --execute --inplace 0*.ipynb; \
 	rc=$$?; rm -rf "$$tmp"; exit $$rc
+
+# Instructors: the student copy in dist/handout (SOLUTIONS=1 keeps the solutions), and grading of
+# collected notebooks: make grade SUBMISSIONS=folder [GRADES=grades.csv] [TIMEOUT=300].
+GRADES  ?= grades.csv
+TIMEOUT ?= 300
+
+handout: setup
+	$(BIN)/python -m alibi_edu.handout --out dist/handout $(if $(filter 1 yes true,$(SOLUTIONS)),--solutions,)
+
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [GRADES=grades.csv] [TIMEOUT=300]"; exit 2; }
+	$(BIN)/python -m alibi_edu.grade "$(SUBMISSIONS)" --out "$(GRADES)" --timeout $(TIMEOUT)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
