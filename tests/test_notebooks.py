@@ -125,6 +125,13 @@ def test_no_outline_label_or_making_of_in_markdown(path):
     assert not found, f"{path.name}: " + "; ".join(found)
 
 
+def test_no_outline_label_or_marker_in_solutions():
+    """What %load solutions/NN_k.py shows a student."""
+    found = [f"{p.name}: {hit}" for p in sorted((NOTEBOOKS[0].parent / "solutions").glob("*.py"))
+             for hit in labels_in(p.read_text(encoding="utf-8"), OUTLINE_LABELS | MAKING_OF)]
+    assert not found, "; ".join(found)
+
+
 def test_no_outline_label_in_exercise_texts():
     found = [f"{i}: {hit}" for i in list_exercises() for s in exercise_texts(get(i))
              for hit in labels_in(s, OUTLINE_LABELS)]
