@@ -59,7 +59,7 @@ def test_multiple_choice_hints(exercise_id, letter, hint):
     (set(), "2 method(s) missing"),
     ({"learned"}, "raises an error"),
     ({"transformer"}, "Unknown names"),
-    ("sinusoidal", "set or list of method names"),
+    ("sinusoidal", "one string"),
 ])
 def test_05_1_typical_mistakes(answer, hint):
     result = check("05.1", answer)

@@ -127,6 +127,11 @@ def add(ex: Exercise) -> None:
 
 
 def short(answer: Any) -> str:
-    """A short description of an answer for a message: its type and the start of its repr."""
+    """A short description of an answer for a message: its type, and its value only when that is short."""
+    shape = getattr(answer, "shape", None)
+    if shape is not None and len(shape) > 0:
+        return f"{type(answer).__name__} of shape {tuple(shape)}"
+    if isinstance(answer, (list, tuple, set, frozenset, dict)) and answer:
+        return f"{type(answer).__name__} of {len(answer)} item{'s' if len(answer) > 1 else ''}"
     text = repr(answer)
     return f"{type(answer).__name__} {text[:40]}{'…' if len(text) > 40 else ''}"

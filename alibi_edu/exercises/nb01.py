@@ -14,7 +14,7 @@ from ..attention import attention_weights
 from ..bias import linear_bias
 from . import questions
 from .compare import as_tensor, match_function, match_tensor
-from .core import Result, exercise, failed, passed
+from .core import Result, exercise, failed, passed, short
 
 A2_BETA, A2_QUERY, A2_KEYS = 0.5, 10, (5, 2)      # 01.1: the book's form, beta > 0
 A3_BETA, A3_QUERY, A3_KEYS = -0.5, 10, (12, 20)   # 01.3: beta < 0, keys after the query
@@ -101,7 +101,7 @@ def check_content_beats_position(answer: Any) -> Result:
 def check_book_beta(answer: Any) -> Result:
     got = as_tensor(answer)
     if got is None or got.numel() != 1 or not torch.isfinite(got).all():
-        return failed(f"Expected one finite number (the book's β), got {answer!r:.60}.")
+        return failed(f"Expected one finite number (the book's β), got {short(answer)}.")
     beta, m, d = got.item(), A5_SLOPE, A5_D
     q, k = torch.randn(2, 6, d, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
     paper = attention_weights(q, k, bias=linear_bias(6, beta=m, dtype=torch.float64), bias_in_scale=False)

@@ -23,7 +23,10 @@ NONE_NOTE = ("`none` is a judgement call: with no positions a causal model can s
                  "feed the model something at a new length that it never saw in training?")
 def check_rising_curves(answer: Any) -> Result:
     """answer: a set (or list, tuple) of method names whose loss rises past L_train."""
-    if isinstance(answer, str) or not isinstance(answer, (set, frozenset, list, tuple)):
+    if isinstance(answer, str):
+        return failed(f"That is one string: put each name in a set, like {{\"name\", \"other name\"}}, choosing "
+                      f"from {list(CURVE_METHODS)}.")
+    if not isinstance(answer, (set, frozenset, list, tuple)):
         return failed(f"Answer with a set or list of method names from {list(CURVE_METHODS)}; got {short(answer)}.")
     names = {str(a).strip().lower() for a in answer}
     if "learned" in names:

@@ -1,0 +1,118 @@
+"""progress(): every exercise with its state, kept in a JSON file across processes, never breaking a cell."""
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alibi_edu.exercises import check, list_exercises, progress, store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(code: str, data_dir: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ALIBI_EDU_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+                          cwd=ROOT)
+
+
+def states() -> dict[str, str]:
+    return {row[1]: row[3] for row in progress().rows}
+
+
+def test_every_exercise_is_listed_by_notebook_with_title_and_state():
+    rows = progress().rows
+    assert [r[1] for r in rows] == list_exercises()
+    assert all(r[0] == r[1].split(".")[0] and r[2] and r[3] == "not tried" for r in rows)
+
+
+def test_a_check_moves_an_exercise_to_tried_then_passed_and_passed_stays():
+    check("00.1", 5)
+    assert states()["00.1"] == "tried"
+    check("00.1", -2)
+    assert states()["00.1"] == "passed"
+    check("00.1", 5)
+    assert states()["00.1"] == "passed"
+
+
+def test_the_placeholder_is_not_an_attempt():
+    check("00.1", ...)
+    assert states()["00.1"] == "not tried"
+
+
+def test_state_persists_across_two_fresh_processes(tmp_path):
+    first = run('from alibi_edu.exercises import check\ncheck("00.1", -2)\ncheck("01.1", [0, 0])', tmp_path)
+    assert first.returncode == 0, first.stderr
+    second = run("from alibi_edu.exercises import progress\nprint(progress())", tmp_path)
+    assert second.returncode == 0, second.stderr
+    lines = dict(re.findall(r"^  . (\d\d\.\d+) .*?(not tried|tried|passed)$", second.stdout, flags=re.M))
+    assert lines["00.1"] == "passed" and lines["01.1"] == "tried" and lines["01.2"] == "not tried"
+    assert "1 of" in second.stdout and "1 tried" in second.stdout
+    assert json.loads((tmp_path / "progress.json").read_text())["exercises"] == {"00.1": "passed", "01.1": "tried"}
+
+
+def test_reset_clears_the_file_and_the_session():
+    check("00.1", -2)
+    assert progress(reset=True).counts()["passed"] == 0
+    assert json.loads(store.state_file().read_text())["exercises"] == {}
+
+
+def test_a_corrupt_file_degrades_to_memory_with_one_warning(capsys):
+    store.state_file().parent.mkdir(parents=True, exist_ok=True)
+    store.state_file().write_text("{not json")
+    for answer in (5, -2, 7):
+        assert isinstance(check("00.1", answer), object)
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("progress:")]
+    assert len(warnings) == 1
+    assert states()["00.1"] == "passed"                         # kept in memory
+    assert store.state_file().read_text() == "{not json"        # the file is left for the student to inspect
+    progress(reset=True)                                        # reset starts a fresh file
+    check("01.1", [0, 0])
+    assert json.loads(store.state_file().read_text())["exercises"] == {"01.1": "tried"}
+
+
+def test_an_unwritable_place_degrades_to_memory(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    monkeypatch.setenv("ALIBI_EDU_DATA_DIR", str(blocker / "sub"))   # a folder inside a file: cannot exist
+    assert check("00.1", -2).passed
+    assert states()["00.1"] == "passed"
+    assert sum(line.startswith("progress:") for line in capsys.readouterr().err.splitlines()) == 1
+
+
+def test_a_corrupt_file_in_a_fresh_process_does_not_break_a_cell(tmp_path):
+    (tmp_path / "progress.json").write_text('{"exercises": {"00.1": "done"}}')
+    out = run('from alibi_edu.exercises import check\nprint(check("00.1", -2).passed)', tmp_path)
+    assert out.returncode == 0 and out.stdout.strip() == "True"
+    assert len(out.stderr.strip().splitlines()) == 1 and out.stderr.startswith("progress:")
+
+
+def test_writes_are_atomic_and_leave_no_temporary_files():
+    for answer in (1, 2, -2):
+        check("00.1", answer)
+    assert [p.name for p in store.state_file().parent.iterdir()] == ["progress.json"]
+
+
+def test_the_default_place_is_the_platform_data_dir_never_the_notebooks(monkeypatch):
+    import platformdirs
+    monkeypatch.delenv("ALIBI_EDU_DATA_DIR")
+    assert store.data_dir() == Path(platformdirs.user_data_dir("alibi_edu", appauthor=False))
+    assert "notebooks" not in store.data_dir().parts
+
+
+def test_html_in_a_notebook_and_text_in_a_terminal():
+    check("00.1", -2)
+    view = progress()
+    page, text = view._repr_html_(), str(view)
+    assert page.startswith("<table>") and "Notebook 00" in page and "passed" in page
+    assert "Notebook 00" in text and "✓ 00.1" in text and repr(view) == text
+    assert "<" not in text
+
+
+@pytest.mark.parametrize("title", ["<b>x</b>"])
+def test_html_escapes_titles(title):
+    page = store.Progress([("00", "00.1", title, "tried")])._repr_html_()
+    assert "<b>x</b>" not in page
