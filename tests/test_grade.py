@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 import time
 from pathlib import Path
@@ -274,3 +275,62 @@ def test_checkpoints_skipped(tmp_path):
     (tmp_path / "a" / "b" / "01.ipynb").write_text("{}")
     found, problem = find_notebooks([str(tmp_path)])
     assert problem is None and [p.name for p in found] == ["01.ipynb"]
+
+
+# --- the judge on every shipped solution (no kernel: the answers are recorded here) -------------
+
+def test_judge_passes_every_solution(tmp_path, monkeypatch):
+    """Every solution's answer survives cloudpickle and the judge's type screen and passes there."""
+    import base64
+
+    import cloudpickle
+
+    from alibi_edu.grade.grading import Judge, _env
+
+    monkeypatch.setenv("ALIBI_EDU_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ALIBI_EDU_QUICK", "1")
+    monkeypatch.chdir(NOTEBOOKS)
+    records = tmp_path / "answers.jsonl"
+    with open(records, "w") as f:
+        for exercise_id in list_exercises():
+            namespace = {"__name__": "__main__"}
+            exec(compile(solution(exercise_id), exercise_id, "exec"), namespace)
+            payload = base64.b64encode(cloudpickle.dumps(namespace["answer"])).decode()
+            f.write(json.dumps({"id": exercise_id, "payload": payload}) + "\n")
+    judge = Judge(_env(tmp_path / "judge-data"))
+    try:
+        verdicts = judge(records, list_exercises())
+    finally:
+        judge.close()
+    assert {i: v[0] for i, v in verdicts.items()} == {i: "pass" for i in list_exercises()}, verdicts
+
+
+def test_judge_survives_answers_that_hang_or_kill(tmp_path):
+    import base64
+
+    import cloudpickle
+
+    from alibi_edu.grade.grading import Judge, _env
+
+    def hang(L, beta):
+        while True:
+            pass
+
+    def die(*args):
+        import os
+        os._exit(3)
+
+    records = tmp_path / "answers.jsonl"
+    with open(records, "w") as f:
+        for exercise_id, answer in [("01.2", hang), ("02.1", die), ("01.1", [0.0, 0.0])]:
+            payload = base64.b64encode(cloudpickle.dumps(answer)).decode()
+            f.write(json.dumps({"id": exercise_id, "payload": payload}) + "\n")
+        f.write("not json\n")
+    judge = Judge(_env(tmp_path / "data"), answer_timeout=3)
+    try:
+        verdicts = judge(records, ["01.1", "01.2", "02.1", "01.3"])
+    finally:
+        judge.close()
+    assert [verdicts[i][0] for i in ("01.1", "01.2", "02.1", "01.3")] == ["fail", "fail", "fail", "unanswered"]
+    assert "longer than 3 s" in verdicts["01.2"][1]
+    assert "crashed" in verdicts["02.1"][1]

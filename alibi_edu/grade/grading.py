@@ -61,8 +61,8 @@ class _Client(NotebookClient):
 class Judge:
     """The judge process (judge.py), started once and restarted if an answer ever takes it down."""
 
-    def __init__(self, env: dict[str, str]):
-        self.env, self.proc = env, None
+    def __init__(self, env: dict[str, str], answer_timeout: float = ANSWER_TIMEOUT):
+        self.env, self.answer_timeout, self.proc = env, answer_timeout, None
 
     def __call__(self, records: Path, ids: list[str]) -> dict[str, list[str]]:
         for _ in range(2):
@@ -71,7 +71,7 @@ class Judge:
                                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             try:
                 self.proc.stdin.write(json.dumps({"records": str(records), "ids": ids,
-                                                  "timeout": ANSWER_TIMEOUT}) + "\n")
+                                                  "timeout": self.answer_timeout}) + "\n")
                 self.proc.stdin.flush()
                 line = self.proc.stdout.readline()
                 if line:
