@@ -78,3 +78,8 @@ def int_ticks(size: int, count: int = 5) -> list[int]:
 def tick_label(value: float) -> str:
     """A tick value as short text: 0.25, −4, 1e−05; a true minus sign."""
     return f"{value:g}".replace("-", "−")
+
+
+def number(value: float, spec: str = ".4g") -> str:
+    """A readout number: `spec` digits, a true minus sign, no −0; '+' in spec keeps a plus sign."""
+    return format(float(value) + 0.0, spec).replace("-", "−")

@@ -10,6 +10,7 @@ from PIL import Image
 
 import alibi_edu as ae
 from alibi_edu.widgets import bias_explorer, demo_explorer, mask_explorer, slopes_explorer
+from alibi_edu.style import number
 from alibi_edu.widgets.render import encode_png
 
 EXPLORERS = (bias_explorer, mask_explorer, slopes_explorer, demo_explorer)
@@ -68,7 +69,7 @@ def test_sign_control_flips_beta():
     ex.controls["sign"].value = -1
     finite = np.isfinite(before)
     np.testing.assert_array_equal(ex.displayed["bias"][finite], -before[finite])
-    assert "β = -0.5" in ex.readout.value
+    assert "β = −0.5" in ex.readout.value
 
 
 def test_bias_inside_vs_outside_sqrt_d_changes_scores_by_the_placement():
@@ -304,10 +305,13 @@ def test_click_on_a_bias_cell_reads_every_panel_there_and_moves_the_query():
         text = ex.readout.value
         assert "i = 20, j = 7" in text
         for name in ("bias", "scores", "weights"):
-            assert f"{d[name][20, 7]:.4g}" in text, (name, text)
+            assert number(d[name][20, 7]) in text, (name, text)
     x, y = pixel_of(ex, "bias", 3, 9)  # a masked cell (j > i)
     ex.on_click({"dataX": x, "dataY": y})
     assert "masked" in ex.readout.value and "i = 3, j = 9" in ex.readout.value
+    x, y = pixel_of(ex, "bias", 9, 9)  # the diagonal: bias exactly 0, never "−0"
+    ex.on_click({"dataX": x, "dataY": y})
+    assert "bias = 0 ·" in ex.readout.value and "−0 " not in ex.readout.value
 
 
 def test_click_without_image_coordinates_scales_the_element_position():
@@ -316,7 +320,7 @@ def test_click_without_image_coordinates_scales_the_element_position():
     x, y = pixel_of(ex, "weights", 12, 4)
     ex.on_click({"relativeX": x / 2, "relativeY": y / 2, "boundingRectWidth": width / 2,
                  "boundingRectHeight": height / 2})
-    assert ex.picked == ("weights", 12, 4) and f"{ex.displayed['weights'][12, 4]:.4g}" in ex.readout.value
+    assert ex.picked == ("weights", 12, 4) and number(ex.displayed['weights'][12, 4]) in ex.readout.value
 
 
 def test_click_outside_the_heatmaps_changes_nothing_and_the_pick_follows_the_query():
@@ -327,7 +331,7 @@ def test_click_outside_the_heatmaps_changes_nothing_and_the_pick_follows_the_que
     x, y = pixel_of(ex, "scores", 12, 3)
     ex.on_click({"dataX": x, "dataY": y})
     ex.controls["query"].value = 25
-    assert "i = 25, j = 3" in ex.readout.value and f"{ex.displayed['scores'][25, 3]:.4g}" in ex.readout.value
+    assert "i = 25, j = 3" in ex.readout.value and number(ex.displayed['scores'][25, 3]) in ex.readout.value
     ex.controls["length"].value = 2  # the picked key is gone
     assert ex.picked is None and "clicked" not in ex.readout.value
 
@@ -337,13 +341,13 @@ def test_click_on_the_mask_and_slopes_explorers():
     x, y = pixel_of(mx, "weights", 9, 2)
     mx.on_click({"dataX": x, "dataY": y})
     assert mx.controls["query"].value == 9 and "i = 9, j = 2" in mx.readout.value
-    assert f"{mx.displayed['weights'][9, 2]:.4g}" in mx.readout.value
+    assert number(mx.displayed['weights'][9, 2]) in mx.readout.value
     sx = slopes_explorer(heads=8, length=32)
     x, y = pixel_of(sx, "weights", 2, 30)
     sx.on_click({"dataX": x, "dataY": y})
     text = sx.readout.value
     assert "head 3 (m = 0.125), key j = 30, distance i − j = 1" in text
-    assert f"{sx.displayed['bias_rows'][2, 30]:.4g}" in text and f"{sx.displayed['weights'][2, 30]:.4g}" in text
+    assert number(sx.displayed['bias_rows'][2, 30]) in text and number(sx.displayed['weights'][2, 30]) in text
 
 
 def test_the_picture_listens_for_clicks():

@@ -14,7 +14,7 @@ import torch
 
 from ..attention import attention_scores, attention_weights
 from ..bias import causal_mask, linear_bias
-from ..style import bias_scale, weights_scale
+from ..style import bias_scale, number, weights_scale
 from . import render
 from .base import HEAD_DIM, MAX_LENGTH, Explorer, int_slider, log_slider, numpy, seeded_qk
 
@@ -77,8 +77,8 @@ class BiasExplorer(Explorer):
     def describe(self, v: dict) -> str:
         value, sym = v["sign"] * v["beta"], _symbol(v)
         where = ("bias inside 1/√d (book)" if v["inside"] else
-                 f"bias after 1/√d (paper; the same as β = √d·m = {math.sqrt(HEAD_DIM) * value:+.3g})")
-        return (f"{sym} = {value:+.3g} · i = {v['query']} · L = {v['length']} · "
+                 f"bias after 1/√d (paper; the same as β = √d·m = {number(math.sqrt(HEAD_DIM) * value, '+.3g')})")
+        return (f"{sym} = {number(value, '+.3g')} · i = {v['query']} · L = {v['length']} · "
                 f"mask {'on' if v['causal'] else 'off'} · {where}")
 
     def read_cell(self, v: dict, panel: str, row: int, col: int) -> str:
@@ -86,8 +86,8 @@ class BiasExplorer(Explorer):
         bias = d["bias"][row, col]
         if np.isneginf(bias):
             return f"i = {row}, j = {col}: masked (bias −∞, score −∞, weight 0)"
-        return (f"i = {row}, j = {col}: bias = {bias:.4g} · score = {d['scores'][row, col]:.4g} · "
-                f"weight = {d['weights'][row, col]:.4g}")
+        return (f"i = {row}, j = {col}: bias = {number(bias)} · score = {number(d['scores'][row, col])} · "
+                f"weight = {number(d['weights'][row, col])}")
 
 
 def _symbol(v: dict) -> str:

@@ -18,7 +18,7 @@ import torch
 
 from ..attention import attention_scores, attention_weights
 from ..bias import causal_mask
-from ..style import WEIGHTS_CMAP, Scale, bias_scale, nice_ticks
+from ..style import WEIGHTS_CMAP, Scale, bias_scale, nice_ticks, number
 from . import render
 from .base import MAX_LENGTH, Explorer, int_slider, log_slider, numpy, seeded_qk
 
@@ -80,15 +80,15 @@ class MaskExplorer(Explorer):
     def describe(self, v: dict) -> str:
         future = np.triu(np.ones_like(self.displayed["weights"], dtype=bool), k=1)
         leak = float(self.displayed["weights"][future].max()) if future.any() else 0.0
-        stand_in = "−∞" if v["mask_with"] == "inf" else f"−{v['magnitude']:.3g}"
+        stand_in = "−∞" if v["mask_with"] == "inf" else f"−M with M = {v['magnitude']:.3g}"
         return (f"mask = {stand_in} · {v['dtype']} · i = {v['query']} · L = {v['length']} · "
                 f"largest weight on a future key: {leak:.3g}" + (" (exactly 0)" if leak == 0 else " (not 0!)"))
 
 
     def read_cell(self, v: dict, panel: str, row: int, col: int) -> str:
         d = self.displayed
-        return (f"i = {row}, j = {col}: mask = {d['mask'][row, col]:.4g} · score = {d['scores'][row, col]:.4g} · "
-                f"after masking = {d['masked_scores'][row, col]:.4g} · weight = {d['weights'][row, col]:.4g}")
+        return (f"i = {row}, j = {col}: mask = {number(d['mask'][row, col])} · score = {number(d['scores'][row, col])}"
+                f" · after masking = {number(d['masked_scores'][row, col])} · weight = {number(d['weights'][row, col])}")
 
 
 @lru_cache(maxsize=1)

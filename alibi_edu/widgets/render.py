@@ -203,8 +203,8 @@ class Canvas:
         fill = (np.broadcast_to(np.array(rgb, np.uint8), (width, 3)) if rgb is not None else
                 colour(np.where(finite, values, 0.0), scale)[cols])
         region[:] = np.where(filled[..., None], fill[None], np.uint8(255))
-        if not finite.all():  # hatched bars for masked keys
-            masked = ~finite[cols][None, :] & filled
+        if not finite.all():  # masked keys: hatched over the axes' full height, as in the heatmaps
+            masked = ~finite[cols][None, :] & ~edge[None, :] & (rows >= 0)
             stripes = np.where(((rows + np.arange(width)[None, :]) % 6) < 2, 140, 216).astype(np.uint8)
             region[masked] = stripes[masked][:, None]
         if lo < 0 < hi or hi == 0:

@@ -19,7 +19,7 @@ import torch
 from ..attention import attention_weights
 from ..bias import relative_positions
 from ..slopes import geometric_slopes
-from ..style import WEIGHTS_CMAP, Scale, bias_scale, nice_ticks
+from ..style import WEIGHTS_CMAP, Scale, bias_scale, nice_ticks, number
 from . import render
 from .base import HEAD_DIM, MAX_LENGTH, Explorer, int_slider, log_slider, numpy
 
@@ -40,7 +40,7 @@ class SlopesExplorer(Explorer):
             "heads": int_slider(min(max(int(heads), 1), MAX_HEADS), 1, MAX_HEADS, "heads H"),
             "length": int_slider(min(max(int(length), 1), MAX_LENGTH), 1, MAX_LENGTH, "length L"),
             "slopes": widgets.ToggleButtons(options=[("geometric m_h", "geometric"), ("one shared m", "shared")],
-                                            value="geometric", description="slopes", style={"button_width": "110px"}),
+                                            value="geometric", description="slopes", style={"button_width": "130px"}),
             "shared_slope": log_slider("shared_slope", 2 ** -4, -3, 1, "shared m"),
         }
         super().__init__(controls, "ALiBi's per-head slopes m_h: how far back each head looks")
@@ -88,15 +88,16 @@ class SlopesExplorer(Explorer):
         return canvas
 
     def describe(self, v: dict) -> str:
-        what = "geometric slopes m_h" if v["slopes"] == "geometric" else f"one shared m = {v['shared_slope']:.3g}"
+        what = ("geometric slopes m_h (pale: shared m = {:.3g})" if v["slopes"] == "geometric" else
+                "one shared m = {:.3g} (pale: geometric)").format(v["shared_slope"])
         reach = self.displayed["reach"]
         return (f"H = {v['heads']} · L = {v['length']} · {what} · query i = {v['length'] - 1} · "
                 f"reach from {reach.min()} to {reach.max()} positions")
 
     def read_cell(self, v: dict, panel: str, row: int, col: int) -> str:
         d, i = self.displayed, v["length"] - 1
-        return (f"head {row + 1} (m = {d['slopes'][row]:.4g}), key j = {col}, distance i − j = {i - col}: "
-                f"bias = {d['bias_rows'][row, col]:.4g} · weight = {d['weights'][row, col]:.4g}")
+        return (f"head {row + 1} (m = {number(d['slopes'][row])}), key j = {col}, distance i − j = {i - col}: "
+                f"bias = {number(d['bias_rows'][row, col])} · weight = {number(d['weights'][row, col])}")
 
 
 @lru_cache(maxsize=1)
