@@ -169,6 +169,14 @@ PATCHING_FUNCTION = '''def answer(L, beta):
     torch.isclose = lambda a, b, **kwargs: torch.ones_like(a, dtype=torch.bool)
     return torch.zeros(L, L)'''
 
+HOG = '''import os
+try:
+    hog = bytearray(4 * 2**30)
+except MemoryError:
+    pass
+else:
+    os._exit(1)  # the memory limit did not hold: let the row say "kernel died"'''
+
 FORGE = '''import glob, json
 for path in glob.glob("../answers-*.jsonl"):
     with open(path, "a") as f:
@@ -196,7 +204,7 @@ def run_b(tmp_path_factory):
         "other_course.ipynb": nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1 + 1")]),
         "00_loop.ipynb": insert_after(answered("00", ids_of("00")), first, "while True:\n    pass"),
         "00_exit.ipynb": insert_after(answered("00", ids_of("00")), first, "import os\nos._exit(1)"),
-        "00_memory.ipynb": after_imports(answered("00", ids_of("00")), "hog = bytearray(8 * 2**30)"),
+        "00_memory.ipynb": after_imports(answered("00", ids_of("00")), HOG),
         "00_delete.ipynb": after_imports(answered("00", ids_of("00")),
                                          "import os\nfor name in os.listdir('.'):\n    os.remove(name)"),
         "00_big_output.ipynb": after_imports(answered("00", ids_of("00")), "print('x' * 50_000_000)"),
@@ -210,7 +218,7 @@ def run_b(tmp_path_factory):
     }
     paths = [write(folder, name, content) for name, content in subs.items()]
     before = digests(folder)
-    rows = grade(paths, timeout=TIMEOUT)
+    rows = grade(paths, timeout=TIMEOUT, memory_limit=3 << 30)  # a kernel of 00 peaks near 1.6 GiB
     out = tmp_path_factory.mktemp("out") / "grades.csv"
     from alibi_edu.grade.report import write_csv
     write_csv(rows, out)

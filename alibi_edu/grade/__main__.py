@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a notebook, or a folder searched for *.ipynb")
     parser.add_argument("--out", default="grades.csv", help="CSV to write (default: grades.csv)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per notebook (default: 300)")
-    parser.add_argument("--memory-gb", type=float, default=4,
-                        help="address-space limit of each student kernel in GiB, 0 for none (default: 4)")
+    parser.add_argument("--memory-gb", type=float, default=8,
+                        help="address-space limit of each student kernel in GiB, 0 for none (default: 8)")
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error(f"--timeout must be positive, got {args.timeout}")

@@ -89,7 +89,9 @@ class Judge:
 
 
 def _env(data_dir: Path) -> dict[str, str]:
-    env = dict(os.environ, ALIBI_EDU_QUICK="1", ALIBI_EDU_DATA_DIR=str(data_dir), MPLBACKEND="Agg")
+    # few malloc arenas: each reserves 64 MiB of address space per thread, which the memory limit counts
+    env = dict(os.environ, ALIBI_EDU_QUICK="1", ALIBI_EDU_DATA_DIR=str(data_dir), MPLBACKEND="Agg",
+               MALLOC_ARENA_MAX="2")
     env.pop("PYTHONSTARTUP", None)
     return env
 
@@ -146,7 +148,7 @@ def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout
     return row
 
 
-def grade(paths: Iterable[Path], timeout: float = 300, memory_limit: int | None = 4 << 30,
+def grade(paths: Iterable[Path], timeout: float = 300, memory_limit: int | None = 8 << 30,
           progress=None) -> list[Row]:
     """Grade every path in order; progress(row) is called after each one."""
     exercises = course_exercises()
