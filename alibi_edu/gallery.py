@@ -3,6 +3,7 @@
   bias_heatmap.png         the book's bias β·(j − i) under the causal mask, and one query's row of it
   causal_mask_weights.png  the causal mask and the attention weights it leaves
   slopes_grid.png          ALiBi's per-head biases with the paper's geometric slopes
+  head_reach.png           per head, the last query's bias row and the weights it gives with equal content
   beta_sweep.png           validation loss of tiny LMs trained with one shared β, against β
   loss_vs_length.png       loss at evaluation lengths past the training length, ALiBi against sinusoidal
 
@@ -57,6 +58,17 @@ def slopes_figure():
                                     "shallow heads far")
 
 
+def reach_figure():
+    """8 heads, L = 64: the last query's bias row per head and its softmax when every q·k is equal."""
+    length = 64
+    bias = alibi_bias(HEADS, length, dtype=torch.float64) + causal_mask(length, dtype=torch.float64)
+    same = torch.zeros(HEADS, length, HEAD_DIM, dtype=torch.float64)
+    weights = attention_weights(same, same, bias=bias, bias_in_scale=False)
+    return heatmaps.head_rows(bias[:, -1], weights[:, -1], query=length - 1,
+                              title=f"{HEADS} heads, geometric slopes: head 1 looks a few keys back, head {HEADS} "
+                                    "spreads over all of them")
+
+
 def experiment_figures() -> dict[str, object]:
     """Train the small models behind the β-sweep and loss-vs-length figures (notebooks 04-05, shorter runs)."""
     torch.set_num_threads(1)  # tiny matrices: one thread is faster than two that wait on each other
@@ -73,7 +85,8 @@ def experiment_figures() -> dict[str, object]:
     return {"beta_sweep": sweep, "loss_vs_length": length}
 
 
-STATIC = {"bias_heatmap": bias_figure, "causal_mask_weights": mask_and_weights_figure, "slopes_grid": slopes_figure}
+STATIC = {"bias_heatmap": bias_figure, "causal_mask_weights": mask_and_weights_figure, "slopes_grid": slopes_figure,
+          "head_reach": reach_figure}
 
 
 def main(argv: list[str]) -> None:
@@ -91,7 +104,7 @@ def main(argv: list[str]) -> None:
 
 
 def save(fig, path: Path) -> None:
-    fig.savefig(path, dpi=DPI)
+    fig.savefig(path, dpi=DPI, facecolor="white")  # opaque: readable on a dark page too
     plt.close(fig)
     print(f"wrote {path}")
 

@@ -9,7 +9,7 @@ import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import alibi_edu as ae  # noqa: E402
-from alibi_edu.plots import bias_heatmap, bias_row_bars, head_grid, slopes_plot, weights_heatmap  # noqa: E402
+from alibi_edu.plots import bias_heatmap, bias_row_bars, head_grid, heatmaps, slopes_plot, weights_heatmap  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -155,3 +155,18 @@ def test_slopes_plot_log_axis_one_line_per_set():
     np.testing.assert_allclose(ax.lines[0].get_ydata(), sets["geometric"].numpy())
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(1, 13))
     assert ax.get_xlabel() == "head index h"
+
+
+def test_head_rows_one_row_per_head_numbered_from_1_weights_in_log10():
+    heads, length = 5, 12
+    bias = ae.alibi_bias(heads, length) + ae.causal_mask(length)
+    zeros = torch.zeros(heads, length, 4)
+    weights = ae.attention_weights(zeros, zeros, bias=bias, bias_in_scale=False)
+    fig = heatmaps.head_rows(bias[:, -1], weights[:, -1], query=length - 1)
+    left, right = [im for ax in fig.axes for im in ax.images]
+    np.testing.assert_allclose(left.get_array(), bias[:, -1].numpy())
+    np.testing.assert_allclose(right.get_array(), np.log10(np.maximum(weights[:, -1].double().numpy(), 1e-4)))
+    assert list(left.axes.get_yticks()) == [1, 2, 3, 4, 5] and left.axes.get_ylabel() == "head h"
+    assert left.get_cmap().name.startswith("Blues_r")
+    with pytest.raises(ValueError, match="weights has shape"):
+        heatmaps.head_rows(bias[:, -1], weights[:3, -1], query=length - 1)

@@ -21,7 +21,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from ..style import MASK_LABEL, MASK_STYLE, WEIGHTS_CMAP, bias_scale
 
-__all__ = ["bias_heatmap", "weights_heatmap", "bias_row_bars", "head_grid", "slopes_plot"]
+__all__ = ["bias_heatmap", "weights_heatmap", "bias_row_bars", "head_grid", "head_rows", "slopes_plot"]
 
 
 
@@ -96,6 +96,35 @@ def head_grid(biases, *, slopes=None, title: str = "", max_cols: int = 4) -> Fig
     fig.colorbar(image, ax=axes, label="bias", shrink=min(1.0, 0.4 + 0.2 * rows), ticks=scale.ticks)
     if not np.isfinite(biases).all():
         fig.legend(handles=[Patch(**MASK_STYLE, label=MASK_LABEL)], loc="outside lower center", fontsize="small")
+    fig.suptitle(title)
+    return fig
+
+
+def head_rows(bias_rows, weights, *, query: int, title: str = "", floor: float = -4.0) -> Figure:
+    """Per head h = 1..H: one query's bias row (H, L_k) beside the weights it gives with equal content (H, L_k).
+
+    The weights are coloured by log₁₀ down to `floor` (smaller weights share the darkest colour), so a steep
+    head's short reach and a shallow head's long one can be told apart.
+    """
+    bias_rows, weights = _array("bias_rows", bias_rows, ndim=2), _array("weights", weights, ndim=2)
+    if weights.shape != bias_rows.shape:
+        raise ValueError(f"weights has shape {weights.shape} but bias_rows has shape {bias_rows.shape}")
+    heads, keys = bias_rows.shape
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 1.2 + 0.32 * heads), layout="constrained")
+    extent = (-0.5, keys - 0.5, heads + 0.5, 0.5)
+    scale = bias_scale(bias_rows)
+    image = left.imshow(np.ma.masked_invalid(bias_rows), cmap=scale.cmap, norm=Normalize(scale.lo, scale.hi),
+                        aspect="auto", interpolation="nearest", extent=extent)
+    fig.colorbar(image, ax=left, label="bias", ticks=scale.ticks)
+    with np.errstate(divide="ignore"):
+        logs = np.log10(np.maximum(weights, 10.0 ** floor))
+    image = right.imshow(logs, cmap=WEIGHTS_CMAP, norm=Normalize(floor, 0.0), aspect="auto", interpolation="nearest",
+                         extent=extent)
+    fig.colorbar(image, ax=right, label="log₁₀ weight")
+    for ax, panel in ((left, f"bias −m_h·(i − j) of query i = {query}"),
+                      (right, "its weights with equal content (log₁₀)")):
+        ax.set(xlabel="key position j", ylabel="head h", title=panel)
+        ax.set_yticks(range(1, heads + 1) if heads <= 16 else [1, *range(8, heads + 1, 8)])
     fig.suptitle(title)
     return fig
 

@@ -240,12 +240,16 @@ class Canvas:
         self.text(x + 20, middle, MASK_LABEL, "lm")
 
     def png(self) -> bytes:
-        if self.labels:
-            image = Image.fromarray(self.pixels)
-            pen = ImageDraw.Draw(image)
-            for x, y, anchor, words, size in self.labels:
-                pen.text((x, y), words, fill=INK, font=_font(size), anchor=anchor)
-            self.pixels = np.asarray(image)
+        height, width = self.pixels.shape[:2]
+        for x, y, anchor, words, size in self.labels:  # black text: darken by each label's cached coverage
+            coverage, dx, dy = _glyphs(words, anchor, size)
+            top, left = int(round(y)) + dy, int(round(x)) + dx
+            t, l = max(top, 0), max(left, 0)
+            b, r = min(top + coverage.shape[0], height), min(left + coverage.shape[1], width)
+            if b > t and r > l:
+                cut = coverage[t - top:b - top, l - left:r - left]
+                region = self.pixels[t:b, l:r]
+                region[:] = (region * (255 - cut[..., None].astype(np.uint16)) // 255).astype(np.uint8)
         return encode_png(self.pixels)
 
 
@@ -299,6 +303,16 @@ def _outline(region: np.ndarray, top: int, left: int, bottom: int, right: int, r
 @lru_cache(maxsize=8)
 def _lut(cmap: str) -> np.ndarray:
     return (matplotlib.colormaps[cmap](np.linspace(0, 1, 256))[:, :3] * 255).round().astype(np.uint8)
+
+
+@lru_cache(maxsize=4096)
+def _glyphs(words: str, anchor: str, size: int) -> tuple[np.ndarray, int, int]:
+    """Pillow's anti-aliased coverage (0-255) of `words`, and its offset from the anchor point: drawn once per text."""
+    font = _font(size)
+    left, top, right, bottom = font.getbbox(words, anchor=anchor)
+    image = Image.new("L", (max(right - left, 1), max(bottom - top, 1)), 0)
+    ImageDraw.Draw(image).text((-left, -top), words, fill=255, font=font, anchor=anchor)
+    return np.asarray(image), left, top
 
 
 @lru_cache(maxsize=4)
