@@ -169,6 +169,19 @@ PATCHING_FUNCTION = '''def answer(L, beta):
     torch.isclose = lambda a, b, **kwargs: torch.ones_like(a, dtype=torch.bool)
     return torch.zeros(L, L)'''
 
+MODE_FUNCTION = '''import torch
+from torch.overrides import TorchFunctionMode
+
+class Yes(TorchFunctionMode):
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        if getattr(func, "__name__", "") in ("allclose", "equal"):
+            return True
+        return func(*args, **(kwargs or {}))
+
+def answer(L):
+    Yes().__enter__()  # never left: every later torch call goes through it
+    return torch.zeros(L, L)'''
+
 HOG = '''import os
 try:
     hog = bytearray(4 * 2**30)
@@ -342,3 +355,30 @@ def test_judge_survives_answers_that_hang_or_kill(tmp_path):
     assert [verdicts[i][0] for i in ("01.1", "01.2", "02.1", "01.3")] == ["fail", "fail", "fail", "unanswered"]
     assert "longer than 3 s" in verdicts["01.2"][1]
     assert "crashed" in verdicts["02.1"][1]
+
+
+def test_judge_catches_tampering_answers(tmp_path):
+    """Answers built in a student's __main__ (so pickled by value) that would pass only by cheating."""
+    import base64
+
+    import cloudpickle
+
+    from alibi_edu.grade.grading import Judge, _env
+
+    cheats = {"01.1": EVIL_PICKLE, "00.1": LYING_TENSOR, "01.2": PATCHING_FUNCTION, "02.1": MODE_FUNCTION}
+    records = tmp_path / "answers.jsonl"
+    with open(records, "w") as f:
+        for exercise_id, code in cheats.items():
+            namespace = {"__name__": "__main__"}
+            exec(code, namespace)
+            payload = base64.b64encode(cloudpickle.dumps(namespace["answer"])).decode()
+            f.write(json.dumps({"id": exercise_id, "payload": payload}) + "\n")
+    judge = Judge(_env(tmp_path / "data"), answer_timeout=30)
+    try:
+        verdicts = judge(records, list(cheats))
+    finally:
+        judge.close()
+    assert {i: v[0] for i, v in verdicts.items()} == {i: "fail" for i in cheats}, verdicts
+    assert "not accepted" in verdicts["00.1"][1]
+    for exercise_id in ("01.1", "01.2", "02.1"):
+        assert "changed the checker" in verdicts[exercise_id][1], verdicts[exercise_id]

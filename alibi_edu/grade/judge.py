@@ -94,8 +94,13 @@ def _snapshot() -> dict[tuple[str, str], int]:
     spaces["TensorBase"] = vars(torch._C.TensorBase) if hasattr(torch._C, "TensorBase") else {}
     spaces["ndarray"] = vars(np.ndarray)
     spaces["registry"] = {k: ex.checker for k, ex in core._REGISTRY.items()}
-    return {(s, k): id(v) for s, d in spaces.items() for k, v in list(d.items())
+    snap = {(s, k): id(v) for s, d in spaces.items() for k, v in list(d.items())
             if callable(v) or isinstance(v, (dict, types.ModuleType))}
+    for stack in ("_len_torch_function_stack", "_len_torch_dispatch_stack"):  # torch "modes" reroute every op
+        if hasattr(torch._C, stack):
+            snap[("torch modes", stack)] = getattr(torch._C, stack)()
+    snap[("sys", "trace")] = id(sys.gettrace()), id(sys.getprofile())
+    return snap
 
 
 def verdict(exercise_id: str, record: dict | None) -> tuple[str, str]:
