@@ -1,6 +1,25 @@
 """Shared fixtures: exercise progress goes to a temporary folder, never the user's data dir.
 The browser test leaves its timing lines on config.browser_summary; print them after the run, uncaptured."""
+import os
+import shutil
+import tempfile
+
 import pytest
+
+
+def pytest_configure(config):
+    """Also at collection time (solution files run while tests are collected) progress goes to a temporary folder."""
+    config._alibi_data_dir = tempfile.mkdtemp(prefix="alibi_edu_data_")
+    config._alibi_saved_dir = os.environ.get("ALIBI_EDU_DATA_DIR")
+    os.environ["ALIBI_EDU_DATA_DIR"] = config._alibi_data_dir
+
+
+def pytest_unconfigure(config):
+    if config._alibi_saved_dir is None:
+        os.environ.pop("ALIBI_EDU_DATA_DIR", None)
+    else:
+        os.environ["ALIBI_EDU_DATA_DIR"] = config._alibi_saved_dir
+    shutil.rmtree(config._alibi_data_dir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

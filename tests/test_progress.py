@@ -116,3 +116,11 @@ def test_html_in_a_notebook_and_text_in_a_terminal():
 def test_html_escapes_titles(title):
     page = store.Progress([("00", "00.1", title, "tried")])._repr_html_()
     assert "<b>x</b>" not in page
+
+
+def test_a_grader_can_check_without_recording_or_climbing():
+    from alibi_edu.exercises import core
+    for _ in range(3):
+        assert not check("00.1", 5, record=False).passed
+    assert core.attempts("00.1") == 0 and states()["00.1"] == "not tried"
+    assert not store.state_file().exists()

@@ -13,7 +13,7 @@ import torch
 from ..attention import attention_weights
 from ..bias import linear_bias
 from . import questions
-from .compare import as_tensor, match_function, match_tensor
+from .compare import as_tensor, direction, match_function, match_tensor
 from .core import Result, exercise, failed, passed, short
 
 A2_BETA, A2_QUERY, A2_KEYS = 0.5, 10, (5, 2)      # 01.1: the book's form, beta > 0
@@ -50,7 +50,8 @@ def check_bias_by_hand(answer: Any) -> Result:
 
 
 @exercise("01.2", "Implement linear_bias(L, beta)",
-          reread="the worked example in “The bias term”: entry (i, j) is β·(j − i), row i the query, column j the key.")
+          reread="the worked example in “The bias term”: entry (i, j) is β·(j − i), row i the query, column j the "
+                 "key.")
 def check_linear_bias(answer: Any) -> Result:
     def expected(size: int, beta: float) -> torch.Tensor:
         return linear_bias(size, beta=beta, dtype=torch.float64)
@@ -80,7 +81,8 @@ def check_negative_beta(answer: Any) -> Result:
 
 
 @exercise("01.7", "When does content beat position?",
-          reread="the section “Semantic vs positional: when does content win?”, in the paper's placement q·k/√d − m·(i − j).")
+          reread="the section “Semantic vs positional: when does content win?”, in the paper's placement q·k/√d − "
+                 "m·(i − j).")
 def check_content_beats_position(answer: Any) -> Result:
     paper_bias = linear_bias(A5_QUERY + 1, beta=A5_SLOPE, dtype=torch.float64)[A5_QUERY]
     penalty_gap = paper_bias[A5_NEAR] - paper_bias[A5_FAR]       # how much lower the far key's bias is
@@ -97,7 +99,8 @@ def check_content_beats_position(answer: Any) -> Result:
 
 
 @exercise("01.8", "From the paper's slope to the book's β",
-          reread="the section “Where the bias sits”: write both scores and match the bias terms.")
+          reread="the section “Where the bias sits”: the book's (q·k + β(j − i))/√d against the paper's q·k/√d − "
+                 "m·(i − j).")
 def check_book_beta(answer: Any) -> Result:
     got = as_tensor(answer)
     if got is None or got.numel() != 1 or not torch.isfinite(got).all():
@@ -115,7 +118,8 @@ def check_book_beta(answer: Any) -> Result:
                          m)]:
         if math.isclose(beta, wrong, rel_tol=1e-6):
             return failed(hint)
-    return failed("With this β the book's weights differ from the paper's: write both scores and match the bias terms.")
+    return failed(f"With this β the book's weights differ from the paper's: β is {direction(beta, math.sqrt(d) * m)} "
+                  "Write both scores and match the bias terms.")
 
 
 questions.register("01")
