@@ -93,7 +93,9 @@ WITHOUT_SOLUTIONS = ("\nThis copy has no solutions folder: where a notebook or a
 
 def build(out: Path, solutions: bool = False, root: Path = ROOT) -> list[Path]:
     """Write the handout into `out` (replacing an earlier handout there); the notebooks written."""
-    out = Path(out)
+    out, sources = Path(out), sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if not sources:
+        raise ValueError(f"root={str(root)!r} has no notebooks/NN_*.ipynb: run from a clone of the course")
     if out.exists():
         if not (out / MARKER).exists() and any(out.iterdir()):
             raise ValueError(f"out={str(out)!r} exists and is not a handout folder; choose an empty or new folder")
@@ -101,7 +103,7 @@ def build(out: Path, solutions: bool = False, root: Path = ROOT) -> list[Path]:
     (out / "notebooks").mkdir(parents=True)
     (out / MARKER).write_text("built by python -m alibi_edu.handout\n")
     written = []
-    for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in sources:
         nb = student_notebook(json.loads(path.read_text(encoding="utf-8")), solutions)
         target = out / "notebooks" / path.name
         target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
