@@ -99,8 +99,8 @@ def _rough(x: float) -> str:
     """One significant digit: 7.3 -> '7', 16.2 -> '20', 0.6 -> '0.6'."""
     if x <= 0 or not math.isfinite(x):
         return "a lot"
-    digits = -int(math.floor(math.log10(x)))
-    return f"{round(x, digits):g}"
+    scale = 10.0 ** math.floor(math.log10(x))
+    return f"{math.floor(x / scale + 0.5) * scale:g}"          # half up: 2.5 -> 3, 16 -> 20
 
 
 def call_safely(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Result | None]:
