@@ -80,7 +80,7 @@ class MaskExplorer(Explorer):
     def describe(self, v: dict) -> str:
         future = np.triu(np.ones_like(self.displayed["weights"], dtype=bool), k=1)
         leak = float(self.displayed["weights"][future].max()) if future.any() else 0.0
-        stand_in = "−∞" if v["mask_with"] == "inf" else f"−M with M = {v['magnitude']:.3g}"
+        stand_in = "−∞ (M not used)" if v["mask_with"] == "inf" else f"−M with M = {v['magnitude']:.3g}"
         return (f"mask = {stand_in} · {v['dtype']} · i = {v['query']} · L = {v['length']} · "
                 f"largest weight on a future key: {leak:.3g}" + (" (exactly 0)" if leak == 0 else " (not 0!)"))
 

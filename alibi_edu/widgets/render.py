@@ -16,12 +16,8 @@ black text stays readable in JupyterLab's dark theme. No pyplot: nothing is disp
 """
 from __future__ import annotations
 
-import struct
-import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 
-import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -30,11 +26,10 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
-from PIL import Image, ImageDraw, ImageFont
 
 from ..style import FIGURE_FACE, MASK_LABEL, MASK_STYLE, Scale, int_ticks, tick_label
+from .raster import DPI, glyphs, colour, encode_png  # noqa: F401 (tests and explorers use render.colour)
 
-DPI = 72
 INK, TICK = (0, 0, 0), (60, 60, 60)
 TITLE_SIZE = 12
 Box = tuple[int, int, int, int]  # (top, left, bottom, right) in pixels, the axes' inside
@@ -242,7 +237,7 @@ class Canvas:
     def png(self) -> bytes:
         height, width = self.pixels.shape[:2]
         for x, y, anchor, words, size in self.labels:  # black text: darken by each label's cached coverage
-            coverage, dx, dy = _glyphs(words, anchor, size)
+            coverage, dx, dy = glyphs(words, anchor, size)
             top, left = int(round(y)) + dy, int(round(x)) + dx
             t, l = max(top, 0), max(left, 0)
             b, r = min(top + coverage.shape[0], height), min(left + coverage.shape[1], width)
@@ -261,27 +256,6 @@ def cell_at(cells: dict[str, tuple[Box, int, int]], x: float, y: float) -> tuple
     return None
 
 
-def colour(values: np.ndarray, scale: Scale) -> np.ndarray:
-    """Finite values (...) -> RGB uint8 (..., 3) through the colormap's lookup table on [scale.lo, scale.hi]."""
-    span = scale.hi - scale.lo if scale.hi > scale.lo else 1.0
-    index = np.clip((values - scale.lo) * (255.0 / span) + 0.5, 0, 255).astype(np.intp)
-    return _lut(scale.cmap)[index]
-
-
-def encode_png(pixels: np.ndarray) -> bytes:
-    """RGB (H, W, 3) uint8 -> PNG bytes: every row filter 0 (none), one IDAT at zlib level 1."""
-    height, width, _ = pixels.shape
-    raw = np.zeros((height, width * 3 + 1), np.uint8)
-    raw[:, 1:] = pixels.reshape(height, -1)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) +
-            _chunk(b"IDAT", zlib.compress(raw.tobytes(), 1)) + _chunk(b"IEND", b""))
-
-
-def _chunk(tag: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-
 def _cell_ticks(size: int, first: int) -> list[int]:
     """Round cell numbers to label: 0, 10, 20 … ; counting from 1 (heads): 1, then 2, 4, 6 … or 20, 40 …"""
     if first == 0:
@@ -298,25 +272,3 @@ def _outline(region: np.ndarray, top: int, left: int, bottom: int, right: int, r
     for rows, cols in ((slice(top, top + width), slice(left, right)), (slice(bottom - width, bottom), slice(left, right)),
                        (slice(top, bottom), slice(left, left + width)), (slice(top, bottom), slice(right - width, right))):
         region[rows, cols] = rgb
-
-
-@lru_cache(maxsize=8)
-def _lut(cmap: str) -> np.ndarray:
-    return (matplotlib.colormaps[cmap](np.linspace(0, 1, 256))[:, :3] * 255).round().astype(np.uint8)
-
-
-@lru_cache(maxsize=4096)
-def _glyphs(words: str, anchor: str, size: int) -> tuple[np.ndarray, int, int]:
-    """Pillow's anti-aliased coverage (0-255) of `words`, and its offset from the anchor point: drawn once per text."""
-    font = _font(size)
-    left, top, right, bottom = font.getbbox(words, anchor=anchor)
-    image = Image.new("L", (max(right - left, 1), max(bottom - top, 1)), 0)
-    ImageDraw.Draw(image).text((-left, -top), words, fill=255, font=font, anchor=anchor)
-    return np.asarray(image), left, top
-
-
-@lru_cache(maxsize=4)
-def _font(size: int = 0) -> ImageFont.FreeTypeFont:
-    """matplotlib's font; size 0: its tick-label size."""
-    path = matplotlib.font_manager.findfont("DejaVu Sans")
-    return ImageFont.truetype(path, size=size or round(matplotlib.rcParams["font.size"] * DPI / 72 * 0.9))
