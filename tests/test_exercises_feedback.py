@@ -266,3 +266,18 @@ def test_no_outline_label_in_titles_questions_or_messages(exercise_id):
     texts += [check(exercise_id, w).message for w in wrong_answers(exercise_id)[:3]]
     for text in texts:
         assert not LABEL.search(text), f"{exercise_id}: {text}"
+
+
+def test_the_quiz_widget_checks_the_picked_letter_and_ignores_an_empty_click():
+    from alibi_edu.exercises import quiz
+    header, options, button, feedback = quiz("06.7").children
+    assert "06.7" in header.value and core.get("06.7").question in header.value
+    button.click()
+    assert "Pick one" in feedback.value and core.attempts("06.7") == 0
+    wrong = next(c for c in core.get("06.7").choices if c != KEYS["06.7"])
+    options.value = wrong
+    button.click()
+    assert "Not yet" in feedback.value and core.attempts("06.7") == 1
+    options.value = KEYS["06.7"]
+    button.click()
+    assert "Correct" in feedback.value and core.attempts("06.7") == 0

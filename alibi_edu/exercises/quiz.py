@@ -19,8 +19,10 @@ def quiz(exercise_id: str) -> w.VBox:
     feedback = w.HTML()
 
     def on_click(_):
-        result = check(exercise_id, options.value if options.value is not None else "")
-        feedback.value = result._repr_html_()
+        if options.value is None:          # nothing picked yet: not an attempt
+            feedback.value = "<i>Pick one of the options above, then press Check.</i>"
+            return
+        feedback.value = check(exercise_id, options.value)._repr_html_()
 
     button.on_click(on_click)
     header = w.HTML(f"<b>{exercise_id} — {html.escape(ex.title)}</b><br>{html.escape(ex.question)}")
