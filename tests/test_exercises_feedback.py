@@ -225,7 +225,8 @@ def ladder(exercise_id, wrong) -> list[str]:
 
 @pytest.mark.parametrize("exercise_id, wrong", [("00.1", 4.0), ("01.2", lambda L, b: linear_bias(L, beta=2 * b)),
                                                 ("01.4", "A")])
-def test_hints_climb_then_reset_on_a_pass(exercise_id, wrong):
+def test_hints_climb_then_reset_on_a_pass(exercise_id, wrong, monkeypatch):
+    monkeypatch.chdir(SOLUTIONS.parent)                 # where a notebook's kernel runs
     first, second, third = ladder(exercise_id, wrong)
     reread = core.get(exercise_id).reread
     assert reread not in first and "%load" not in first
@@ -235,6 +236,12 @@ def test_hints_climb_then_reset_on_a_pass(exercise_id, wrong):
     assert check(exercise_id, solution(exercise_id)).passed
     assert core.attempts(exercise_id) == 0
     assert check(exercise_id, wrong).message == first
+
+
+def test_without_solution_files_the_third_hint_points_to_the_instructor(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    third = ladder("00.1", 4.0)[2]
+    assert "%load" not in third and "instructor" in third
 
 
 def test_the_verdict_never_depends_on_the_attempt_count():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from . import store
@@ -101,9 +102,11 @@ def climb(ex: Exercise, hint: str, attempt: int) -> str:
     message = hint
     if attempt >= 2 and ex.reread:
         message += f" Reread: {ex.reread}"
-    if attempt >= 3:
+    if attempt >= 3 and Path(ex.solution_file).is_file():       # notebooks run in notebooks/, next to solutions/
         message += (f" Still stuck? Run `%load {ex.solution_file}` in a new cell, read it, then run it: "
                     "it checks itself.")
+    elif attempt >= 3:                                            # a handout without solutions
+        message += " Still stuck? Ask your instructor, with the answer you tried."
     return message
 
 
