@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async
@@ -39,6 +41,15 @@ class Row:
     @property
     def total(self) -> int | str:
         return len(self.verdicts) if self.notebook else ""
+
+
+class _ThisPython(AsyncKernelManager):
+    """Kernels run on this Python (the course's venv), whatever kernel a "python3" spec names elsewhere."""
+
+    @property
+    def kernel_spec(self) -> KernelSpec:
+        return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                          display_name="grader", language="python")
 
 
 class _Client(NotebookClient):
@@ -102,7 +113,7 @@ def _execute(nb, workdir: Path, records: Path, env: dict[str, str], timeout: flo
     deadline = time.monotonic() + timeout
     client = _Client(nb, timeout=timeout, timeout_func=lambda cell: max(0.1, deadline - time.monotonic()),
                      allow_errors=True, interrupt_on_timeout=False, shutdown_kernel="immediate",
-                     kernel_name="python3", store_widget_state=False, record_timing=False,
+                     kernel_manager_class=_ThisPython, store_widget_state=False, record_timing=False,
                      resources={"metadata": {"path": str(workdir)}})
     client.setup_source = setup_code(str(records), memory_limit)
     try:
