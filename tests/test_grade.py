@@ -19,7 +19,7 @@ from alibi_edu.grade.__main__ import main
 
 ROOT = Path(alibi_edu.__file__).resolve().parents[1]
 NOTEBOOKS, SOLUTIONS = ROOT / "notebooks", ROOT / "notebooks" / "solutions"
-TIMEOUT = 45  # per notebook in the bad-submissions run; the loop submission costs this much
+TIMEOUT = 30  # per notebook in the bad-submissions run; the loop submission costs this much
 
 
 def ids_of(nn: str) -> list[str]:
