@@ -382,3 +382,13 @@ def test_judge_catches_tampering_answers(tmp_path):
     assert "not accepted" in verdicts["00.1"][1]
     for exercise_id in ("01.1", "01.2", "02.1"):
         assert "changed the checker" in verdicts[exercise_id][1], verdicts[exercise_id]
+
+
+def test_records_reader_skips_junk_and_oversized_lines(tmp_path):
+    from alibi_edu.grade.judge import last_answers
+    records = tmp_path / "answers.jsonl"
+    records.write_bytes(b'{"id": "01.1", "payload": "a"}\n' + b"x" * 5000 + b"\nnot json\n[1, 2]\n"
+                        b'{"id": "09.9", "payload": "b"}\n{"id": "01.2", "payload": "c"}\n{"id": "01.1", "payload": "d"}')
+    assert last_answers(str(records), ["01.1", "01.2"], max_line=1000) == {
+        "01.1": {"id": "01.1", "payload": "d"}, "01.2": {"id": "01.2", "payload": "c"}}
+    assert last_answers(str(tmp_path / "missing.jsonl"), ["01.1"]) == {}

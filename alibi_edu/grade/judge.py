@@ -39,8 +39,10 @@ def last_answers(records: str, ids: list[str], max_line: int = 64 << 20) -> dict
     last: dict[str, dict] = {}
     try:
         with open(records, "rb") as f:
-            for line in f:
-                if len(line) > max_line:
+            while line := f.readline(max_line + 1):
+                if len(line) > max_line:  # an oversized line: skip it without ever holding it whole
+                    while line and not line.endswith(b"\n"):
+                        line = f.readline(max_line + 1)
                     continue
                 try:
                     rec = json.loads(line)

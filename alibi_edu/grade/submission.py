@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def course_exercises() -> dict[str, list[str]]:
 def read_notebook(path: Path) -> nbformat.NotebookNode | None:
     """The notebook as nbformat 4 (older formats converted), or None if the file is not a notebook."""
     try:
-        nb = nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
+        with warnings.catch_warnings():  # e.g. missing cell ids: harmless here, noise on the terminal
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
     except Exception:  # invalid JSON, truncated, not UTF-8, unknown format: all "not a notebook"
         return None
     cells = nb.get("cells")
