@@ -71,6 +71,8 @@ Work through the notebooks in order, 00 to 06. Run each one top to bottom the fi
 
 An exercise cell starts with `answer = ...`. Replace the `...` with your answer and run the cell:
 `check("01.2", answer)` answers ✓ with the reason, or ✗ with a hint. Try as often as you like.
+For multiple-choice questions, clicking a choice gives feedback but is not saved: for your grade, write the
+letter in the answer cell too (`answer = "B"`).
 {solutions}
 
 ## Submit
