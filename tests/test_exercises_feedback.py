@@ -288,3 +288,19 @@ def test_the_quiz_widget_checks_the_picked_letter_and_ignores_an_empty_click():
     options.value = KEYS["06.7"]
     button.click()
     assert "Correct" in feedback.value and core.attempts("06.7") == 0
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_what_to_reread_names_sections_that_exist(exercise_id):
+    """A “quoted” section in the second hint must be found in the notebook it points to."""
+    import json
+    reread = core.get(exercise_id).reread
+    other = re.match(r"notebook (\d\d)", reread)
+    notebook = other.group(1) if other else exercise_id[:2]
+    path = next(SOLUTIONS.parent.glob(f"{notebook}_*.ipynb"))
+    text = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                     if c["cell_type"] == "markdown")
+    for name in re.findall(r"“([^”]+)”", reread):
+        plain = name.replace("·", "").replace(" ", "").lower()
+        assert plain in text.replace("\\sqrt", "√").replace("·", "").replace(" ", "").replace("$", "").lower(), \
+            f"{exercise_id}: {path.name} has no section “{name}”"

@@ -70,7 +70,7 @@ def check_linear_bias(answer: Any) -> Result:
 
 
 @exercise("01.3", "A negative β and keys after the query",
-          reread="the section “The course's question: β < 0 and keys after the query”.")
+          reread="the section “A question from the book's course: β < 0 and keys after the query”.")
 def check_negative_beta(answer: Any) -> Result:
     right = bias_at(A3_BETA, A3_QUERY, A3_KEYS)
     ratio = float(right[1] / right[0])
