@@ -4,9 +4,11 @@ nbval runs notebooks in a bare kernel; only a browser shows that a student's key
 and its readout. Every control of every explorer is used as a student would: sliders by arrow keys (length L and
 heads H included), toggle buttons and checkboxes by a click, drop-downs by choosing the next option; then a click on
 a heatmap cell must put that cell's values in the readout. Each action's latency (input event -> the frame showing
-the new picture) is summarised per control at the end. JupyterLab serves a temporary copy of notebooks/ with ALIBI_EDU_QUICK=1 in the kernels' environment,
-which shrinks the training in notebooks 04-05 to a UI-sized run (the full-size runs are validated by nbval); with
-FIGURES_DIR set (`make figures`) the full runs are used and each explorer's screenshot is saved there.
+the new picture) is summarised per control at the end.
+JupyterLab serves a temporary copy of notebooks/ with ALIBI_EDU_QUICK=1 in the kernels' environment, which shrinks
+the training in notebooks 04-05 to a UI-sized run (the full-size runs are validated by nbval); with FIGURES_DIR set
+(`make figures`) each explorer's screenshot is saved there as it first shows (explorer_NN_name.png) and after its
+controls and a cell click were used (explorer_NN_name_used.png).
 Needs the system Chromium (`apt-get install chromium`); skipped without it, except in CI where that is a failure.
 """
 import io

@@ -98,7 +98,7 @@ def _frame() -> render.Frame:
         grid = fig.add_gridspec(2, 2)
         panels = (("mask", "mask (0, or the stand-in for −∞)", "mask value"), ("scores", "scores before masking", "score"),
                   ("masked_scores", "scores after masking", "score"),
-                  ("weights", "weights, log₁₀ colour (hatched: exactly 0)", "log₁₀ weight"))
+                  ("weights", "weights (log₁₀; hatched: exactly 0)", "log₁₀ weight"))
         named = {}
         for (name, title, label), cell in zip(panels, (grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1])):
             ax = named[name] = render.heatmap_axes(fig.add_subplot(cell))
