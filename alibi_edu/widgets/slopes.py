@@ -35,7 +35,7 @@ class SlopesExplorer(Explorer):
     """Displayed: slopes (H,), bias_rows (H, L) — bias of query i = L − 1 per head —, weights (H, L) —
     softmax of that row (equal content) —, reach (H,) in positions."""
 
-    def __init__(self, heads: int = 8, length: int = 32):
+    def __init__(self, heads: int = 8, length: int = 128):
         controls = {
             "heads": int_slider(min(max(int(heads), 1), MAX_HEADS), 1, MAX_HEADS, "heads H"),
             "length": int_slider(min(max(int(length), 1), MAX_LENGTH), 1, MAX_LENGTH, "length L"),
@@ -123,6 +123,8 @@ def _frame() -> render.Frame:
     return render.build_frame(draw, (11.0, 7.6))
 
 
-def slopes_explorer(heads: int = 8, length: int = 32) -> SlopesExplorer:
-    """The per-head slopes explorer of notebook 03; display it with the returned widget alone."""
+def slopes_explorer(heads: int = 8, length: int = 128) -> SlopesExplorer:
+    """The per-head slopes explorer of notebook 03; display it with the returned widget alone.
+
+    The default L = 128 lets the 8 heads' reaches differ (at L = 32 six of them already see every key)."""
     return SlopesExplorer(heads, length)
