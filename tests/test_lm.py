@@ -86,10 +86,38 @@ def test_learned_positions_stop_at_their_table(corpus):
 
 # --- shapes and laws --------------------------------------------------------------------------
 
-def test_splits_cover_the_text_in_order(corpus):
-    text = lm.load_text()
-    assert len(corpus.train) + len(corpus.val) + len(corpus.test) == len(text)
-    assert corpus.decode(corpus.val[:50]) == text[len(corpus.train):len(corpus.train) + 50]
+@pytest.mark.parametrize("n, block", [(1, 4), (100, 7), (10_000, 64), (465_000, 2048)])
+def test_interleaved_splits_are_disjoint_and_cover_the_text(n, block):
+    parts = lm.split_indices(n, block)
+    every = torch.cat(list(parts.values()))
+    assert len(every) == n and torch.equal(every.sort().values, torch.arange(n))  # disjoint and complete
+    for index in parts.values():  # whole blocks in reading order
+        assert torch.equal(index, index.sort().values)
+
+
+def test_interleaved_splits_sample_the_whole_text(corpus):
+    text, n = lm.load_text(), len(lm.load_text())
+    parts = lm.split_indices(n)
+    assert len(corpus.train) + len(corpus.val) + len(corpus.test) == n
+    for name in ("val", "test"):
+        index = parts[name]
+        assert corpus.decode(corpus.split(name)[:50]) == "".join(text[i] for i in index[:50].tolist())
+        assert index[0] < 0.1 * n and index[-1] > 0.9 * n  # spread over the text, not one stretch
+        assert 0.04 < len(index) / n < 0.06
+
+
+def test_echo_task_copies_from_the_last_k():
+    k, p = 8, 0.2
+    task = lm.echo_task(k, vocab_size=16, p_fresh=p, n=20_000, seed=3)
+    assert task.vocab_size == 16 and task.train.max() < 16
+    ids = torch.cat([task.train[:5000]])
+    seen = torch.stack([ids[k - d:len(ids) - d] for d in range(1, k + 1)])  # the k tokens before each token
+    in_window = (seen == ids[k:]).any(0).float().mean().item()
+    assert in_window > 1 - p  # every copy is in its window, and some fresh tokens land in it by chance
+    with pytest.raises(ValueError, match="p_fresh"):
+        lm.echo_task(4, p_fresh=0.0)
+    with pytest.raises(ValueError, match="k must be a positive integer"):
+        lm.echo_task(0)
 
 
 @pytest.mark.parametrize("method", lm.METHODS)
@@ -217,3 +245,88 @@ def test_beta_sweep_has_its_best_in_the_middle(corpus):
     table, _ = lm.sweep(corpus, {b: dict(beta=b, **FAST) for b in grid}, config=SWEEP_RUN, progress=False)
     losses = dict(zip(grid, table.column("val_loss")))
     assert min(losses, key=losses.get) not in (grid[0], grid[-1]), losses
+
+
+# --- batched training and seed sweeps ---------------------------------------------------------
+
+@pytest.mark.parametrize("method", lm.METHODS)
+def test_stacked_training_equals_one_by_one(corpus, method):
+    """Same seed -> same initial weights and batches: the stack's losses are those of lm.train, model by model."""
+    config = lm.TrainConfig(steps=4, batch_size=4, seq_len=16)
+    jobs = [(0, 1.0), (1, 1.0), (0, 5.0)] if method == "alibi" else [(0, None), (2, None)]
+    options = lambda beta: dict(FAST, **({"beta": beta} if beta is not None else {}))
+    configs = [lm.ModelConfig(corpus.vocab_size, method, max_len=16, **options(beta)) for _, beta in jobs]
+    stack, losses = lm.train_stacked(corpus.train, configs, [seed for seed, _ in jobs], config)
+    for i, (seed, beta) in enumerate(jobs):
+        alone = lm.train(corpus, method, config=lm.TrainConfig(steps=4, batch_size=4, seq_len=16, seed=seed),
+                         progress=False, **options(beta))
+        torch.testing.assert_close(losses[:, i], torch.tensor(alone.losses), atol=1e-5, rtol=1e-5)
+        for (name, a), b in zip(alone.model.state_dict().items(), stack.unstack()[i].state_dict().values()):
+            torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4, msg=name)
+    if method == "alibi":  # the seeds and slopes really differ
+        assert not torch.allclose(losses[:, 0], losses[:, 1]) and not torch.allclose(losses[:, 0], losses[:, 2])
+
+
+def test_stack_evaluation_equals_evaluate(corpus):
+    configs = [lm.ModelConfig(corpus.vocab_size, "alibi", beta=b, **FAST) for b in (0.5, 4.0)]
+    stack, _ = lm.train_stacked(corpus.train, configs, [0, 1], lm.TrainConfig(steps=2, batch_size=4, seq_len=16))
+    stacked = lm.evaluate_stack(stack, corpus.val, 48, n_tokens=300, stride=16)
+    alone = [lm.evaluate(model, corpus.val, 48, n_tokens=300, stride=16) for model in stack.unstack()]
+    torch.testing.assert_close(stacked, torch.tensor(alone), atol=1e-5, rtol=1e-5)
+
+
+def test_stack_refuses_mixed_shapes(corpus):
+    a = lm.TinyLM(lm.ModelConfig(corpus.vocab_size, "alibi", **FAST))
+    b = lm.TinyLM(lm.ModelConfig(corpus.vocab_size, "rope", **FAST))
+    with pytest.raises(ValueError, match="same method and sizes"):
+        lm.StackedLM([a, b])
+    with pytest.raises(ValueError, match="pair up"):
+        lm.train_stacked(corpus.train, [a.config], [0, 1], lm.TrainConfig(steps=1))
+
+
+def test_seed_sweep_gives_mean_and_spread_per_setting(corpus):
+    config = lm.TrainConfig(steps=3, batch_size=4, seq_len=16)
+    settings = {"β = 1": dict(beta=1.0), "β = 8": dict(beta=8.0), "rope": dict(method="rope")}
+    sweep = lm.seed_sweep(corpus, settings, seeds=[0, 1, 2], config=config, n_tokens=256, progress=False, **FAST)
+    assert sweep.val.shape == (3, 3) and sweep.losses.shape == (3, 3, 3) and sweep.labels == list(settings)
+    for r, label in enumerate(settings):
+        runs = sweep.val[r]
+        assert sweep.mean(label) == pytest.approx(runs.mean().item())
+        assert sweep.spread(label) == pytest.approx(runs.std().item())
+        for seed, model in zip([0, 1, 2], sweep.models[label]):  # each value is that seed's model, evaluated
+            assert lm.evaluate(model, corpus.val, 16, n_tokens=256) == pytest.approx(runs[seed].item(), abs=1e-5)
+    assert sweep.best == min(settings, key=sweep.mean)
+    rows = sweep.table()
+    assert rows.column("setting") == list(settings) and "± spread" in str(rows)
+    with pytest.raises(ValueError, match="distinct"):
+        lm.seed_sweep(corpus, settings, seeds=[1, 1], config=config)
+
+
+def test_tied_with_best_reads_differences_against_the_spread():
+    val = torch.tensor([[2.00, 2.02, 2.01], [2.03, 2.05, 2.04], [2.50, 2.52, 2.51]])
+    sweep = lm.Sweep(["a", "b", "c"], [0, 1, 2], val, torch.zeros(1, 3, 3), {})
+    assert sweep.best == "a"
+    assert sweep.tied_with_best() == ["a"]  # b is 0.03 worse, more than 0.01 + 0.01
+    wide = lm.Sweep(["a", "b"], [0, 1, 2], torch.tensor([[2.0, 2.1, 1.9], [2.05, 2.15, 1.95]]), torch.zeros(1, 2, 3), {})
+    assert wide.tied_with_best() == ["a", "b"]  # 0.05 apart with spreads of 0.1: noise
+
+
+def test_refine_halves_the_log_step():
+    assert lm.refine(1.0) == [0.3, 3.0] and lm.refine(10.0) == [3.0, 30.0] and lm.refine(0.01) == [0.003, 0.03]
+    with pytest.raises(ValueError, match="best"):
+        lm.refine(0.0)
+
+
+@pytest.mark.slow
+def test_text_and_echo_task_prefer_different_beta(corpus):
+    """The notebook's two tasks, smaller: text prefers the steeper penalty, the echo task (k = 16) the flatter one,
+    each by more than the seed spread."""
+    config = lm.TrainConfig(steps=150, batch_size=16, seq_len=64)
+    settings = {"flat": dict(beta=0.3), "steep": dict(beta=3.0)}
+    text = lm.seed_sweep(corpus, settings, seeds=[0, 1], config=config, n_tokens=4096, progress=False,
+                         d_model=32, n_heads=2, n_layers=2)
+    echo = lm.seed_sweep(lm.echo_task(16), settings, seeds=[0, 1], config=config, n_tokens=4096, progress=False,
+                         d_model=32, n_heads=2, n_layers=1)
+    for sweep, good, bad in ((text, "steep", "flat"), (echo, "flat", "steep")):
+        gap = sweep.mean(bad) - sweep.mean(good)
+        assert gap > sweep.spread(bad) + sweep.spread(good), (sweep.table(), gap)

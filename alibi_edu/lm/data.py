@@ -1,7 +1,9 @@
-"""The corpus: text in, character ids out, split into train / validation / test.
+"""The corpus: text in, character ids out, split into train / validation / test; and a synthetic task.
 
 Default text: the Python documentation topics that ship with CPython (pydoc_data.topics,
 about 465 k characters), so nothing is downloaded. Any UTF-8 text file may be used instead.
+The splits interleave: the text is cut into blocks of BLOCK characters and every 20 blocks give 18 to train, one to
+validation and one to test, so the three splits sample the whole text and are alike in difficulty.
 """
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ import torch
 
 from .._validate import positive_int
 
-SPLITS = {"train": (0.0, 0.9), "val": (0.9, 0.95), "test": (0.95, 1.0)}  # contiguous, in reading order
+SPLITS = ("train", "val", "test")
+BLOCK = 2048           # characters per block of the interleaved split
+PATTERN = "tttttttttvtttttttttT"  # one letter per block, repeated: t train, v validation, T test (90 / 5 / 5 %)
 
 
 def load_text(path: str | Path | None = None) -> str:
@@ -65,12 +69,47 @@ class Corpus:
 
 
 def load_corpus(path: str | Path | None = None) -> Corpus:
-    """Read, encode and split a corpus: 90% train, 5% validation, 5% test, in reading order."""
+    """Read, encode and split a corpus: 90% train, 5% validation, 5% test, in interleaved blocks."""
     text = load_text(path)
     chars = "".join(sorted(set(text)))
-    ids = _encode(text, chars)
-    n = len(ids)
-    parts = {name: ids[int(a * n):int(b * n)] for name, (a, b) in SPLITS.items()}
+    return _split(chars, _encode(text, chars))
+
+
+def split_indices(n: int, block: int = BLOCK) -> dict[str, torch.Tensor]:
+    """Positions 0..n-1 dealt to the splits block by block following PATTERN: {split: sorted int64 indices}."""
+    n, block = positive_int("n", n), positive_int("block", block)
+    kind = torch.tensor([{"t": 0, "v": 1, "T": 2}[c] for c in PATTERN])[(torch.arange(n) // block) % len(PATTERN)]
+    return {name: torch.nonzero(kind == i).flatten() for i, name in enumerate(SPLITS)}
+
+
+def echo_task(k: int, *, vocab_size: int = 32, p_fresh: float = 0.2, n: int = 200_000, seed: int = 0) -> Corpus:
+    """A synthetic sequence whose useful context is the last k tokens.
+
+    Each token is, with probability 1 - p_fresh, a copy of one of the k tokens before it (which one is drawn
+    uniformly), else a fresh random token. The best prediction is the mix of the last k tokens: nothing further
+    back helps, and every one of the k counts equally. Split like the text (interleaved blocks).
+    """
+    import numpy as np
+
+    k, vocab_size, n = positive_int("k", k), positive_int("vocab_size", vocab_size), positive_int("n", n)
+    if not 0 < p_fresh <= 1:
+        raise ValueError(f"p_fresh must be in (0, 1], got {p_fresh}")
+    if vocab_size > len(SYMBOLS):
+        raise ValueError(f"vocab_size={vocab_size} is more than the {len(SYMBOLS)} symbols available")
+    rng = np.random.default_rng(seed)
+    x = rng.integers(vocab_size, size=n)
+    back, fresh = rng.integers(1, k + 1, size=n), rng.random(n) < p_fresh
+    for t in range(k, n):
+        if not fresh[t]:
+            x[t] = x[t - back[t]]
+    return _split(SYMBOLS[:vocab_size], torch.from_numpy(x).long())
+
+
+SYMBOLS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _split(chars: str, ids: torch.Tensor) -> Corpus:
+    parts = {name: ids[index] for name, index in split_indices(len(ids)).items()}
     return Corpus(chars, parts["train"], parts["val"], parts["test"])
 
 

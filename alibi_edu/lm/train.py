@@ -104,6 +104,18 @@ def evaluate(model: TinyLM, data: torch.Tensor, seq_len: int, *, n_tokens: int =
     The scored characters are the same whatever seq_len and stride: compare lengths on equal text.
     start defaults to seq_len - stride (the context the first sliding window needs), 0 for back-to-back.
     """
+    total, count = 0.0, 0
+    for x, y, skip in eval_windows(data, seq_len, n_tokens=n_tokens, stride=stride, start=start):
+        logits, _ = model(x)
+        losses = F.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="none").view(x.shape)[:, skip:]
+        total, count = total + losses.sum().item(), count + losses.numel()
+    return total / count
+
+
+def eval_windows(data: torch.Tensor, seq_len: int, *, n_tokens: int = 16384, stride: int | None = None,
+                 start: int | None = None):
+    """The evaluation windows of `evaluate`, in batches: yields (x, y, skip), x and y (windows, seq_len) and the
+    number of leading positions of each window that are context only (not scored)."""
     seq_len, n_tokens = check.positive_int("seq_len", seq_len), check.positive_int("n_tokens", n_tokens)
     step = seq_len if stride is None else check.positive_int("stride", stride)
     if step > seq_len:
@@ -117,22 +129,16 @@ def evaluate(model: TinyLM, data: torch.Tensor, seq_len: int, *, n_tokens: int =
     n_windows = min(n_windows, (len(data) - 1 - start) // step)
     ends = start + step * (1 + torch.arange(n_windows))  # each window's inputs are data[end - seq_len:end]
     offsets = torch.arange(-seq_len, 0)
-    total, count = 0.0, 0
     for chunk in ends.split(max(1, EVAL_BATCH_TOKENS // seq_len)):
-        x, y = data[chunk[:, None] + offsets], data[chunk[:, None] + offsets + 1]
-        logits, _ = model(x)
-        losses = F.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="none").view(len(chunk), seq_len)
-        scored = losses[:, seq_len - step:]
-        total, count = total + scored.sum().item(), count + scored.numel()
-    return total / count
+        yield data[chunk[:, None] + offsets], data[chunk[:, None] + offsets + 1], seq_len - step
 
 
 def length_curve(model: TinyLM, data: torch.Tensor, lengths: list[int], *, n_tokens: int = 16384,
-                 stride: int | None = None) -> dict[int, float]:
+                 stride: int | None = None, start: int | None = None) -> dict[int, float]:
     """Validation loss at each evaluation length, scoring the same n_tokens characters each time
-    (those after the longest length's context); stride as in evaluate."""
+    (those after data[start], default the longest length's context); stride as in evaluate."""
     lengths = [check.positive_int("lengths[]", L) for L in lengths]
-    start = max(lengths)
+    start = max(lengths) if start is None else start
     return {L: evaluate(model, data, L, n_tokens=n_tokens, stride=None if stride is None else min(stride, L),
                         start=start) for L in lengths}
 

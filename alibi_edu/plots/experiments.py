@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from .heatmaps import weights_heatmap
 
-__all__ = ["loss_vs_beta", "loss_vs_length", "training_curves", "attention_maps", "attention_picker",
+__all__ = ["loss_vs_beta", "beta_sweeps", "loss_vs_length", "training_curves", "attention_maps", "attention_picker",
            "weight_by_distance", "weight_by_distance_plot"]
 
 COLORS = plt.get_cmap("tab10").colors  # distinguishable; each curve also gets its own marker
@@ -43,14 +43,20 @@ def loss_vs_beta(betas, losses, *, references: Mapping[str, float] | None = None
 
 
 def loss_vs_length(curves: Mapping[str, Mapping[int, float]], *, train_len: int, ax: Axes | None = None,
-                   title: str = "") -> Figure:
-    """Loss against evaluation length (log₂ axis), one curve per method; L_train marked."""
+                   title: str = "", spreads: Mapping[str, Mapping[int, float]] | None = None) -> Figure:
+    """Loss against evaluation length (log₂ axis), one curve per method; L_train marked.
+
+    spreads: {label: {L: spread over seeds}} drawn as a band of ± spread around the curve.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.2), constrained_layout=True)
     for k, (label, curve) in enumerate(curves.items()):
         lengths = sorted(curve)
-        ax.plot(lengths, [curve[L] for L in lengths], marker=MARKERS[k % len(MARKERS)], color=COLORS[k % 10],
-                label=label)
+        mean = np.array([curve[L] for L in lengths])
+        ax.plot(lengths, mean, marker=MARKERS[k % len(MARKERS)], color=COLORS[k % 10], label=label)
+        if spreads and label in spreads:
+            spread = np.array([spreads[label][L] for L in lengths])
+            ax.fill_between(lengths, mean - spread, mean + spread, color=COLORS[k % 10], alpha=0.2, linewidth=0)
     ax.axvline(train_len, color="0.4", linestyle=":", label=f"L_train = {train_len}")
     ax.set_xscale("log", base=2)
     ax.set(xlabel="evaluation length L (characters)", ylabel="validation loss (nats/char)", title=title)
@@ -59,16 +65,65 @@ def loss_vs_length(curves: Mapping[str, Mapping[int, float]], *, train_len: int,
     return ax.figure
 
 
-def training_curves(losses: Mapping[str, list[float]], *, smooth: int = 20) -> Figure:
-    """Training loss against step for each run (moving average over `smooth` steps)."""
-    fig, ax = plt.subplots(figsize=(7, 3.5), constrained_layout=True)
+def training_curves(losses: Mapping[str, list[float]], *, smooth: int = 20, start: float | None = None,
+                    ax: Axes | None = None, title: str = "") -> Figure:
+    """Training loss against step for each run: the raw per-step loss faint (its noise), a moving average over
+    `smooth` steps on top. A 2-D entry (steps, seeds) draws every seed's raw loss and the seeds' smoothed mean.
+    start: a reference level drawn as a dashed line (e.g. ln V, the loss of a uniform guess)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5), constrained_layout=True)
+    fig = ax.figure
     for k, (label, values) in enumerate(losses.items()):
-        values = np.asarray(values, float)
+        values = np.asarray(values, float).reshape(len(values), -1)  # (steps, seeds)
         width = max(1, min(smooth, len(values)))
-        ax.plot(np.convolve(values, np.ones(width) / width, mode="valid"), color=COLORS[k % 10], label=label)
-    ax.set(xlabel="training step", ylabel="training loss (nats/char)")
+        for seed in range(values.shape[1]):
+            ax.plot(values[:, seed], color=COLORS[k % 10], alpha=0.15, linewidth=0.7)
+        ax.plot(np.arange(width - 1, len(values)), np.convolve(values.mean(1), np.ones(width) / width, mode="valid"),
+                color=COLORS[k % 10], label=label)
+    if start is not None:
+        ax.axhline(start, color="0.3", linestyle="--", linewidth=1, label=f"ln V = {start:.2f} (uniform guess)")
+    ax.set(xlabel="training step", ylabel="training loss (nats/token)", title=title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, ncol=2)
+    return fig
+
+
+def beta_sweeps(panels: Mapping[str, tuple], *, best: Mapping[str, float] | None = None,
+                references: Mapping[str, Mapping[str, tuple[float, float]]] | None = None,
+                tied: Mapping[str, list[float]] | None = None) -> Figure:
+    """One panel per task: validation loss against β > 0 (log axis), mean over seeds ± spread as error bars,
+    every seed as a faint dot.
+
+    panels: {title: (betas (n,), losses (n, seeds))}; best: {title: chosen β} (a star);
+    references: {title: {label: (mean, spread)}} as horizontal lines with a band; tied: {title: βs within noise}.
+    """
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 3.9), constrained_layout=True, squeeze=False)
+    for ax, (title, (betas, losses)) in zip(axes[0], panels.items()):
+        betas, losses = np.asarray(betas, float), np.asarray(losses, float).reshape(len(betas), -1)
+        if (betas <= 0).any():
+            raise ValueError(f"betas must be > 0 (log axis), got {betas.tolist()}")
+        order = np.argsort(betas)
+        betas, losses = betas[order], losses[order]
+        mean, spread = losses.mean(1), (losses.std(1, ddof=1) if losses.shape[1] > 1 else np.zeros(len(betas)))
+        for seed in range(losses.shape[1]):
+            ax.plot(betas, losses[:, seed], linestyle="none", marker=".", color=COLORS[0], alpha=0.35)
+        ax.errorbar(betas, mean, yerr=spread, marker="o", color=COLORS[0], capsize=3,
+                    label=f"mean of {losses.shape[1]} seeds ± spread")
+        for k, (label, (value, width)) in enumerate(((references or {}).get(title) or {}).items()):
+            ax.axhline(value, color=COLORS[k + 1], linestyle=("--", ":", "-.")[k % 3], label=label)
+            ax.axhspan(value - width, value + width, color=COLORS[k + 1], alpha=0.12, linewidth=0)
+        for b in ((tied or {}).get(title) or []):
+            i = int(np.argmin(np.abs(betas - b)))
+            ax.plot([betas[i]], [mean[i]], marker="o", markersize=11, markerfacecolor="none", color=COLORS[2],
+                    linestyle="none")
+        if best and title in best:
+            i = int(np.argmin(np.abs(betas - best[title])))
+            ax.plot([betas[i]], [mean[i]], marker="*", markersize=16, color=COLORS[3], linestyle="none",
+                    label=f"best validation mean: β = {betas[i]:g}")
+        ax.set(xscale="log", xlabel="β (book's form; slope m = β/√d_head)", ylabel="validation loss (nats/token)",
+               title=title)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
     return fig
 
 
@@ -81,7 +136,7 @@ def attention_maps(weights, *, title: str = "", tokens: str | None = None) -> Fi
     fig, axes = plt.subplots(1, H, figsize=(3.3 * H, 3.4), constrained_layout=True, squeeze=False)
     future = np.triu(np.ones((L, L), bool), k=1)
     for h, ax in enumerate(axes[0]):
-        weights_heatmap(weights[h], ax=ax, title=f"head {h}", masked=future)
+        weights_heatmap(weights[h], ax=ax, title=f"head {h + 1}", masked=future)
         if h:
             ax.set_ylabel("")
     if title:
@@ -102,13 +157,13 @@ def attention_picker(maps: Mapping[str, object], *, tokens: str | None = None):
         raise ValueError("maps must hold at least one setting")
     n_layers = _as_numpy(next(iter(maps.values()))).shape[0]
     setting = w.Dropdown(options=list(maps), description="setting")
-    layer = w.IntSlider(0, 0, n_layers - 1, description="layer")
+    layer = w.IntSlider(1, 1, n_layers, description="layer")  # counted from 1, like heads
     out = w.Output()
 
     def draw(_=None):
         with out:
             out.clear_output(wait=True)
-            fig = attention_maps(_as_numpy(maps[setting.value])[layer.value], tokens=tokens,
+            fig = attention_maps(_as_numpy(maps[setting.value])[layer.value - 1], tokens=tokens,
                                  title=f"{setting.value}, layer {layer.value}")
             plt.show(fig)
 
@@ -135,7 +190,7 @@ def weight_by_distance_plot(ratios, slopes, *, threshold: float = 0.01) -> Figur
     fig, ax = plt.subplots(figsize=(7, 4), constrained_layout=True)
     distance = np.arange(ratios.shape[1])
     for h, m in enumerate(slopes):
-        ax.plot(distance, ratios[h], color=COLORS[h % 10], label=f"head {h} (m = {m:.4g}), measured")
+        ax.plot(distance, ratios[h], color=COLORS[h % 10], label=f"head {h + 1} (m = {m:.4g}), measured")
         ax.plot(distance, np.exp(-m * distance), color=COLORS[h % 10], linestyle="--", linewidth=1)
         ax.axvline(math.log(1 / threshold) / m, color=COLORS[h % 10], linestyle=":", linewidth=1)
     ax.axhline(threshold, color="0.3", linewidth=1, label=f"{threshold:.0%} of the nearest key")

@@ -1,0 +1,149 @@
+"""Many TinyLMs of one shape trained side by side as one stacked model.
+
+Every weight gets a leading model axis M; a linear layer becomes one batched matmul over M, so a sweep's seeds and
+settings keep both CPU threads busy instead of running tiny matrices one model at a time. Each model keeps its own
+initialisation (built as a TinyLM with its seed), its own batches (a generator with its seed), its own gradient
+clipping and its own slopes: the losses equal those of training the models one by one (tests/test_lm.py).
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from ..bias import alibi_bias, causal_mask
+from .model import SINUSOIDAL_SCALE, ModelConfig, TinyLM, alibi_slopes, rotate, sinusoidal_positions
+
+
+class StackedLM(nn.Module):
+    """M TinyLMs that differ only in weights and ALiBi slopes: idx (M, B, L) -> logits (M, B, L, V)."""
+
+    def __init__(self, models: list[TinyLM]):
+        super().__init__()
+        if not models:
+            raise ValueError("models must hold at least one TinyLM")
+        first = models[0].config
+        for model in models:
+            if _shape(model.config) != _shape(first):
+                raise ValueError(f"every stacked model needs the same method and sizes: {model.config} vs {first}")
+        self.config, self.configs, self.n_models = first, [model.config for model in models], len(models)
+        states = [model.state_dict() for model in models]
+        self.weights = nn.ParameterDict({name.replace(".", "__"): nn.Parameter(torch.stack([s[name] for s in states]))
+                                         for name in states[0]})
+        slopes = torch.stack([alibi_slopes(model.config) for model in models]) if first.method == "alibi" else None
+        self.register_buffer("slopes", slopes, persistent=False)  # (M, H) float64
+
+    def unstack(self) -> list[TinyLM]:
+        """The M trained models as separate TinyLMs (for evaluation, attention maps, length curves)."""
+        models = []
+        for index in range(self.n_models):
+            model = TinyLM(self.configs[index])
+            model.load_state_dict({name.replace("__", "."): w[index].detach().clone() for name, w in self.weights.items()})
+            models.append(model.eval())
+        return models
+
+    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
+        """idx (M, B, L) -> (logits (M, B, L, V), per-model mean cross-entropy (M,) or None)."""
+        M, B, L = idx.shape
+        c, w = self.config, self.weights
+        x = w["token_embedding__weight"][torch.arange(M)[:, None, None], idx]  # (M, B, L, d)
+        if c.method == "learned":
+            if L > c.max_len:
+                raise ValueError(f"sequence length L={L} is past the learned position table (max_len={c.max_len})")
+            x = x + w["position_embedding__weight"][:, None, :L]
+        elif c.method == "sinusoidal":
+            x = x + SINUSOIDAL_SCALE * sinusoidal_positions(L, c.d_model)
+        bias = self._bias(L) if c.method == "alibi" else None
+        for n in range(c.n_layers):
+            p = f"blocks__{n}__"
+            x = x + self._attention(_layer_norm(x, w, p + "ln1"), p + "attn__", bias)
+            h = F.gelu(_linear(_layer_norm(x, w, p + "ln2"), w, p + "mlp__0"))
+            x = x + _linear(h, w, p + "mlp__2")
+        logits = _linear(_layer_norm(x, w, "ln_f"), w, "head")
+        if targets is None:
+            return logits, None
+        losses = F.cross_entropy(logits.flatten(0, 2), targets.flatten(), reduction="none")
+        return logits, losses.view(M, -1).mean(1)
+
+    def _bias(self, L: int) -> torch.Tensor:
+        """Per-model ALiBi bias + causal mask, (M, 1, H, L, L), from the course's alibi_bias and causal_mask."""
+        mask = causal_mask(L, dtype=torch.float64)
+        bias = torch.stack([alibi_bias(self.config.n_heads, L, slopes=s, dtype=torch.float64) + mask
+                            for s in self.slopes])
+        return bias[:, None].float()
+
+    def _attention(self, x: torch.Tensor, prefix: str, bias: torch.Tensor | None) -> torch.Tensor:
+        M, B, L, d = x.shape
+        q, k, v = _linear(x, self.weights, prefix + "qkv").view(M, B, L, 3, self.config.n_heads, -1).permute(3, 0, 1, 4, 2, 5)
+        if self.config.method == "rope":
+            q, k = rotate(q), rotate(k)
+        if bias is None:
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        else:
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+        return _linear(y.transpose(2, 3).flatten(3), self.weights, prefix + "out")
+
+
+def _linear(x: torch.Tensor, w: nn.ParameterDict, name: str) -> torch.Tensor:
+    """x (M, ..., in) times each model's own nn.Linear weight (M, out, in) plus bias (M, out)."""
+    M, shape = x.shape[0], x.shape[1:-1]
+    y = torch.baddbmm(w[name + "__bias"][:, None], x.reshape(M, -1, x.shape[-1]), w[name + "__weight"].transpose(1, 2))
+    return y.view(M, *shape, -1)
+
+
+def _layer_norm(x: torch.Tensor, w: nn.ParameterDict, name: str) -> torch.Tensor:
+    y = F.layer_norm(x, x.shape[-1:])
+    return y * w[name + "__weight"][:, None, None] + w[name + "__bias"][:, None, None]
+
+
+def _shape(config: ModelConfig) -> tuple:
+    return (config.vocab_size, config.method, config.d_model, config.n_layers, config.n_heads, config.max_len)
+
+
+def clip_per_model(parameters, max_norm: float) -> torch.Tensor:
+    """torch.nn.utils.clip_grad_norm_ applied to each model of the stack separately; returns the (M,) norms."""
+    grads = [p.grad for p in parameters if p.grad is not None]
+    norms = torch.stack([g.pow(2).flatten(1).sum(1) for g in grads]).sum(0).sqrt()
+    scale = (max_norm / (norms + 1e-6)).clamp(max=1.0)
+    for g in grads:
+        g.mul_(scale.view(-1, *[1] * (g.ndim - 1)))
+    return norms
+
+
+def train_stacked(train: torch.Tensor, model_configs: list[ModelConfig], seeds: list[int], config, *,
+                  progress=None) -> tuple[StackedLM, torch.Tensor]:
+    """Train one TinyLM per (model config, seed) on `train`, all at once; returns the stack and losses (steps, M).
+
+    Model index i is initialised with torch.manual_seed(seeds[i]) and draws its batches from a generator seeded
+    with seeds[i], exactly as lm.train does for one model.
+    """
+    from .data import random_windows
+    from .train import _cosine_lr
+
+    if len(model_configs) != len(seeds):
+        raise ValueError(f"model_configs and seeds must pair up, got {len(model_configs)} and {len(seeds)}")
+    models = []
+    for model_config, seed in zip(model_configs, seeds):
+        torch.manual_seed(seed)
+        models.append(TinyLM(model_config))
+    stack = StackedLM(models)
+    optimizer = torch.optim.AdamW(stack.parameters(), lr=config.lr, weight_decay=0.01)
+    generators = {seed: torch.Generator().manual_seed(seed) for seed in set(seeds)}
+    parameters, losses = list(stack.parameters()), []
+    stack.train()
+    for step in range(config.steps):
+        for group in optimizer.param_groups:
+            group["lr"] = _cosine_lr(step, config)
+        batches = {seed: random_windows(train, config.batch_size, config.seq_len, g) for seed, g in generators.items()}
+        x = torch.stack([batches[seed][0] for seed in seeds])
+        y = torch.stack([batches[seed][1] for seed in seeds])
+        _, loss = stack(x, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.sum().backward()
+        clip_per_model(parameters, 1.0)
+        optimizer.step()
+        losses.append(loss.detach())
+        if progress is not None:
+            progress.update(len(seeds))
+    stack.eval()
+    return stack, torch.stack(losses)

@@ -1,0 +1,173 @@
+"""Sweeps as a careful practitioner runs them: every setting trained with several seeds, mean and spread reported.
+
+The models of a sweep train side by side as stacked models (alibi_edu.lm.batched), several per stack.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import torch
+from tqdm.auto import tqdm
+
+from .batched import StackedLM, train_stacked
+from .data import Corpus, require_length
+from .model import ModelConfig, TinyLM
+from .train import Table, TrainConfig, eval_windows
+
+STACK = 8  # models per stack: the fastest size measured for d = 32..64 on two CPU threads
+
+
+@dataclass
+class Sweep:
+    """Validation losses val[s, r] of setting s (in `labels` order) and seed seeds[r], and what produced them."""
+    labels: list[str]
+    seeds: list[int]
+    val: torch.Tensor                   # (settings, seeds)
+    losses: torch.Tensor = field(repr=False)  # training loss (steps, settings, seeds)
+    models: dict[str, list[TinyLM]] = field(repr=False)
+    seconds: float = 0.0
+
+    def mean(self, label: str) -> float:
+        return self.val[self.labels.index(label)].mean().item()
+
+    def spread(self, label: str) -> float:
+        """Standard deviation over seeds (n − 1 in the denominator; 0 for a single seed)."""
+        row = self.val[self.labels.index(label)]
+        return row.std().item() if len(row) > 1 else 0.0
+
+    @property
+    def best(self) -> str:
+        """The setting with the lowest validation mean."""
+        return self.best_of(self.labels)
+
+    def best_of(self, labels: list[str]) -> str:
+        """Of these settings, the one with the lowest validation mean."""
+        return min(labels, key=self.mean)
+
+    def tied_with_best(self, labels: list[str] | None = None) -> list[str]:
+        """Settings (of `labels`, default all) within the noise of the best of them: their gap to the best mean is
+        at most the two spreads added. Only outside this set is a difference more than seed-to-seed noise."""
+        labels = self.labels if labels is None else labels
+        best = self.best_of(labels)
+        return [label for label in labels
+                if self.mean(label) - self.mean(best) <= self.spread(label) + self.spread(best)]
+
+    def table(self) -> Table:
+        rows = Table()
+        for label in self.labels:
+            rows.append({"setting": label, "val mean": self.mean(label), "± spread": self.spread(label),
+                         "seeds": " ".join(f"{v:.3f}" for v in self.val[self.labels.index(label)].tolist()),
+                         "": "best" if label == self.best else ("tied" if label in self.tied_with_best() else "")})
+        return rows
+
+    def merged(self, other: "Sweep") -> "Sweep":
+        """This sweep and another on the same task and seeds (e.g. a refinement), as one."""
+        if other.seeds != self.seeds:
+            raise ValueError(f"merging needs the same seeds, got {self.seeds} and {other.seeds}")
+        return Sweep(self.labels + other.labels, self.seeds, torch.cat([self.val, other.val]),
+                     torch.cat([self.losses, other.losses], dim=1), {**self.models, **other.models},
+                     self.seconds + other.seconds)
+
+
+def seed_sweep(corpus: Corpus, settings: dict[str, dict], *, seeds=(0, 1, 2), config: TrainConfig | None = None,
+               n_tokens: int = 8192, progress: bool = True, **model_options) -> Sweep:
+    """Train every setting ({label: model options}) once per seed; validation loss of each on n_tokens characters."""
+    if not settings:
+        raise ValueError("settings must name at least one model to train, got an empty dict")
+    seeds = [int(s) for s in seeds]
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct integers, at least one, got {seeds}")
+    config = config or TrainConfig()
+    require_length(corpus.train, config.seq_len, "the training split")
+    jobs = [(label, seed, model_config(corpus, config, {**model_options, **options}))
+            for label, options in settings.items() for seed in seeds]
+    start, val, losses, models = time.perf_counter(), [], [], []
+    with tqdm(total=len(jobs) * config.steps, disable=not progress, unit="model-step") as bar:
+        for chunk in _stacks(jobs):
+            stack, chunk_losses = train_stacked(corpus.train, [j[2] for j in chunk], [j[1] for j in chunk], config,
+                                                progress=bar)
+            val.append(evaluate_stack(stack, corpus.val, config.seq_len, n_tokens=n_tokens))
+            losses.append(chunk_losses)
+            models += stack.unstack()
+    order = {(label, seed): i for i, (label, seed, _) in enumerate(_flatten(_stacks(jobs)))}
+    index = torch.tensor([order[(label, seed)] for label in settings for seed in seeds])
+    val, losses = torch.cat(val)[index], torch.cat(losses, dim=1)[:, index]
+    shape = (len(settings), len(seeds))
+    by_label = {label: [models[i] for i in index[r * len(seeds):(r + 1) * len(seeds)].tolist()]
+                for r, label in enumerate(settings)}
+    return Sweep(list(settings), seeds, val.view(shape), losses.view(-1, *shape), by_label,
+                 time.perf_counter() - start)
+
+
+def refine(best: float, factor: float = 10.0) -> list[float]:
+    """Two new grid points around a coarse grid's best value: halfway (on a log scale) to its neighbours
+    best/factor and best·factor, rounded to one significant digit (1 -> 0.3 and 3)."""
+    if not (math.isfinite(best) and best > 0 and factor > 1):
+        raise ValueError(f"best must be > 0 and factor > 1, got best={best}, factor={factor}")
+    return [float(f"{best * factor ** s:.1g}") for s in (-0.5, 0.5)]
+
+
+def length_curves(sweep: Sweep, labels: list[str], data: torch.Tensor, lengths: list[int], *,
+                  n_tokens: int = 2048) -> tuple[dict, dict]:
+    """Loss at each evaluation length for every seed's model of each setting, all on the same scored characters
+    (those after data[max(lengths)]): ({label: {L: mean over seeds}}, {label: {L: spread over seeds}}).
+    A learned position table is evaluated only at lengths it has rows for."""
+    from .train import length_curve
+
+    means, spreads, start = {}, {}, max(lengths)
+    for label in labels:
+        models = sweep.models[label]
+        ok = [L for L in lengths if models[0].config.method != "learned" or L <= models[0].config.max_len]
+        runs = torch.tensor([[curve[L] for L in ok] for curve in
+                             (length_curve(model, data, ok, n_tokens=n_tokens, start=start) for model in models)])
+        means[label] = dict(zip(ok, runs.mean(0).tolist()))
+        spreads[label] = dict(zip(ok, (runs.std(0) if len(runs) > 1 else torch.zeros(len(ok))).tolist()))
+    return means, spreads
+
+
+def model_config(corpus: Corpus, config: TrainConfig, options: dict) -> ModelConfig:
+    return ModelConfig(corpus.vocab_size, **{"max_len": config.seq_len, **options})
+
+
+def estimate_seconds(n_models: int, config: TrainConfig, corpus: Corpus, **model_options) -> float:
+    """Seconds to train n_models such models, extrapolated from timing a few steps of one stack here and now."""
+    probe = TrainConfig(steps=3, batch_size=config.batch_size, seq_len=config.seq_len, lr=config.lr)
+    size = min(STACK, n_models)
+    configs = [model_config(corpus, config, model_options)] * size
+    train_stacked(corpus.train, configs[:1], [0], TrainConfig(steps=1, batch_size=2, seq_len=config.seq_len))
+    start = time.perf_counter()
+    train_stacked(corpus.train, configs, list(range(size)), probe)
+    per_model_step = (time.perf_counter() - start) / (probe.steps * size)
+    return per_model_step * n_models * config.steps * 1.1  # + evaluation
+
+
+@torch.no_grad()
+def evaluate_stack(stack: StackedLM, data: torch.Tensor, seq_len: int, **window_options) -> torch.Tensor:
+    """lm.evaluate for every model of a stack at once: mean loss per model, shape (M,)."""
+    total, count = torch.zeros(stack.n_models, dtype=torch.float64), 0
+    for x, y, skip in eval_windows(data, seq_len, **window_options):
+        logits, _ = stack(x.expand(stack.n_models, *x.shape))
+        losses = torch.nn.functional.cross_entropy(logits.flatten(0, 2), y.expand(stack.n_models, *y.shape).flatten(),
+                                                   reduction="none").view(stack.n_models, *x.shape)[..., skip:]
+        total += losses.double().sum((1, 2))
+        count += losses[0].numel()
+    return (total / count).float()
+
+
+def _stacks(jobs: list) -> list[list]:
+    """Jobs grouped by model shape (method, sizes), cut into stacks of at most STACK models."""
+    groups: dict[tuple, list] = {}
+    for job in jobs:
+        c = job[2]
+        groups.setdefault((c.method, c.d_model, c.n_layers, c.n_heads, c.max_len), []).append(job)
+    return [group[i:i + STACK] for group in groups.values() for i in range(0, len(group), STACK)]
+
+
+def _flatten(chunks: list[list]) -> list:
+    return [job for chunk in chunks for job in chunk]
+
+
+def perplexity(loss: float) -> float:
+    return math.exp(loss)
