@@ -330,3 +330,19 @@ def test_text_and_echo_task_prefer_different_beta(corpus):
     for sweep, good, bad in ((text, "steep", "flat"), (echo, "flat", "steep")):
         gap = sweep.mean(bad) - sweep.mean(good)
         assert gap > sweep.spread(bad) + sweep.spread(good), (sweep.table(), gap)
+
+
+def test_sweep_figures_show_mean_and_spread():
+    import matplotlib
+    matplotlib.use("Agg")
+    from alibi_edu.plots import beta_sweeps, training_curves
+
+    losses = torch.tensor([[2.5, 2.6, 2.4], [2.0, 2.1, 1.9]])
+    fig = beta_sweeps({"task": ([0.1, 1.0], losses)}, best={"task": 1.0})
+    bars = fig.axes[0].containers[0]  # the error bars: mean ± standard deviation over seeds
+    segments = bars.lines[2][0].get_segments()
+    assert [tuple(s[:, 1].round(6)) for s in segments] == [(2.4, 2.6), (1.9, 2.1)]
+    with pytest.raises(ValueError, match="betas must be > 0"):
+        beta_sweeps({"task": ([0.0, 1.0], losses)})
+    curves = training_curves({"run": torch.rand(30, 3)}, smooth=5, start=4.6)
+    assert len(curves.axes[0].lines) == 3 + 1 + 1  # every seed faint, the mean, the ln V line
