@@ -112,10 +112,10 @@ def beta_sweeps(panels: Mapping[str, tuple], *, best: Mapping[str, float] | None
         for k, (label, (value, width)) in enumerate(((references or {}).get(title) or {}).items()):
             ax.axhline(value, color=COLORS[k + 1], linestyle=("--", ":", "-.")[k % 3], label=label)
             ax.axhspan(value - width, value + width, color=COLORS[k + 1], alpha=0.12, linewidth=0)
-        for b in ((tied or {}).get(title) or []):
+        for n, b in enumerate((tied or {}).get(title) or []):
             i = int(np.argmin(np.abs(betas - b)))
             ax.plot([betas[i]], [mean[i]], marker="o", markersize=11, markerfacecolor="none", color=COLORS[2],
-                    linestyle="none")
+                    linestyle="none", label=None if n else "within the noise of the best")
         if best and title in best:
             i = int(np.argmin(np.abs(betas - best[title])))
             ax.plot([betas[i]], [mean[i]], marker="*", markersize=16, color=COLORS[3], linestyle="none",
