@@ -2,8 +2,9 @@
 
 - no testing marker in a code cell, no outline bookkeeping label in a markdown cell or an exercise text;
 - every notebook opens with its goals and prerequisites and ends with a summary that points to progress();
-- every glossary term is defined where a notebook first mentions it: in the first markdown cell (in reading order,
-  printed output included) that mentions it, the term appears in bold, the course's "defined here" mark.
+- every glossary term is defined where a notebook first uses it: in the first markdown cell (in reading order,
+  printed output included, after the title-and-goals cell, which only names what will be taught) that mentions it,
+  the term appears emphasised (**bold** or *italic*), the course's "defined here" mark.
 """
 from __future__ import annotations
 
@@ -32,23 +33,23 @@ MAKING_OF = {
     "testing tool": r"\bnbval\b|NBVAL",
     "course-building bookkeeping": r"\bcourse outline\b|\bissue #?\d+\b|\bhelper [A-Z]\b",
 }
-# term -> how a mention looks (case-insensitive). A term in bold, **...**, marks its definition.
+# term -> (how a mention looks, what its emphasised definition may say), case-insensitive.
 GLOSSARY = {
-    "perplexity": r"\bperplexit(?:y|ies)\b",
-    "sinusoidal positions": r"\bsinusoidal\b",
-    "rotary positions (RoPE)": r"\brope\b|\brotary\b",
-    "learned positions": r"\blearned (?:absolute )?position",
-    "NoPE": r"\bnope\b",
-    "KV cache": r"\bkv[- ]cache\b",
-    "SDPA": r"\bsdpa\b|\bscaled_dot_product_attention\b",
-    "fused kernel": r"\bfused kernels?\b",
-    "score_mod": r"\bscore_mod\b",
-    "mask_mod": r"\bmask_mod\b",
-    "alibi_bias_max": r"\balibi_bias_max\b",
-    "replaced-token detection": r"\breplaced[- ]token[- ]detection\b",
-    "discriminator": r"\bdiscriminators?\b",
+    "perplexity": (r"\bperplexit(?:y|ies)\b", None),
+    "sinusoidal positions": (r"\bsinusoidal\b", None),
+    "rotary positions (RoPE)": (r"\brope\b|\brotary\b", None),
+    "learned positions": (r"\blearned (?:absolute )?position", r"\blearned\b"),
+    "NoPE": (r"\bnope\b", r"\bnope\b|\bnone\b"),        # "**none** (sometimes called NoPE)"
+    "KV cache": (r"\bkv[- ]cache\b", None),
+    "SDPA": (r"\bsdpa\b|\bscaled_dot_product_attention\b", None),
+    "fused kernel": (r"\bfused kernels?\b", None),
+    "score_mod": (r"\bscore_mod\b", None),
+    "mask_mod": (r"\bmask_mod\b", None),
+    "alibi_bias_max": (r"\balibi_bias_max\b", None),
+    "replaced-token detection": (r"\breplaced[- ]token[- ]detection\b", None),
+    "discriminator": (r"\bdiscriminators?\b", None),
 }
-BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+EMPHASIS = re.compile(r"\*\*(.+?)\*\*|(?<![*\w])\*(?![*\s])(.+?)(?<![*\s])\*(?![*\w])", re.S)
 
 
 def cells(path: Path) -> list[dict]:
@@ -65,9 +66,9 @@ def printed(cell: dict) -> str:
 
 
 def reading_order(path: Path) -> list[tuple[str, str]]:
-    """(kind, text) as a student reads the notebook: markdown cells and printed output, top to bottom."""
+    """(kind, text) as a student reads the notebook after its first cell: markdown and printed output, in order."""
     out = []
-    for cell in cells(path):
+    for cell in cells(path)[1:]:   # the first cell (title, goals) names what is taught; it uses nothing yet
         if cell["cell_type"] == "markdown":
             out.append(("markdown", text(cell)))
         elif cell["cell_type"] == "code" and printed(cell):
@@ -96,13 +97,13 @@ def exercise_texts(ex: object) -> list[str]:
 
 def first_undefined_mentions(path: Path) -> list[str]:
     problems = []
-    for term, rx in GLOSSARY.items():
+    for term, (rx, defined_rx) in GLOSSARY.items():
         for kind, s in reading_order(path):
             if re.search(rx, s, re.I):
-                defined = kind == "markdown" and any(re.search(rx, b, re.I) for b in BOLD.findall(s))
-                if not defined:
+                emphasised = ["".join(groups) for groups in EMPHASIS.findall(s)] if kind == "markdown" else []
+                if not any(re.search(defined_rx or rx, e, re.I) for e in emphasised):
                     problems.append(f"{term}: first mentioned {'in printed output' if kind == 'output' else 'here'} "
-                                    f"without its definition (bold): {s.strip()[:120]!r}")
+                                    f"without its definition (emphasised): {s.strip()[:120]!r}")
                 break
     return problems
 
@@ -172,7 +173,7 @@ def test_lint_catches_what_it_should(tmp_path):
                          OUTLINE_LABELS)
 
     def notebook(*markdown_then_output: tuple[str, str]) -> Path:
-        nb_cells = []
+        nb_cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# title, goals: KV cache, perplexity"]}]
         for kind, s in markdown_then_output:
             nb_cells.append({"cell_type": "markdown", "metadata": {}, "source": [s]} if kind == "markdown" else
                             {"cell_type": "code", "metadata": {}, "source": ["print()"], "execution_count": 1,
@@ -187,3 +188,6 @@ def test_lint_catches_what_it_should(tmp_path):
                                              ("markdown", "The **KV cache** keeps past keys.")))
     assert first_undefined_mentions(notebook(("output", "validation loss 2.1 (perplexity 8.2)"),
                                              ("markdown", "**Perplexity** is e to the loss.")))
+    assert first_undefined_mentions(notebook(("markdown", "Its *perplexity*, e^loss, the number of choices.")))  == []
+    assert first_undefined_mentions(notebook(("markdown", "- **none** (sometimes called NoPE): no positions.")))  == []
+    assert first_undefined_mentions(notebook(("markdown", "a*b*c with a KV cache"),))
