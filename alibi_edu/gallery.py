@@ -7,8 +7,8 @@
   beta_sweep.png           validation loss of tiny LMs trained with one shared β, against β
   loss_vs_length.png       loss at evaluation lengths past the training length, ALiBi against sinusoidal
 
-The two experiment figures train 8 small models for 150 steps each (about a minute and a half on a laptop CPU,
-shorter runs than notebooks 04-05); the others take a second.
+The two experiment figures train notebooks 04-05's small models, 3 seeds per setting (about half a minute on a
+laptop CPU); the others take a second.
 """
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ from . import alibi_bias, attention_weights, causal_mask, geometric_slopes, line
 from .plots import experiments, heatmaps
 
 LENGTH, QUERY, BETA, HEAD_DIM, HEADS = 16, 10, 0.5, 16, 8
-SWEEP_BETAS = [0.01, 0.1, 1.0, 10.0, 100.0]  # the course's table, one step further; β = 0 as a reference line
-TRAIN_STEPS, TRAIN_LENGTH, EVAL_LENGTHS = 150, 64, [64, 128, 256, 512, 1024]
+SWEEP_BETAS = [0.01, 0.1, 1.0, 10.0, 100.0]  # notebook 04's coarse grid; β = 0 as a reference line
+TRAIN_STEPS, TRAIN_LENGTH, EVAL_LENGTHS, SEEDS = 200, 64, [64, 128, 256, 512, 1024], [0, 1, 2]
+BETA_MODEL = dict(d_model=32, n_heads=2, n_layers=2)    # notebook 04's text model
+LENGTH_MODEL = dict(d_model=32, n_heads=4, n_layers=2)  # notebook 05's
 DPI = 120
 
 
@@ -70,18 +72,21 @@ def reach_figure():
 
 
 def experiment_figures() -> dict[str, object]:
-    """Train the small models behind the β-sweep and loss-vs-length figures (notebooks 04-05, shorter runs)."""
-    torch.set_num_threads(1)  # tiny matrices: one thread is faster than two that wait on each other
-    corpus, config = lm.load_corpus(), lm.TrainConfig(steps=TRAIN_STEPS, batch_size=32, seq_len=TRAIN_LENGTH)
+    """Train the models behind the β-sweep and loss-vs-length figures: notebooks 04-05's settings, 3 seeds each."""
+    corpus, config = lm.load_corpus(), lm.TrainConfig(steps=TRAIN_STEPS, batch_size=16, seq_len=TRAIN_LENGTH)
     settings = {f"β = {b:g}": {"beta": b} for b in (0.0, *SWEEP_BETAS)}
-    _, runs = lm.sweep(corpus, settings, config=config, progress=False)
-    losses = [runs[f"β = {b:g}"].val_loss for b in SWEEP_BETAS]
-    sweep = experiments.loss_vs_beta(SWEEP_BETAS, losses, best=SWEEP_BETAS[losses.index(min(losses))],
-                                     references={"β = 0 (no position signal)": runs["β = 0"].val_loss})
-    _, runs = lm.sweep(corpus, {m: {"method": m} for m in ("alibi", "sinusoidal")}, config=config, progress=False)
-    curves = {m: lm.length_curve(run.model, corpus.val, EVAL_LENGTHS, n_tokens=8192) for m, run in runs.items()}
-    length = experiments.loss_vs_length(curves, train_len=TRAIN_LENGTH,
-                                        title=f"trained at L = {TRAIN_LENGTH}, evaluated at L")
+    betas = lm.seed_sweep(corpus, settings, seeds=SEEDS, config=config, progress=False, **BETA_MODEL)
+    labels = [f"β = {b:g}" for b in SWEEP_BETAS]
+    sweep = experiments.beta_sweeps(
+        {"text (Python docs), one shared β": (SWEEP_BETAS, betas.val[[betas.labels.index(l) for l in labels]])},
+        best={"text (Python docs), one shared β": float(betas.best_of(labels).split("= ")[1])},
+        references={"text (Python docs), one shared β": {"β = 0 (no distance penalty)": (betas.mean("β = 0"),
+                                                                                         betas.spread("β = 0"))}})
+    methods = lm.seed_sweep(corpus, {m: {"method": m} for m in ("alibi", "sinusoidal")}, seeds=SEEDS, config=config,
+                            progress=False, **LENGTH_MODEL)
+    means, spreads = lm.length_curves(methods, ["alibi", "sinusoidal"], corpus.val, EVAL_LENGTHS, n_tokens=8192)
+    length = experiments.loss_vs_length(means, spreads=spreads, train_len=TRAIN_LENGTH,
+                                        title=f"trained at L = {TRAIN_LENGTH}, evaluated at L ({len(SEEDS)} seeds)")
     return {"beta_sweep": sweep, "loss_vs_length": length}
 
 

@@ -12,34 +12,11 @@ from matplotlib.figure import Figure
 
 from .heatmaps import weights_heatmap
 
-__all__ = ["loss_vs_beta", "beta_sweeps", "loss_vs_length", "training_curves", "attention_maps", "attention_picker",
+__all__ = ["beta_sweeps", "loss_vs_length", "training_curves", "attention_maps", "attention_picker",
            "weight_by_distance", "weight_by_distance_plot"]
 
 COLORS = plt.get_cmap("tab10").colors  # distinguishable; each curve also gets its own marker
 MARKERS = "osD^vP*X"
-
-
-def loss_vs_beta(betas, losses, *, references: Mapping[str, float] | None = None, best: float | None = None) -> Figure:
-    """Validation loss (left) and perplexity (right) against β > 0 on a log axis.
-
-    references: {label: loss} drawn as horizontal lines (e.g. β = 0, the geometric slopes).
-    """
-    betas, losses = np.asarray(betas, float), np.asarray(losses, float)
-    if betas.shape != losses.shape or betas.ndim != 1 or (betas <= 0).any():
-        raise ValueError(f"betas (> 0) and losses must be 1-D of the same length, got {betas.shape}, {losses.shape}")
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), constrained_layout=True)
-    for ax, transform, name in ((axes[0], lambda v: v, "validation loss (nats/char)"),
-                                (axes[1], np.exp, "validation perplexity")):
-        ax.plot(betas, transform(losses), marker="o", color=COLORS[0], label="one shared β")
-        for k, (label, value) in enumerate((references or {}).items()):
-            ax.axhline(transform(value), color=COLORS[k + 1], linestyle=("--", ":", "-.")[k % 3], label=label)
-        if best is not None:
-            ax.plot([best], [transform(losses[list(betas).index(best)])], marker="*", markersize=16,
-                    color=COLORS[3], linestyle="none", label=f"best on validation: β = {best:g}")
-        ax.set(xscale="log", xlabel="β (book's form; slope m = β/√d_head)", ylabel=name)
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
-    return fig
 
 
 def loss_vs_length(curves: Mapping[str, Mapping[int, float]], *, train_len: int, ax: Axes | None = None,
