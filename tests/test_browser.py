@@ -427,8 +427,8 @@ def latencies(request, browser):
     lines = request.config.browser_summary = []
     for name, moves in found.items():
         for slider in dict.fromkeys(s for s, _ in moves):
-            lines.append(f"{name} {slider}: " + ", ".join(f"{ms:.0f}" if ms == ms else "readout only"
-                                                          for s, ms in moves if s == slider) + " ms")
+            lines.append(f"{name} {slider}: " + ", ".join(f"{ms:.0f} ms" if ms == ms else "readout only"
+                                                          for s, ms in moves if s == slider))
     keys = [ms for moves in found.values() for s, ms in moves if ms == ms and not s.endswith("click")]
     every = [ms for moves in found.values() for _, ms in moves if ms == ms]
     median = (f"median {statistics.median(keys):.0f} ms, p95 {percentile(keys, 95):.0f} ms (goal <= {LATENCY_GOAL_MS}"
