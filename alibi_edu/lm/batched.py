@@ -24,7 +24,7 @@ class StackedLM(nn.Module):
             raise ValueError("models must hold at least one TinyLM")
         first = models[0].config
         for model in models:
-            if _shape(model.config) != _shape(first):
+            if stack_shape(model.config) != stack_shape(first):
                 raise ValueError(f"every stacked model needs the same method and sizes: {model.config} vs {first}")
         self.config, self.configs, self.n_models = first, [model.config for model in models], len(models)
         states = [model.state_dict() for model in models]
@@ -96,7 +96,8 @@ def _layer_norm(x: torch.Tensor, w: nn.ParameterDict, name: str) -> torch.Tensor
     return y * w[name + "__weight"][:, None, None] + w[name + "__bias"][:, None, None]
 
 
-def _shape(config: ModelConfig) -> tuple:
+def stack_shape(config: ModelConfig) -> tuple:
+    """What models must share to train in one stack (everything but the weights and the ALiBi slopes)."""
     return (config.vocab_size, config.method, config.d_model, config.n_layers, config.n_heads, config.max_len)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import torch
 from tqdm.auto import tqdm
 
-from .batched import StackedLM, train_stacked
+from .batched import StackedLM, stack_shape, train_stacked
 from .data import Corpus, require_length
 from .model import ModelConfig, TinyLM
 from .train import Table, TrainConfig, eval_windows
@@ -163,14 +163,9 @@ def _stacks(jobs: list) -> list[list]:
     """Jobs grouped by model shape (method, sizes), cut into stacks of at most STACK models."""
     groups: dict[tuple, list] = {}
     for job in jobs:
-        c = job[2]
-        groups.setdefault((c.method, c.d_model, c.n_layers, c.n_heads, c.max_len), []).append(job)
+        groups.setdefault(stack_shape(job[2]), []).append(job)
     return [group[i:i + STACK] for group in groups.values() for i in range(0, len(group), STACK)]
 
 
 def _flatten(chunks: list[list]) -> list:
     return [job for chunk in chunks for job in chunk]
-
-
-def perplexity(loss: float) -> float:
-    return math.exp(loss)

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from ..attention import attention_weights
-from ..bias import relative_positions
+from ..bias import linear_bias
 from ..slopes import geometric_slopes
 from ..style import WEIGHTS_CMAP, Scale, bias_scale, nice_ticks, number
 from . import render
@@ -52,8 +52,8 @@ class SlopesExplorer(Explorer):
 
     def compute(self, v: dict) -> dict[str, np.ndarray]:
         heads, length, slopes = v["heads"], v["length"], self.slopes(v)
-        # alibi_bias(H, L)[:, -1:] term by term (m_h · (j − i)), without building the other L − 1 rows: (H, 1, L)
-        rows = slopes[:, None, None] * relative_positions(length)[-1:].to(torch.float64)
+        # the last query's row of alibi_bias(H, L): one query at position L − 1 against L keys, (H, 1, L)
+        rows = linear_bias(1, length, beta=slopes)
         same = torch.zeros(heads, length, HEAD_DIM, dtype=torch.float64)  # equal content: every q·k = 0
         weights = attention_weights(same[:, -1:], same, bias=rows, bias_in_scale=False)
         reach = (rows[:, 0] >= math.log(REACH_RATIO)).sum(dim=-1) - 1  # keys within reach, minus the nearest
