@@ -47,7 +47,7 @@ def time_control(name: str, control: str, repeats: int = REPEATS) -> list[float]
     if name == "slopes_explorer" and control == "shared_slope":
         explorer.controls["slopes"].value = "shared"  # the slider matters only then
     widget, cycle = explorer.controls[control], CHANGES[name][control]
-    times, n = [], 0
+    times, n, warm = [], 0, False
     while len(times) < repeats:
         value = cycle[n % len(cycle)]
         n += 1
@@ -55,8 +55,9 @@ def time_control(name: str, control: str, repeats: int = REPEATS) -> list[float]
             continue
         start = time.perf_counter()
         widget.value = value
-        if n > 1:
+        if warm:  # the first real change is the warm-up, even when a skipped value came before it
             times.append((time.perf_counter() - start) * 1e3)
+        warm = True
     return times
 
 
