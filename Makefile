@@ -43,13 +43,15 @@ bench-widgets: setup
 bench-attention: setup
 	$(BIN)/python -m alibi_edu.bench attention
 
-# Maintainers: regenerate the committed gallery and re-execute the notebooks in place.
+# Maintainers: regenerate the committed gallery.
 figures: setup
 	$(BIN)/python -m alibi_edu.gallery figures
 	FIGURES_DIR=$(CURDIR)/figures $(BIN)/python -m pytest -m browser tests/test_browser.py
 
+# The text sources notebooks/src/*.py are the truth; this executes them into notebooks/*.ipynb (NB=04 for one).
+NB ?=
 notebooks: setup
-	@tmp=$$(mktemp -d) && cd notebooks && ALIBI_EDU_DATA_DIR="$$tmp" $(BIN)/jupyter nbconvert --to notebook --execute --inplace 0*.ipynb; \
+	@tmp=$$(mktemp -d) && ALIBI_EDU_DATA_DIR="$$tmp" $(BIN)/python -m alibi_edu.build $(NB); \
 	rc=$$?; rm -rf "$$tmp"; exit $$rc
 
 # Instructors: the student copy in dist/handout (SOLUTIONS=1 keeps the solutions), and grading of

@@ -1,0 +1,332 @@
+# %% [markdown]
+# # 02 — The causal mask
+#
+# **Goals.** After this notebook you can
+# - write Mask(i, j) and explain why −∞ gives exactly zero weight while each row still sums to 1;
+# - say what goes wrong with a large finite number in float16, and with a fully masked row;
+# - build the bidirectional variant −m·|i − j|;
+# - explain why BLOOM may add m·j instead of −m·(i − j) — and only under the causal mask;
+# - see a model without the mask "cheat" by reading the next token.
+#
+# **Prerequisites.** Notebook 01 (the bias β·(j − i) and the complete formula). Symbols as in the
+# [notation table](00_start_here.ipynb#Notation) of notebook 00.
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import torch
+
+from alibi_edu import alibi_bias, attention_scores, attention_weights, causal_mask, linear_bias, relative_positions
+from alibi_edu.exercises import check, quiz
+from alibi_edu.plots import bias_heatmap, weights_heatmap
+from alibi_edu.widgets import mask_explorer
+
+# %% [markdown]
+# ## 1. Mask(i, j)
+#
+# A language model predicts token $i+1$ from tokens $0..i$: query $i$ must not see keys $j > i$.
+#
+# $$\mathrm{Mask}(i,j) = \begin{cases} 0 & j \le i \\ -\infty & j > i \end{cases} \qquad
+# \alpha(i,j) = \frac{e^{s_{ij} + \mathrm{Mask}(i,j)}}{\sum_{j'} e^{s_{ij'} + \mathrm{Mask}(i,j')}}$$
+#
+# $e^{-\infty} = 0$: a future key adds nothing to the numerator or the denominator, so it gets exactly 0 and the
+# allowed keys share all the weight. Here $s_{ij}$ is the score before the mask: $q_i\cdot k_j/\sqrt d$ plus the ALiBi bias.
+#
+# ### Worked example
+
+# %% tags=["nbval-check-output"]
+L = 4
+by_hand = torch.tensor([[0.0 if j <= i else -math.inf for j in range(L)] for i in range(L)])
+mask = causal_mask(L)
+assert torch.equal(mask, by_hand)
+print(mask)
+
+# %% tags=["nbval-check-output"]
+torch.manual_seed(0)
+q, k = torch.randn(2, L, 8)
+weights = attention_weights(q, k, mask=mask)
+future = mask.isinf()
+print("future weights exactly 0:", bool((weights[future] == 0).all()))
+print("row sums:", [round(s, 6) for s in weights.sum(-1).tolist()])
+assert (weights[future] == 0).all() and torch.allclose(weights.sum(-1), torch.ones(L))
+
+# %%
+L = 10
+torch.manual_seed(1)
+q, k = torch.randn(2, L, 8)
+mask = causal_mask(L)
+fig, axes = plt.subplots(1, 3, figsize=(15, 4), layout="constrained")
+bias_heatmap(attention_scores(q, k), ax=axes[0], title="scores q.k/sqrt(d)")
+bias_heatmap(attention_scores(q, k, mask=mask), ax=axes[1], title="scores + Mask")
+weights_heatmap(attention_weights(q, k, mask=mask), ax=axes[2], title="weights", masked=mask.isinf())
+plt.show()
+
+# %% [markdown]
+# ## 2. Why not just a large finite number?
+#
+# Some codebases write a "very negative" number instead of −∞. Two things can go wrong.
+#
+# **Low precision.** float16 has a small range: a float32 stand-in such as −1e9 becomes −∞ anyway, and the most
+# negative float16 plus a bias overflows too.
+
+# %% tags=["nbval-check-output"]
+f16 = torch.float16
+for value in (-1e9, -1e4):
+    print(f"{value:g} in float16 -> {torch.tensor(value, dtype=f16).item()}")
+lowest = torch.tensor(torch.finfo(f16).min, dtype=f16)
+print(f"float16 min {lowest.item():g} plus a bias of -100 -> {(lowest + torch.tensor(-100.0, dtype=f16)).item()}")
+
+# %% [markdown]
+# **A fully masked row** (say, a padding query, whose keys are all hidden). With −∞ everywhere softmax computes
+# 0/0 = NaN — loud. With a large finite number instead, what comes out depends on how it is applied, and either way
+# the hidden keys get weight, silently:
+# - **added** to the scores, `scores + (-1e9)`: in exact arithmetic that is a constant added to the whole row, which
+#   softmax ignores, so the row would get the weights of the unmasked scores. In float64 that is what you see. In
+#   float32 the constant swallows the scores: float32 numbers near 1e9 are 64 apart, so the three sums round to the
+#   same number and the row comes out uniform.
+# - **replacing** the scores, `scores.masked_fill(mask, -1e9)` (a common way to apply a mask): every entry is exactly
+#   −1e9, and the row is uniform.
+
+# %% tags=["nbval-check-output"]
+scores = torch.tensor([1.0, 2.0, 3.0])
+hidden = torch.ones(3, dtype=torch.bool)                                  # every key of this query is masked
+gap = torch.nextafter(torch.tensor(-1e9), torch.tensor(0.0)) - torch.tensor(-1e9)
+print(f"float32 numbers near -1e9 are {gap.item():g} apart: -1e9 + 1, -1e9 + 2, -1e9 + 3 all round to -1e9")
+rows = {"-inf added": scores + -math.inf,
+        "-1e9 added, float32": scores + -1e9,
+        "-1e9 added, float64": scores.double() + -1e9,
+        "masked_fill, -1e9": scores.masked_fill(hidden, -1e9)}
+weights = {name: torch.softmax(row, dim=-1) for name, row in rows.items()}
+for name, row in rows.items():
+    print(f"{name:>19}: softmax sees {[f'{x:.0f}' for x in row.tolist()]} -> weights "
+          f"{[round(w, 4) for w in weights[name].tolist()]}")
+print(f"{'no mask at all':>19}: weights {[round(w, 4) for w in torch.softmax(scores, -1).tolist()]}")
+uniform = torch.full((3,), 1 / 3)
+assert weights["-inf added"].isnan().all()
+assert torch.allclose(weights["-1e9 added, float32"], uniform) and torch.allclose(weights["masked_fill, -1e9"], uniform)
+assert torch.allclose(weights["-1e9 added, float64"].float(), torch.softmax(scores, -1))
+
+# %% [markdown]
+# ## 3. Bidirectional attention: −m·|i − j|
+#
+# An encoder lets every token see every other one, so there is no mask — and the causal bias −m·(i − j) would turn
+# into a **bonus** for future keys ($j > i$). The bidirectional variant penalises distance on both sides:
+# $-m\,|i-j|$.
+
+# %% tags=["nbval-check-output"]
+L, m = 5, 0.5
+by_hand = torch.tensor([[-m * abs(i - j) for j in range(L)] for i in range(L)])
+symmetric = alibi_bias(1, L, slopes=torch.tensor([m]), symmetric=True)[0]
+assert torch.equal(symmetric, by_hand)
+print(symmetric + 0.0)   # + 0.0 prints -0.0 on the diagonal as 0.0
+
+# %%
+L = 10
+fig, axes = plt.subplots(1, 3, figsize=(15, 4), layout="constrained")
+bias_heatmap(linear_bias(L, beta=m) + causal_mask(L), ax=axes[0], title="causal: -m(i - j) + Mask")
+bias_heatmap(linear_bias(L, beta=m), ax=axes[1], title="-m(i - j) without the mask: future bonus")
+bias_heatmap(alibi_bias(1, L, slopes=torch.tensor([m]), symmetric=True)[0], ax=axes[2], title="bidirectional: -m|i - j|")
+plt.show()
+
+# %% [markdown]
+# ## 4. BLOOM's shortcut m·j — valid only under the causal mask
+#
+# BLOOM (and the reference fairseq code) adds $m\cdot j$, the key position alone, the same for every row. Softmax
+# ignores a constant added to a whole row, and
+#
+# $$m\,j = m\,(j - i) + \underbrace{m\,i}_{\text{constant in row } i}$$
+#
+# so the weights are those of $-m\,(i-j)$. That is ALiBi only while $j > i$ is masked:
+
+# %% tags=["nbval-check-output"]
+torch.manual_seed(2)
+L, m = 6, 0.5
+q, k = torch.randn(2, L, 8, dtype=torch.float64)
+key_only = m * torch.arange(L, dtype=torch.float64).expand(L, L)          # m * j
+alibi = linear_bias(L, beta=m, dtype=torch.float64)                       # m * (j - i) = -m * (i - j)
+mask = causal_mask(L, dtype=torch.float64)
+shortcut = attention_weights(q, k, bias=key_only, mask=mask, bias_in_scale=False)
+causal = attention_weights(q, k, bias=alibi, mask=mask, bias_in_scale=False)
+print("causal: m*j gives ALiBi's weights?", torch.allclose(shortcut, causal))
+
+symmetric = alibi_bias(1, L, slopes=torch.tensor([m]), symmetric=True, dtype=torch.float64)[0]
+open_shortcut = attention_weights(q, k, bias=key_only, bias_in_scale=False)
+bidirectional = attention_weights(q, k, bias=symmetric, bias_in_scale=False)
+print("bidirectional: m*j gives ALiBi's weights?", torch.allclose(open_shortcut, bidirectional))
+print(f"query 0, weight on the farthest key j = {L - 1}: m*j {open_shortcut[0, -1]:.3f} vs -m|i-j| {bidirectional[0, -1]:.3f}")
+assert torch.allclose(shortcut, causal) and not torch.allclose(open_shortcut, bidirectional)
+
+# %% [markdown]
+# ## 5. Without the mask, the model cheats
+#
+# A toy model with 2L parameters: one learned score per offset $j - i$ ($2L - 1$ numbers) and one scale $s$. Query $i$
+# attends over the one-hot tokens, and $s$ times the attended mixture gives the logits for token $i+1$ ($s = 0$
+# predicts all $V$ tokens equally; a large $s$ bets on the tokens it attends to). It trains on random token
+# sequences, where the next token is independent of everything before it, and is scored on fresh random sequences
+# it never saw. With the mask the best it can do is guess every token equally: cross-entropy $\log V$. Without the
+# mask it can learn to read the answer at offset +1 — a trick that is useless when generating, where token $i+1$ does
+# not exist yet.
+
+# %%
+V, L = 8, 16
+offsets = relative_positions(L)                                   # j - i, from -(L-1) to L-1
+
+
+def next_token_loss(score_per_offset, scale, mask, tokens):
+    """Cross-entropy of predicting token i + 1 at every position i; tokens (B, L)."""
+    weights = torch.softmax(score_per_offset[offsets + L - 1] + mask, dim=-1)       # (L, L)
+    logits = scale * (weights @ torch.nn.functional.one_hot(tokens, V).float())     # (B, L, V)
+    return torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, V), tokens[:, 1:].reshape(-1))
+
+
+def train(masked: bool, steps: int = 40, lr: float = 20.0) -> tuple[float, float, torch.Tensor]:
+    torch.manual_seed(0)
+    score_per_offset = torch.zeros(2 * L - 1, requires_grad=True)
+    scale = torch.zeros((), requires_grad=True)
+    mask = causal_mask(L) if masked else torch.zeros(L, L)
+    for _ in range(steps):
+        loss = next_token_loss(score_per_offset, scale, mask, torch.randint(V, (64, L)))
+        loss.backward()
+        with torch.no_grad():                                                   # plain gradient descent
+            for p in (score_per_offset, scale):
+                p -= lr * p.grad
+                p.grad = None
+    with torch.no_grad():                                                       # fresh sequences, never trained on
+        fresh = torch.randint(V, (1000, L), generator=torch.Generator().manual_seed(1))
+        return next_token_loss(score_per_offset, scale, mask, fresh).item(), scale.item(), score_per_offset.detach()
+
+
+results = {name: train(masked) for name, masked in (("with mask", True), ("without mask", False))}
+favourite = int(results["without mask"][2].argmax()) - (L - 1)
+print(f"guessing every token equally: loss log V = {math.log(V):.3f}")
+print(f"   with mask: loss on fresh sequences {results['with mask'][0]:.3f}, learned scale s = {results['with mask'][1]:+.2f}")
+print(f"without mask: loss on fresh sequences {results['without mask'][0]:.3f}, learned scale s = "
+      f"{results['without mask'][1]:+.2f}, favourite offset j - i = {favourite:+d}")
+assert abs(results["with mask"][0] - math.log(V)) < 0.02
+assert results["without mask"][0] < 0.1 * math.log(V) and favourite == 1
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 3), layout="constrained")
+for name, (_, _, scores) in results.items():
+    ax.plot(range(-(L - 1), L), scores, marker="o", markersize=3, label=name)
+ax.axvline(1, color="0.5", linestyle="--", linewidth=1)
+ax.set(xlabel="offset j - i (key position minus query position)", ylabel="learned score for offset j - i", title="where the toy looks")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# With the mask the model learns $s \approx 0$: nothing it can see says anything about the next random token, so
+# its best bet is the uniform guess, and its loss sits at $\log V$. Without the mask the scale grows and the score at
+# offset +1 dominates: it copies the next token and its loss falls near 0 — on text it could never see when generating.
+
+# %% [markdown]
+# ## 6. Explorer
+#
+# Scores before and after masking, the weights, and what a finite stand-in does in float32 / float16 / bfloat16.
+
+# %%
+mask_explorer()
+
+
+# %% [markdown]
+# ## 7. Exercises
+
+# %% [markdown]
+# **Exercise 02.1** — Build the causal mask: `my_causal_mask(L)` returns an (L, L) float tensor, 0 where key j ≤ query i and
+# `float('-inf')` where j > i.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_1.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+def my_causal_mask(L):
+    ...   # your code here
+
+
+answer = ...   # when ready: answer = my_causal_mask
+check("02.1", answer)
+
+# %% [markdown]
+# **Exercise 02.2** — Mask(i, j) = 0 for j ≤ i and −∞ for j > i is added to the scores. How does that stop query i from attending to future keys?
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_2.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+quiz("02.2")
+
+# %%
+answer = ...   # or answer in code: the letter you chose, as a string
+check("02.2", answer)
+
+
+# %% [markdown]
+# **Exercise 02.3** — Find the bug. This attention function is meant for a causal language model. Fix it and hand in the fixed
+# function; the checker runs it on random q, k of shape (L, d).
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_3.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+def attention(q, k):
+    """Causal attention weights, shape (L, L), for q and k of shape (L, d)."""
+    d = q.shape[-1]
+    scores = q @ k.transpose(-2, -1) / math.sqrt(d)
+    return torch.softmax(scores, dim=-1)
+
+
+answer = ...   # your fixed function
+check("02.3", answer)
+
+# %% [markdown]
+# **Exercise 02.4** — A padding query has every key masked. What do its attention weights come out as with a −∞ mask, and with a large finite mask such as −1e9 in float32?
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_4.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+quiz("02.4")
+
+# %%
+answer = ...   # or answer in code: the letter you chose, as a string
+check("02.4", answer)
+
+# %% [markdown]
+# **Exercise 02.5** — BLOOM adds m·j (the key position only) to the scores instead of −m·(i − j). Why are its attention weights still ALiBi's?
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_5.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+quiz("02.5")
+
+# %%
+answer = ...   # or answer in code: the letter you chose, as a string
+check("02.5", answer)
+
+# %% [markdown]
+# **Exercise 02.6** — The bidirectional bias: give the (5, 5) tensor −m·|i − j| for L = 5 and m = 0.5.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_6.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+answer = ...   # a (5, 5) tensor
+check("02.6", answer)
+
+# %%
+from alibi_edu.exercises import progress
+
+progress()   # every exercise of the course: not tried, tried or passed
+
+# %% [markdown]
+# ## Summary
+#
+# - Mask(i, j) = −∞ for j > i: e^(−∞) = 0, so future keys get exactly 0 and each row still sums to 1.
+# - A large finite stand-in becomes −∞ anyway in float16 (−1e9), or overflows to −∞ once a bias is added (float16's
+#   minimum). On a fully masked row it hides the problem where −∞ shows it (NaN): replaced by `masked_fill`, or added
+#   in float32, the row comes out uniform; added in float64, it keeps the hidden scores' own weights. Either way
+#   hidden keys get weight.
+# - Without a mask (encoders), ALiBi is −m·|i − j|; the causal −m·(i − j) would reward future keys.
+# - BLOOM's m·j equals −m·(i − j) up to a per-row constant — the same weights, but only under the causal mask.
+# - Without the mask, a model trained to predict the next token reads it: on random tokens its loss falls near 0,
+#   while the masked model stays at the guessing loss log V.
+#
+# Your progress over the whole course: run `progress()` (from `alibi_edu.exercises`) to see every exercise and its state.
+#
+# **What next.** Notebook 03 — one slope per head: the geometric set m_k = 2^(−8k/n).
