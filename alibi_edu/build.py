@@ -101,10 +101,13 @@ def execute(source: Path, out_dir: Path = NOTEBOOKS, timeout: int = 600) -> floa
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m alibi_edu.build", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="notebook prefixes, e.g. 04 05 (default: all)")
+    parser.add_argument("--out", type=Path, default=NOTEBOOKS,
+                        help="folder for the executed notebooks (default: notebooks/, the committed ones)")
     args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
     total = 0.0
     for source in sources(args.names):
-        seconds = execute(source)
+        seconds = execute(source, args.out)
         total += seconds
         print(f"{source.stem}: {seconds:5.1f} s", flush=True)
     print(f"total: {total:.1f} s")
