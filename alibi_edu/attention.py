@@ -72,7 +72,7 @@ def alibi_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
         bias = -slopes[:, None, None] * relative_positions(q.shape[-2], k.shape[-2]).abs()
         return F.scaled_dot_product_attention(q, k, v, attn_mask=bias[None].to(device=q.device, dtype=q.dtype))
     size = query_block(q.shape[-2])
-    blocks = _causal_bias_blocks(tuple(slopes.tolist()), q.shape[-2], k.shape[-2], q.dtype, q.device, size)
+    blocks = causal_bias_blocks(tuple(slopes.tolist()), q.shape[-2], k.shape[-2], q.dtype, q.device, size)
     offset = k.shape[-2] - q.shape[-2]
     outputs = []
     for start, block_bias in zip(range(0, q.shape[-2], size), blocks):
@@ -89,7 +89,7 @@ def query_block(q_len: int) -> int:
 
 
 @lru_cache(maxsize=8)
-def _causal_bias_blocks(slopes: tuple[float, ...], q_len: int, k_len: int,
+def causal_bias_blocks(slopes: tuple[float, ...], q_len: int, k_len: int,
                         dtype: torch.dtype, device: torch.device, block: int) -> tuple[torch.Tensor, ...]:
     """ALiBi bias + causal mask cut into query blocks, block b of shape (1, H, <=block, keys it may see).
 

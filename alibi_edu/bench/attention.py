@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import alibi_attention, alibi_bias, causal_mask, geometric_slopes
-from ..attention import _causal_bias_blocks, query_block
+from ..attention import causal_bias_blocks, query_block
 from ..forms import alibi_score_mod, causal_mask_mod
 
 LENGTHS = (256, 512, 1024, 2048)
@@ -62,7 +62,7 @@ def variants(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
 def bias_bytes(num_heads: int, seq_len: int, dense: torch.Tensor | None = None) -> dict[str, int]:
     """Bytes of ALiBi bias each variant holds between calls (rebuilt: allocates per call), from the tensors."""
     slopes = tuple(geometric_slopes(num_heads, torch.float64).tolist())
-    blocks = _causal_bias_blocks(slopes, seq_len, seq_len, torch.float32, torch.device("cpu"),
+    blocks = causal_bias_blocks(slopes, seq_len, seq_len, torch.float32, torch.device("cpu"),
                                  query_block(seq_len))
     dense = _dense_alibi(num_heads, seq_len) if dense is None else dense
     dense_bytes = dense.numel() * dense.element_size()
