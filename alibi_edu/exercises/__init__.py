@@ -17,7 +17,8 @@ for _module in pkgutil.iter_modules(__path__):
 
 
 def progress(reset: bool = False) -> Progress:
-    """Every exercise of the course by notebook, with its title and state: not tried, tried or passed.
+    """Every exercise of the course by notebook, with its title and state: not tried, tried, solved
+    with the solution (the course's solution file was run) or passed.
 
     The state is kept in a small file in your data folder, shared by all notebooks and kept across
     restarts; progress(reset=True) clears it.

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from .core import Result, failed, passed, short
+from .core import MISTAKE, WRONG, Result, failed, malformed, passed, short
 
 ATOL, RTOL = 1e-5, 1e-4
 
@@ -39,24 +39,40 @@ def match_tensor(answer: Any, expected: torch.Tensor, why: str, *,
     expected = torch.as_tensor(expected).detach().to("cpu", torch.float64)
     kind = "one number" if expected.numel() == 1 else f"a list or tensor of shape {tuple(expected.shape)}"
     if got is None:
-        return failed(f"Expected {kind}, got {short(answer)}.")
+        return malformed(f"Expected {kind}, got {short(answer)}.")
     if got.shape != expected.shape:
         if got.numel() == expected.numel() == 1:
             got = got.reshape(expected.shape)
         elif got.ndim == 2 and got.T.shape == expected.shape and _close(got.T, expected, atol, rtol):
-            return failed("Transposed: rows are queries i and columns are keys j (shape (L_q, L_k)).")
+            return failed(HINTS["transposed"], MISTAKE, mistake="transposed")
         else:
-            return failed(f"Wrong shape: expected {kind}, got shape {tuple(got.shape)}.")
+            return malformed(f"Wrong shape: expected {kind}, got shape {tuple(got.shape)}.")
     if _close(got, expected, atol, rtol):
         return passed(why)
-    for hint, wrong in mistakes:
+    for number, (hint, wrong) in enumerate(mistakes, 1):
         wrong = torch.as_tensor(wrong).detach().to("cpu", torch.float64)
         if wrong.shape == got.shape and _close(got, wrong, atol, rtol):
-            return failed(hint)
+            return failed(hint, MISTAKE, mistake=f"listed mistake {number}")
     if torch.isnan(got).any() and not torch.isnan(expected).any():
-        return failed("Your answer contains NaN: look for 0/0, inf − inf, 0·inf (e.g. zeros times float('-inf')), "
-                      "or a row where every key is masked.")
-    return failed(f"Not quite: {describe_difference(got, expected, atol, rtol)}")
+        return failed(HINTS["nan"], MISTAKE, mistake="nan")
+    return failed(f"Not quite: {describe_difference(got, expected, atol, rtol)}", WRONG,
+                  where=first_difference(got, expected, atol, rtol))
+
+
+HINTS = {  # the generic named mistakes' hints, looked up by Result.mistake
+    "transposed": "Transposed: rows are queries i and columns are keys j (shape (L_q, L_k)).",
+    "nan": "Your answer contains NaN: look for 0/0, inf − inf, 0·inf (e.g. zeros times float('-inf')), "
+           "or a row where every key is masked.",
+}
+
+
+def first_difference(got: torch.Tensor, expected: torch.Tensor, atol: float = ATOL, rtol: float = RTOL) -> str:
+    """'index (i, j)' of the first entry that differs, '' for one number."""
+    if expected.numel() == 1:
+        return ""
+    diff = ~torch.isclose(got, expected, atol=atol, rtol=rtol, equal_nan=True)
+    idx = tuple(int(i) for i in diff.nonzero()[0])
+    return f"index {idx[0]}" if len(idx) == 1 else f"index {idx}"
 
 
 def describe_difference(got: torch.Tensor, expected: torch.Tensor, atol: float = ATOL, rtol: float = RTOL) -> str:
@@ -106,12 +122,12 @@ def _rough(x: float) -> str:
 def call_safely(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Result | None]:
     """Call a student's function; (value, None) on success, (None, failed Result) otherwise."""
     if not callable(fn):
-        return None, failed(f"Expected a function (def ...), got {short(fn)}.")
+        return None, malformed(f"Expected a function (def ...), got {short(fn)}.")
     try:
         return fn(*args, **kwargs), None
     except Exception as err:
         return None, failed(f"Your function raised {type(err).__name__}: {str(err)[:120]} "
-                            f"(called with {call_text(args, kwargs)}).")
+                            f"(called with {call_text(args, kwargs)}).", where=call_text(args, kwargs))
 
 
 def call_text(args: tuple, kwargs: dict | None = None) -> str:
@@ -124,19 +140,27 @@ def match_function(fn: Any, cases: list[tuple], expected: Callable[..., torch.Te
                    atol: float = ATOL, rtol: float = RTOL) -> Result:
     """Call fn(*case) for every case and match_tensor it with expected(*case); the first miss is reported.
 
-    The expected values are computed first, so a function that modifies its inputs cannot shift them.
+    Every case is one check: the result's .checks counts how many pass (partial credit). The expected
+    values are computed first, so a function that modifies its inputs cannot shift them.
     """
+    if not callable(fn):
+        return call_safely(fn)[1]
+    first, right = None, 0
     for case in cases:
         want, wrong = expected(*case), mistakes(*case) if mistakes else ()
         got, error = call_safely(fn, *case)
-        if error is not None:
-            return error
-        result = match_tensor(got, want, why, mistakes=wrong, atol=atol, rtol=rtol)
-        if not result.passed:
-            name = getattr(fn, "__name__", "your function")
-            returned = f" It returned {short(got)}." if want.numel() == 1 else ""
-            return failed(f"For {name}({call_text(case)}): {result.message}{returned}")
-    return passed(why)
+        result = error if error is not None else match_tensor(got, want, why, mistakes=wrong, atol=atol, rtol=rtol)
+        right += result.passed
+        if not result.passed and first is None:
+            if error is None:
+                name = getattr(fn, "__name__", "your function")
+                returned = f" It returned {short(got)}." if want.numel() == 1 else ""
+                where = f"{name}({call_text(case)})" + (f", {result.where}" if result.where else "")
+                result = result.but(message=f"For {name}({call_text(case)}): {result.message}{returned}", where=where)
+            first = result
+    if first is None:
+        return passed(why, checks=(right, len(cases)))
+    return first.but(checks=(right, len(cases)))
 
 
 def _arg_text(x: Any) -> str:

@@ -5,12 +5,18 @@ exercises/questions/nbNN.toml (multiple choice, registered by questions.register
 returns passed(why) or failed(hint); the hint names the mistake, a direction or a failing
 property, never the expected value. check() adds the hint ladder: the 2nd wrong attempt also
 says what to reread, the 3rd and later also offer the solution file. A pass resets the ladder.
+
+A Result is data: its .kind (right, wrong, malformed, unanswered, a named mistake, or recorded in an
+exam copy), .where it differs, and .checks (passed, total) when an answer faces several independent
+checks; code branches on these, never on the message text.
 """
 from __future__ import annotations
 
 import html
+import linecache
 import re
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,22 +25,57 @@ from . import store
 PLACEHOLDER_MESSAGE = "Not answered yet: replace the `...` placeholder with your answer and run the cell again."
 
 
+RIGHT, WRONG, MALFORMED, UNANSWERED, MISTAKE, RECORDED = (
+    "right", "wrong", "malformed", "unanswered", "mistake", "recorded")
+KINDS = (RIGHT, WRONG, MALFORMED, UNANSWERED, MISTAKE, RECORDED)
+
+
 @dataclass(frozen=True)
 class Result:
-    """The outcome of one check: .passed and a short .message (a why when right, a hint when wrong)."""
+    """The outcome of one check: .passed and a short .message (a why when right, a hint when wrong).
+
+    kind: one of KINDS (default right/wrong from .passed); mistake: the named mistake when kind is MISTAKE;
+    where: where the answer differs ("" if nowhere in particular); checks: (passed, total) independent
+    checks, (0, 0) for an answer checked as one piece; solution: it was checked from the course's solution.
+    """
     passed: bool
     message: str
     exercise_id: str = ""
+    kind: str = ""
+    mistake: str = ""
+    where: str = ""
+    checks: tuple[int, int] = (0, 0)
+    solution: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", RIGHT if self.passed else WRONG)
+        if self.kind not in KINDS:
+            raise ValueError(f"kind={self.kind!r} is not one of {KINDS}")
+
+    @property
+    def score(self) -> float:
+        """The share of credit: passed/total checks when there are several, else 1.0 or 0.0."""
+        if self.passed:
+            return 1.0
+        done, total = self.checks
+        return done / total if total else 0.0
+
+    def but(self, **changes: Any) -> "Result":
+        """This result with some fields changed (e.g. a reworded message), the rest kept."""
+        return replace(self, **changes)
 
     def __bool__(self) -> bool:
         return self.passed
 
     def __repr__(self) -> str:
-        mark = "✓" if self.passed else "✗"
+        mark = "●" if self.kind == RECORDED else "✓" if self.passed else "✗"
         return f"{mark} {self.exercise_id}: {self.message}".replace(" : ", ": ")
 
     def _repr_html_(self) -> str:
         color, mark = ("#1a7f37", "✓ Correct") if self.passed else ("#b35900", "✗ Not yet")
+        if self.kind == RECORDED:
+            color, mark = "#555", "● Recorded"
         return (f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0">'
                 f'<b style="color:{color}">{mark}</b> <span style="opacity:.7">[{html.escape(self.exercise_id)}]</span> '
                 f'{html.escape(self.message)}</div>')
@@ -58,12 +99,17 @@ _REGISTRY: dict[str, Exercise] = {}
 _ATTEMPTS: dict[str, int] = {}      # wrong attempts since the last pass, per exercise, in this kernel
 
 
-def passed(message: str) -> Result:
-    return Result(True, message)
+def passed(message: str, **data: Any) -> Result:
+    return Result(True, message, **data)
 
 
-def failed(message: str) -> Result:
-    return Result(False, message)
+def failed(message: str, kind: str = WRONG, **data: Any) -> Result:
+    """A wrong answer; kind=MALFORMED for the wrong type or shape, MISTAKE (with mistake=name) for a named one."""
+    return Result(False, message, kind=kind, **data)
+
+
+def malformed(message: str, **data: Any) -> Result:
+    return Result(False, message, kind=MALFORMED, **data)
 
 
 def exercise(exercise_id: str, title: str, reread: str) -> Callable:
@@ -77,24 +123,42 @@ def exercise(exercise_id: str, title: str, reread: str) -> Callable:
 def check(exercise_id: str, answer: Any, *, record: bool = True) -> Result:
     """Check an answer. Wrong, junk or raising answers give a failed Result with a hint, never an exception.
 
-    record=False (for graders) leaves the progress file and the hint ladder alone.
+    record=False (for graders) leaves the progress file and the hint ladder alone. A pass checked from
+    the course's solution (a cell %load-ed from solutions/, or its code) is recorded as such.
     """
     ex = get(exercise_id)
     if answer is Ellipsis:
-        return Result(False, PLACEHOLDER_MESSAGE, ex.id)
+        return Result(False, PLACEHOLDER_MESSAGE, ex.id, kind=UNANSWERED)
     try:
         result = ex.checker(answer)
     except Exception as err:  # a checker must never show a student a traceback
-        result = failed(f"Could not check this answer ({type(err).__name__}). "
-                        "Look at the type and shape the exercise asks for.")
+        result = malformed(f"Could not check this answer ({type(err).__name__}). "
+                           "Look at the type and shape the exercise asks for.")
+    result = result.but(exercise_id=ex.id)
     if not record:
-        return Result(result.passed, result.message, ex.id)
-    store.record(ex.id, result.passed)
-    if result.passed:
+        return result
+    if result.passed and called_from_solution(ex.id, sys._getframe(1)):
+        result = result.but(solution=True)
+    store.record(ex.id, result.passed, solution=result.solution)
+    if result.passed or result.kind == RECORDED:
         _ATTEMPTS.pop(ex.id, None)
-        return Result(True, result.message, ex.id)
+        return result
     _ATTEMPTS[ex.id] = _ATTEMPTS.get(ex.id, 0) + 1
-    return Result(False, climb(ex, result.message, _ATTEMPTS[ex.id]), ex.id)
+    return result.but(message=climb(ex, result.message, _ATTEMPTS[ex.id]))
+
+
+def called_from_solution(exercise_id: str, frame: Any, depth: int = 4) -> bool:
+    """Does a calling frame run the course's solution of exercise_id (its file, or a cell holding its code)?"""
+    from . import solutions
+    for _ in range(depth):
+        if frame is None:
+            return False
+        name = frame.f_code.co_filename
+        if solutions.is_solution_file(exercise_id, name) or \
+                solutions.is_solution_code(exercise_id, "".join(linecache.getlines(name))):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def climb(ex: Exercise, hint: str, attempt: int) -> str:

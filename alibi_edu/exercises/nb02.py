@@ -13,7 +13,7 @@ from ..attention import attention_weights
 from ..bias import alibi_bias, causal_mask, linear_bias
 from . import questions
 from .compare import as_tensor, call_safely, call_text, match_function, match_tensor
-from .core import Result, exercise, failed, passed
+from .core import WRONG, Result, exercise, failed, passed
 
 MASK_SIZES = [(1,), (2,), (5,)]
 ATTENTION_SHAPES = [(1, 4), (5, 8), (7, 16)]      # (L, d) of the random q and k the fixed function is run on
@@ -51,14 +51,15 @@ def check_causal_mask(answer: Any) -> Result:
 
 
 def _with_property(result: Result, fn: Any, cases: list[tuple], describe: Any) -> Result:
-    """Replace a generic 'Not quite' by the property the answer breaks, when one is found."""
-    if result.passed or "Not quite" not in result.message:
+    """Replace a generic 'Not quite' (kind WRONG) by the property the answer breaks, when one is found."""
+    if result.passed or result.kind != WRONG:
         return result
     for case in cases:
         got = as_tensor(call_safely(fn, *case)[0])
         problem = describe(got, *case) if got is not None else None
         if problem:
-            return failed(f"For {getattr(fn, '__name__', 'your function')}({call_text(case)}): {problem}")
+            name = f"{getattr(fn, '__name__', 'your function')}({call_text(case)})"
+            return result.but(message=f"For {name}: {problem}", where=name)
     return result
 
 

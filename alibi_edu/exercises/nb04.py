@@ -9,7 +9,7 @@ import torch
 from . import questions
 from .compare import as_tensor, call_safely, call_text, direction, match_tensor
 from .core import short
-from .core import Result, exercise, failed
+from .core import WRONG, Result, exercise, failed
 
 CASES = [(1.0, 16), (0.1, 16), (10.0, 64), (2.0, 4), (3.0, 9)]  # (β, d_head)
 
@@ -41,11 +41,13 @@ def check_to_slope(answer: Any) -> Result:
     right = torch.tensor([b / math.sqrt(d) for b, d in CASES], dtype=torch.float64)
     result = match_tensor(got, right, "Right: (q·k + β(j − i))/√d = q·k/√d − (β/√d)(i − j), so m = β/√d_head.",
                           mistakes=mistakes)
-    if result.passed or "Not quite" not in result.message:
+    close = [math.isclose(got[n], right[n], rel_tol=1e-4, abs_tol=1e-6) for n in range(len(CASES))]
+    result = result.but(checks=(sum(close), len(CASES)))
+    if result.passed or result.kind != WRONG:
         return result
-    first = next(n for n in range(len(CASES)) if not math.isclose(got[n], right[n], rel_tol=1e-4, abs_tol=1e-6))
-    return failed(f"to_slope({call_text(CASES[first])}) returned {got[first].item():.4g}: "
-                  f"{direction(got[first].item(), right[first].item())}")
+    first = close.index(False)
+    return result.but(message=f"to_slope({call_text(CASES[first])}) returned {got[first].item():.4g}: "
+                      f"{direction(got[first].item(), right[first].item())}", where=f"to_slope({call_text(CASES[first])})")
 
 
 questions.register("04")

@@ -15,7 +15,7 @@ from ..forms import alibi_score_mod, bloom_bias, on_index_grid
 from ..slopes import geometric_slopes
 from . import questions
 from .compare import as_tensor, call_safely, describe_difference, match_tensor
-from .core import Result, exercise, failed, passed, short
+from .core import WRONG, Result, exercise, failed, passed, short
 from .nb03 import power_of_two_formula
 
 HEADS, LENGTH = 8, 12          # 06.1: the score_mod is run for 8 heads on a 12 x 12 grid
@@ -54,10 +54,10 @@ def check_score_mod(answer: Any) -> Result:
     result = match_tensor(got, _grid_weights(alibi_score_mod(m), scores),
                           "score + m[h]·(kv_idx − q_idx): past keys (kv_idx < q_idx) lose m per step back — ALiBi.",
                           mistakes=mistakes)
-    if result.passed or "Not quite" not in result.message:
+    if result.passed or result.kind != WRONG:
         return result
-    return failed("With your score_mod the attention weights (index (batch, head, query, key)) differ: "
-                  f"{result.message.removeprefix('Not quite: ')}")
+    return result.but(message="With your score_mod the attention weights (index (batch, head, query, key)) differ: "
+                              f"{result.message.removeprefix('Not quite: ')}")
 
 
 # --- 06.2 the power-of-two-only slope formula -------------------------------------------------
@@ -125,7 +125,7 @@ def check_encoder_bias(answer: Any) -> Result:
     result = match_tensor(_row_weights(got), _row_weights(right),
                           "−m·|i − j|: keys on both sides lose m per step of distance (the symmetric variant).",
                           mistakes=mistakes)
-    if result.passed or "Not quite" not in result.message:
+    if result.passed or result.kind != WRONG:
         return result
     if not torch.isfinite(got).all():
         return failed("An encoder masks nothing: every entry should be a finite bias.")

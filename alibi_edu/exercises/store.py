@@ -1,4 +1,5 @@
-"""Course progress store: which exercises are not tried, tried or passed, kept across kernels and notebooks.
+"""Course progress store: which exercises are not tried, tried, solved with the solution or passed, kept across
+kernels and notebooks.
 
 The state is a small JSON file {"version": 1, "exercises": {"01.2": "passed", ...}} in the user's
 data directory (platformdirs.user_data_dir("alibi_edu"); the environment variable ALIBI_EDU_DATA_DIR
@@ -18,7 +19,8 @@ ENV_VAR = "ALIBI_EDU_DATA_DIR"
 FILE_NAME = "progress.json"
 NOTEBOOKS = {"00": "Start here", "01": "Score computation", "02": "The causal mask", "03": "Geometric slopes",
              "04": "β sweeps", "05": "Long sequences", "06": "ALiBi in practice"}
-STATES = ("not tried", "tried", "passed")
+SOLVED = "solved with the solution"   # passed by running the course's solution, not the student's own answer
+STATES = ("not tried", "tried", SOLVED, "passed")   # in order: a later state is never overwritten by an earlier
 
 _memory: dict[str, str] = {}          # the state of this session, also when the file works
 _broken: list[str] = []               # why the file is not used (empty while it works)
@@ -80,12 +82,13 @@ def load() -> dict[str, str]:
     return states
 
 
-def record(exercise_id: str, passed: bool) -> None:
-    """Note one check: passed stays passed; never raises."""
+def record(exercise_id: str, passed: bool, solution: bool = False) -> None:
+    """Note one check (solution: passed by the course's solution); a state only moves up STATES; never raises."""
     try:
         states = load()
-        if passed or states.get(exercise_id) != "passed":
-            states[exercise_id] = "passed" if passed else "tried"
+        new = (SOLVED if solution else "passed") if passed else "tried"
+        if STATES.index(new) > STATES.index(states.get(exercise_id, "not tried")):
+            states[exercise_id] = new
         _memory.update(states)
         if not _broken:
             _write(states)
@@ -118,16 +121,16 @@ class Progress:
             if nb != notebook:
                 notebook = nb
                 lines.append(f"Notebook {nb} — {NOTEBOOKS.get(nb, '')}")
-            mark = {"passed": "✓", "tried": "…", "not tried": " "}[state]
+            mark = {"passed": "✓", SOLVED: "◐", "tried": "…", "not tried": " "}[state]
             lines.append(f"  {mark} {exercise_id:<6} {title[:60]:<60} {state}")
         c = self.counts()
-        lines.append(f"{c['passed']} of {len(self.rows)} passed, {c['tried']} tried, {c['not tried']} not tried.")
+        lines.append(self._total(c))
         return "\n".join(lines)
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        color = {"passed": "#1a7f37", "tried": "#b35900", "not tried": "#777"}
+        color = {"passed": "#1a7f37", SOLVED: "#1f6feb", "tried": "#b35900", "not tried": "#777"}
         body, notebook = [], None
         for nb, exercise_id, title, state in self.rows:
             if nb != notebook:
@@ -137,5 +140,8 @@ class Progress:
             body.append(f'<tr><td>{exercise_id}</td><td style="text-align:left">{html.escape(title)}</td>'
                         f'<td style="color:{color[state]}">{state}</td></tr>')
         c = self.counts()
-        return (f"<table>{''.join(body)}</table><p>{c['passed']} of {len(self.rows)} passed, {c['tried']} tried, "
-                f"{c['not tried']} not tried.</p>")
+        return f"<table>{''.join(body)}</table><p>{html.escape(self._total(c))}</p>"
+
+    def _total(self, c: dict[str, int]) -> str:
+        solved = f", {c[SOLVED]} solved with the solution" if c[SOLVED] else ""
+        return f"{c['passed']} of {len(self.rows)} passed{solved}, {c['tried']} tried, {c['not tried']} not tried."
