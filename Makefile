@@ -8,7 +8,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL    := --nbval-lax --nbval-current-env -p no:cacheprovider
 
-.PHONY: setup lab test test-unit test-notebooks bench bench-widgets bench-attention figures notebooks handout grade clean
+.PHONY: setup lab test test-fast lint test-unit test-notebooks bench bench-widgets bench-attention figures notebooks handout grade clean
 
 setup: $(STAMP)
 
@@ -22,7 +22,15 @@ $(STAMP): requirements.txt pyproject.toml
 lab: setup
 	cd notebooks && $(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) 00_start_here.ipynb
 
-test: test-unit test-notebooks
+test: lint test-unit test-notebooks
+
+lint: setup
+	$(BIN)/ruff check alibi_edu tests notebooks/solutions
+
+# The quick loop: core, exercises, widgets, lm and the rest, without kernels, browsers or model training.
+test-fast: setup
+	@tmp=$$(mktemp -d) && ALIBI_EDU_DATA_DIR="$$tmp" $(BIN)/python -m pytest -q -m "not browser and not slow and not kernel" tests; \
+	rc=$$?; rm -rf "$$tmp"; exit $$rc
 
 # Exercise progress goes to a throw-away folder: tests never touch a student's saved progress.
 test-unit: setup

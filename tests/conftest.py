@@ -7,6 +7,17 @@ import tempfile
 import pytest
 
 
+# Tests that start a Jupyter kernel or a fresh Python process: make test runs them, make test-fast does not.
+KERNEL_MODULES = {"test_grade.py"}       # the grader runs each submission in a fresh kernel
+KERNEL_TESTS = ("fresh_process",)        # progress survives a new process
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in KERNEL_MODULES or any(word in item.name for word in KERNEL_TESTS):
+            item.add_marker(pytest.mark.kernel)
+
+
 def pytest_configure(config):
     """Also at collection time (solution files run while tests are collected) progress goes to a temporary folder."""
     config._alibi_data_dir = tempfile.mkdtemp(prefix="alibi_edu_data_")
