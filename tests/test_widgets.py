@@ -107,8 +107,10 @@ def test_many_rapid_changes_leave_no_stale_panel():
         set_controls(ex, beta=float(rng.choice([g for _, g in ex.controls["beta"].options])),
                      length=int(rng.integers(1, 80)))
         ex.controls["query"].value = int(rng.integers(0, ex.controls["length"].value))
+        ex.controls["key"].value = int(rng.integers(0, ex.controls["length"].value))
     fresh = bias_explorer(beta=ex.controls["beta"].value, query=ex.controls["query"].value,
                           length=ex.controls["length"].value)
+    fresh.controls["key"].value = ex.controls["key"].value
     for name in fresh.displayed:
         np.testing.assert_array_equal(ex.displayed[name], fresh.displayed[name])
     np.testing.assert_array_equal(picture(ex), picture(fresh))
@@ -294,25 +296,59 @@ def test_bias_explorer_paints_the_causal_bias_with_the_sequential_map(length):
         np.testing.assert_array_equal(image[int(y), int(x)], want)
 
 
-# --- click to read ----------------------------------------------------------------------------------------------
+# --- reading a cell: by the i and j controls (keyboard), or by a click where ipyevents runs --------------------
 
-def test_click_on_a_bias_cell_reads_every_panel_there_and_moves_the_query():
+def test_the_readout_reads_the_cell_the_controls_select():
+    ex = bias_explorer(length=32, query=5)
+    set_controls(ex, query=20, key=7)
+    d, text = ex.displayed, ex.readout.value
+    assert "i = 20, j = 7:" in text
+    for name in ("bias", "scores", "weights"):
+        assert number(d[name][20, 7]) in text, (name, text)
+    set_controls(ex, query=3, key=9)  # a masked cell (j > i)
+    assert "i = 3, j = 9: masked" in ex.readout.value
+    set_controls(ex, key=3)  # the diagonal: bias exactly 0, never "−0"
+    assert "bias = 0 ·" in ex.readout.value and "−0 " not in ex.readout.value
+
+
+def test_the_selected_cell_is_outlined_and_moving_it_repaints():
+    ex = bias_explorer(length=16, query=10)
+    ex.controls["key"].value = 2
+    before = picture(ex)
+    x, y = pixel_of(ex, "weights", 10, 2)
+    ex.controls["key"].value = 8
+    after = picture(ex)
+    assert (before != after).any()
+    x8, _ = pixel_of(ex, "weights", 10, 8)
+    changed = np.argwhere((before != after).any(-1))[:, 1]  # columns of changed pixels: around j = 2 and j = 8
+    assert changed.min() < x < changed.max() and changed.min() < x8 <= changed.max()
+
+
+@pytest.mark.parametrize("make, row, col", [(bias_explorer, "query", "key"), (mask_explorer, "query", "key"),
+                                            (slopes_explorer, "head", "key")])
+def test_cell_controls_stay_inside_the_panels(make, row, col):
+    ex = make()
+    ex.controls["length"].value = 3
+    assert ex.controls[col].max == 2 and ex.controls[col].value <= 2
+    if "heads" in ex.controls:
+        ex.controls["heads"].value = 2
+        assert ex.controls[row].max == 2 and ex.controls[row].value <= 2
+    ex.controls["length"].value = 1
+    assert ex.controls[col].value == 0 and ex.readout.value.count("cell ") == 1
+
+
+def test_click_on_a_cell_selects_it_like_the_controls():
     ex = bias_explorer(length=32, query=5)
     for panel in ("bias", "scores", "weights"):
         x, y = pixel_of(ex, panel, 20, 7)
         ex.on_click({"dataX": x, "dataY": y, "type": "click"})
-        assert ex.picked == (panel, 20, 7) and ex.controls["query"].value == 20
-        d = ex.displayed
-        text = ex.readout.value
-        assert "i = 20, j = 7" in text
-        for name in ("bias", "scores", "weights"):
-            assert number(d[name][20, 7]) in text, (name, text)
-    x, y = pixel_of(ex, "bias", 3, 9)  # a masked cell (j > i)
-    ex.on_click({"dataX": x, "dataY": y})
-    assert "masked" in ex.readout.value and "i = 3, j = 9" in ex.readout.value
-    x, y = pixel_of(ex, "bias", 9, 9)  # the diagonal: bias exactly 0, never "−0"
-    ex.on_click({"dataX": x, "dataY": y})
-    assert "bias = 0 ·" in ex.readout.value and "−0 " not in ex.readout.value
+        assert (ex.controls["query"].value, ex.controls["key"].value) == (20, 7)
+        assert ex.cell(ex.values) == (20, 7) and "i = 20, j = 7:" in ex.readout.value
+    by_click = ex.readout.value, picture(ex)
+    by_keys = bias_explorer(length=32, query=5)
+    set_controls(by_keys, query=20, key=7)
+    assert by_keys.readout.value == by_click[0]
+    np.testing.assert_array_equal(picture(by_keys), by_click[1])
 
 
 def test_click_without_image_coordinates_scales_the_element_position():
@@ -321,20 +357,14 @@ def test_click_without_image_coordinates_scales_the_element_position():
     x, y = pixel_of(ex, "weights", 12, 4)
     ex.on_click({"relativeX": x / 2, "relativeY": y / 2, "boundingRectWidth": width / 2,
                  "boundingRectHeight": height / 2})
-    assert ex.picked == ("weights", 12, 4) and number(ex.displayed['weights'][12, 4]) in ex.readout.value
+    assert ex.cell(ex.values) == (12, 4) and number(ex.displayed['weights'][12, 4]) in ex.readout.value
 
 
-def test_click_outside_the_heatmaps_changes_nothing_and_the_pick_follows_the_query():
+def test_click_outside_the_heatmaps_changes_nothing():
     ex = bias_explorer()
-    before = ex.readout.value
+    before = ex.readout.value, ex.values
     ex.on_click({"dataX": 1, "dataY": 1})
-    assert ex.picked is None and ex.readout.value == before
-    x, y = pixel_of(ex, "scores", 12, 3)
-    ex.on_click({"dataX": x, "dataY": y})
-    ex.controls["query"].value = 25
-    assert "i = 25, j = 3" in ex.readout.value and number(ex.displayed['scores'][25, 3]) in ex.readout.value
-    ex.controls["length"].value = 2  # the picked key is gone
-    assert ex.picked is None and "clicked" not in ex.readout.value
+    assert (ex.readout.value, ex.values) == before
 
 
 def test_click_on_the_mask_and_slopes_explorers():
@@ -347,6 +377,7 @@ def test_click_on_the_mask_and_slopes_explorers():
     x, y = pixel_of(sx, "weights", 2, 30)
     sx.on_click({"dataX": x, "dataY": y})
     text = sx.readout.value
+    assert (sx.controls["head"].value, sx.controls["key"].value) == (3, 30)
     assert "head 3 (m = 0.125), key j = 30, distance i − j = 1" in text
     assert number(sx.displayed['bias_rows'][2, 30]) in text and number(sx.displayed['weights'][2, 30]) in text
 
@@ -356,12 +387,44 @@ def test_the_picture_listens_for_clicks():
     assert ex.clicks.source is ex.picture and "click" in ex.clicks.watched_events
 
 
+def test_without_ipyevents_the_explorers_work_and_the_controls_read_cells(monkeypatch):
+    from alibi_edu.widgets import base
+    monkeypatch.setattr(base, "Event", None)
+    ex = bias_explorer()
+    assert ex.clicks is None
+    set_controls(ex, query=12, key=4)
+    assert "i = 12, j = 4:" in ex.readout.value
+
+
+# --- readable without a kernel ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make", EXPLORERS)
+def test_display_data_carries_the_picture_beside_the_widget_view(make):
+    import base64
+    ex = make()
+    bundle = ex._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.model_id
+    assert base64.b64decode(bundle["image/png"]) == ex.picture.value  # the current picture
+    ex.controls["beta" if "beta" in ex.controls else "length"].value = 3.0 if "beta" in ex.controls else 40
+    assert base64.b64decode(ex._repr_mimebundle_()["image/png"]) == ex.picture.value
+
+
+def test_displaying_an_explorer_publishes_the_png(monkeypatch):
+    import IPython.display
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append((obj, raw)))
+    ex = demo_explorer()
+    ex._ipython_display_()
+    (data, raw), = shown
+    assert raw and {"image/png", "application/vnd.jupyter.widget-view+json", "text/plain"} <= set(data)
+
+
 # --- every control: an instant, exact repaint ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("make, changes", [
-    (bias_explorer, dict(beta=2.0, sign=-1, query=3, length=57, causal=False, inside=False)),
-    (mask_explorer, dict(length=40, query=30, mask_with="finite", magnitude=10.0, dtype="float16")),
-    (slopes_explorer, dict(heads=13, length=77, slopes="shared", shared_slope=0.5)),
+    (bias_explorer, dict(beta=2.0, sign=-1, query=3, key=1, length=57, causal=False, inside=False)),
+    (mask_explorer, dict(length=40, query=30, key=5, mask_with="finite", magnitude=10.0, dtype="float16")),
+    (slopes_explorer, dict(heads=13, length=77, slopes="shared", shared_slope=0.5, head=9, key=40)),
     (demo_explorer, dict(beta=3.0))])
 def test_every_control_repaints_and_shows_what_a_fresh_explorer_computes(make, changes):
     ex = make()

@@ -3,7 +3,7 @@
     from alibi_edu.widgets import bias_explorer
     bias_explorer()
 
-bias_explorer()   — β or m (log scale, with a sign), query i, length L ≤ 256, causal mask, bias inside 1/√d (the
+bias_explorer()   — β or m (log scale, with a sign), query i, key j, length L ≤ 256, causal mask, bias inside 1/√d (the
                     book's β) or after it (the paper's m): bias row (bars), bias, scores and weights, row i outlined
                     in each (notebook 01).
 mask_explorer()   — causal mask, scores before/after masking, weights; −∞ or a finite stand-in −M in
@@ -22,17 +22,22 @@ Driving an explorer from Python (what the tests do):
     ex.displayed["weights"]   # numpy arrays of exactly what the picture shows
     ex.values                 # current value of every control
     ex.on_click({"dataX": x, "dataY": y})   # a click at picture pixel (x, y), as ipyevents sends it
-    ex.picked                 # (panel, row, col) of the clicked heatmap cell; the readout states its values
+    ex.cell(ex.values)        # (row, col) of the heatmap cell the readout reads
 
-Click to read: clicking a heatmap cell (ipyevents) puts its query i, key j (or head h, key j) and every panel's
-value there in the readout, and moves the highlighted query row to it; the sliders stay for keyboard users.
+Reading a cell: the controls query i and key j (slopes: head h and key j) select one heatmap cell, outlined in
+every panel; the readout's second line states every panel's value there. They work by keyboard in every front
+end. Where ipyevents runs, a click on a cell selects it too (it sets those controls); where ipyevents or its
+front end is missing (the classic Notebook), clicks do nothing and nothing errors.
+
+Without a kernel: displayed, an explorer carries a PNG of its picture beside the widget view (_repr_mimebundle_),
+so GitHub, nbviewer, VS Code without widgets and HTML exports show the picture of its state when displayed.
 
 Hooks for browser tests (CSS classes): the container "alibi-explorer"; each control
-"alibi-control-<name>" with <name> a key of ex.controls (beta, sign, query, length, causal, inside,
-mask_with, magnitude, dtype, heads, slopes, shared_slope); the picture (an ipywidgets.Image, PNG)
+"alibi-control-<name>" with <name> a key of ex.controls (beta, sign, query, key, length, causal, inside,
+mask_with, magnitude, dtype, heads, slopes, shared_slope, head); the picture (an ipywidgets.Image, PNG)
 "alibi-picture"; the readout "alibi-readout", an HTML line stating the current values,
-e.g. "β = +0.5 · i = 10 · L = 32 · mask on · bias inside 1/√d (book)", and after a click a second line
-"clicked: i = 10, j = 3: bias = −3.5 · score = … · weight = …".
+e.g. "β = +0.5 · i = 10 · L = 32 · mask on · bias inside 1/√d (book)", then the selected cell's line
+"cell i = 10, j = 7: bias = −1.5 · score = … · weight = …".
 """
 from .bias import bias_explorer
 from .demo import demo_explorer

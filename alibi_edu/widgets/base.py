@@ -1,15 +1,20 @@
 """Explorer: one container of controls, a readout and a picture, kept in step with the controls."""
 from __future__ import annotations
 
+import base64
 import math
 from contextlib import contextmanager
 
 import ipywidgets as widgets
 import numpy as np
 import torch
-from ipyevents import Event
 
 from .render import Canvas, cell_at
+
+try:  # click-to-read; without it (or without its front end, as in the classic Notebook) the cell controls read
+    from ipyevents import Event
+except ImportError:
+    Event = None
 
 QK_SEED, HEAD_DIM, MAX_LENGTH = 0, 16, 256
 
@@ -22,13 +27,15 @@ def seeded_qk(length: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 class Explorer(widgets.VBox):
     """Subclasses define compute(values) -> {name: array}, paint(values) -> Canvas, describe(values) -> str,
-    and for click-to-read read_cell(values, panel, row, col) -> str.
+    and, with heatmaps, cell(values) -> (row, col) of the cell the readout reads (picked by controls such as
+    query i and key j), select(row, col) setting those controls, and read_cell(values, row, col) -> str.
 
     explorer.controls  — name -> widget; set `.value` to drive it from Python.
     explorer.displayed — name -> numpy array: exactly what the picture shows now.
     explorer.values    — name -> current value of every control.
-    explorer.picked    — (panel, row, col) of the heatmap cell last clicked, or None; its values join the readout.
-    A click on the picture (ipyevents) goes to explorer.on_click(event); tests call it with a synthetic event.
+    A click on the picture (ipyevents) goes to explorer.on_click(event): it selects the cell under it, as the
+    controls do from the keyboard; tests call it with a synthetic event.
+    Displayed, it carries an image/png of its picture beside the widget view: readable where no widget runs.
     """
 
     def __init__(self, controls: dict[str, widgets.Widget], title: str):
@@ -43,9 +50,10 @@ class Explorer(widgets.VBox):
             control.observe(self._on_change, names="value")
         self._holding = False
         self.cells: dict = {}
-        self.picked: tuple[str, int, int] | None = None
-        self.clicks = Event(source=self.picture, watched_events=["click"])
-        self.clicks.on_dom_event(self.on_click)
+        self.clicks = None
+        if Event is not None:
+            self.clicks = Event(source=self.picture, watched_events=["click"])
+            self.clicks.on_dom_event(self.on_click)
         rows = [widgets.HBox(list(controls.values())[k:k + 3]) for k in range(0, len(controls), 3)]
         super().__init__([widgets.HTML(f"<b>{title}</b>"), *rows, self.readout, self.picture])
         self.add_class("alibi-explorer")
@@ -65,17 +73,23 @@ class Explorer(widgets.VBox):
         canvas = self.paint(values)
         self.cells = canvas.cells
         self.picture.value = canvas.png()
-        if self.picked and self.picked[0] not in self.cells:
-            self.picked = None
-        if self.picked:
-            name, row, col = self.picked
-            row = values["query"] if name in self.query_panels else row  # the picked row follows query i
-            _, rows, cols = self.cells[name]
-            self.picked = (name, row, col) if row < rows and col < cols else None
         text = self.describe(values)
-        if self.picked:
-            text += "<br>clicked: " + self.read_cell(values, *self.picked)
+        cell = self.cell(values)
+        if cell is not None:
+            text += "<br>cell " + self.read_cell(values, *cell)
         self.readout.value = text
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        """The widget view, and beside it a PNG of the picture for renderers without widgets (GitHub, nbviewer)."""
+        view = {"version_major": 2, "version_minor": 0, "model_id": self.model_id}  # ipywidgets 7 and 8 alike
+        return {"text/plain": f"{type(self).__name__}: {self.readout.value.replace('<br>', ' · ')}",
+                "application/vnd.jupyter.widget-view+json": view,
+                "image/png": base64.b64encode(self.picture.value).decode("ascii")}
+
+    def _ipython_display_(self, **kwargs) -> None:
+        """ipywidgets 7 displays a widget through this hook, not _repr_mimebundle_: the same bundle either way."""
+        from IPython.display import display
+        display(self._repr_mimebundle_(), raw=True)
 
     def on_click(self, event: dict) -> None:
         """A click on the picture: read the heatmap cell under it (ipyevents' dataX/dataY are image pixels)."""
@@ -86,25 +100,24 @@ class Explorer(widgets.VBox):
             y = event["relativeY"] * height / event["boundingRectHeight"]
         hit = cell_at(self.cells, x, y)
         if hit is not None:
-            self.pick(*hit)
-
-    def pick(self, panel: str, row: int, col: int) -> None:
-        """Show cell (row, col) of `panel` in the readout; a query row also moves the highlighted query there."""
-        self.picked = (panel, row, col)
-        query = self.controls.get("query")
-        if query is not None and panel in self.query_panels and query.value != row:
-            query.value = row  # repaints, readout included
-        else:
+            _, row, col = hit
+            with self.hold():
+                self.select(row, col)
             self.refresh()
 
-    query_panels: tuple[str, ...] = ()  # heatmaps whose rows are the query positions
+    def cell(self, values: dict) -> tuple[int, int] | None:
+        """(row, col) of the heatmap cell the readout reads, as the controls select it; None: no heatmap."""
+        return None
+
+    def select(self, row: int, col: int) -> None:
+        """Set the controls that select a cell (a click does this)."""
 
     def frame_size(self) -> tuple[int, int]:
         """(width, height) in pixels of the current picture."""
         png = self.picture.value
         return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
-    def read_cell(self, values: dict, panel: str, row: int, col: int) -> str:
+    def read_cell(self, values: dict, row: int, col: int) -> str:
         raise NotImplementedError
 
     def constrain(self) -> None:

@@ -24,15 +24,15 @@ PANELS = ("bias", "scores", "weights")
 class BiasExplorer(Explorer):
     """Displayed: bias_row (L,), bias (L, L) with -inf where masked, scores (L, L), weights (L, L)."""
 
-    query_panels = PANELS
-
     def __init__(self, beta: float = 0.5, query: int = 10, length: int = 32):
         length = min(max(int(length), 1), MAX_LENGTH)
+        query = min(max(int(query), 0), length - 1)
         controls = {
             "beta": log_slider("beta", beta, -3, 1, "|β| or |m|"),
             "sign": widgets.ToggleButtons(options=[("> 0", 1), ("= 0", 0), ("< 0", -1)], value=1,
                                           description="sign", style={"button_width": "50px"}),
-            "query": int_slider(min(max(int(query), 0), length - 1), 0, length - 1, "query i"),
+            "query": int_slider(query, 0, length - 1, "query i"),
+            "key": int_slider(max(query - 3, 0), 0, length - 1, "key j"),
             "length": int_slider(length, 1, MAX_LENGTH, "length L"),
             "causal": widgets.Checkbox(value=True, description="causal mask"),
             "inside": widgets.ToggleButtons(options=[("β inside 1/√d (book)", True), ("m after 1/√d (paper)", False)],
@@ -42,7 +42,7 @@ class BiasExplorer(Explorer):
         super().__init__(controls, "Bias, scores and attention weights")
 
     def constrain(self) -> None:
-        self.controls["query"].max = self.controls["length"].value - 1
+        self.controls["query"].max = self.controls["key"].max = self.controls["length"].value - 1
 
     def compute(self, v: dict) -> dict[str, np.ndarray]:
         length, beta = v["length"], v["sign"] * v["beta"]
@@ -66,7 +66,7 @@ class BiasExplorer(Explorer):
                   "scores": "scores (q·k + bias)/√d" if v["inside"] else "scores q·k/√d + bias",
                   "weights": "attention weights"}
         for name, values in (("bias", d["bias"]), ("scores", d["scores"]), ("weights", weights)):
-            canvas.heatmap(name, values, scales[name], highlight_row=i)
+            canvas.heatmap(name, values, scales[name], highlight_row=i, highlight_cell=(i, v["key"]))
             canvas.positions(name, length, length)
             canvas.colorbar(f"{name}_bar", scales[name])
             canvas.title(f"{name}_title", titles[name])
@@ -81,7 +81,13 @@ class BiasExplorer(Explorer):
         return (f"{sym} = {number(value, '+.3g')} · i = {v['query']} · L = {v['length']} · "
                 f"mask {'on' if v['causal'] else 'off'} · {where}")
 
-    def read_cell(self, v: dict, panel: str, row: int, col: int) -> str:
+    def cell(self, v: dict) -> tuple[int, int]:
+        return v["query"], v["key"]
+
+    def select(self, row: int, col: int) -> None:
+        self.controls["query"].value, self.controls["key"].value = row, col
+
+    def read_cell(self, v: dict, row: int, col: int) -> str:
         d = self.displayed
         bias = d["bias"][row, col]
         if np.isneginf(bias):

@@ -31,9 +31,11 @@ class MaskExplorer(Explorer):
 
     def __init__(self, query: int = 10, length: int = 16):
         length = min(max(int(length), 1), MAX_LENGTH)
+        query = min(max(int(query), 0), length - 1)
         controls = {
             "length": int_slider(length, 1, MAX_LENGTH, "length L"),
-            "query": int_slider(min(max(int(query), 0), length - 1), 0, length - 1, "query i"),
+            "query": int_slider(query, 0, length - 1, "query i"),
+            "key": int_slider(min(query + 2, length - 1), 0, length - 1, "key j"),
             "mask_with": widgets.ToggleButtons(options=[("−∞", "inf"), ("finite −M", "finite")], value="inf",
                                                description="mask with", style={"button_width": "80px"}),
             "magnitude": log_slider("magnitude", 50.0, 0, 4, "M"),
@@ -42,9 +44,7 @@ class MaskExplorer(Explorer):
         super().__init__(controls, "The causal mask: −∞ versus a large finite number")
 
     def constrain(self) -> None:
-        self.controls["query"].max = self.controls["length"].value - 1
-
-    query_panels = ("mask", "scores", "masked_scores", "weights")
+        self.controls["query"].max = self.controls["key"].max = self.controls["length"].value - 1
 
     def mask(self, v: dict) -> torch.Tensor:
         """The additive mask in the chosen dtype: causal_mask, with −∞ replaced by −M if asked."""
@@ -70,7 +70,7 @@ class MaskExplorer(Explorer):
             log_weights = np.where(d["weights"] > 0, np.log10(d["weights"]), np.nan)  # exact zeros hatched
         for name, values in (("mask", d["mask"]), ("scores", d["scores"]), ("masked_scores", d["masked_scores"]),
                              ("weights", log_weights)):
-            canvas.heatmap(name, values, scales[name], highlight_row=i)
+            canvas.heatmap(name, values, scales[name], highlight_row=i, highlight_cell=(i, v["key"]))
             canvas.positions(name, length, length)
             canvas.colorbar(f"{name}_bar", scales[name])
             if name != "scores" and not np.isfinite(values).all():
@@ -85,7 +85,13 @@ class MaskExplorer(Explorer):
                 f"largest weight on a future key: {leak:.3g}" + (" (exactly 0)" if leak == 0 else " (not 0!)"))
 
 
-    def read_cell(self, v: dict, panel: str, row: int, col: int) -> str:
+    def cell(self, v: dict) -> tuple[int, int]:
+        return v["query"], v["key"]
+
+    def select(self, row: int, col: int) -> None:
+        self.controls["query"].value, self.controls["key"].value = row, col
+
+    def read_cell(self, v: dict, row: int, col: int) -> str:
         d = self.displayed
         return (f"i = {row}, j = {col}: mask = {number(d['mask'][row, col])} · score = {number(d['scores'][row, col])}"
                 f" · after masking = {number(d['masked_scores'][row, col])} · weight = {number(d['weights'][row, col])}")

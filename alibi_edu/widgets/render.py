@@ -115,10 +115,11 @@ class Canvas:
         return self.frame.boxes[name] if isinstance(name, str) else name
 
     def heatmap(self, name: str, values: np.ndarray, scale: Scale, highlight_row: int | None = None,
-                row_gaps: bool = False) -> None:
+                row_gaps: bool = False, highlight_cell: tuple[int, int] | None = None) -> None:
         """Paint values (R, C) into axes `name`; non-finite cells keep the frame's hatch.
 
         row_gaps: a white line between rows that are at least 5 px tall (rows that are separate things: heads).
+        highlight_row: outline that row; highlight_cell: outline that (row, col), at least 8 px wide and tall.
         """
         top, left, bottom, right = box = self.box(name)
         rows = np.arange(bottom - top) * values.shape[0] // (bottom - top)
@@ -140,6 +141,11 @@ class Canvas:
             y1 = max(y0 + 2, -(-(highlight_row + 1) * height // rows_in))
             _outline(region, max(y0 - 1, 0), 0, min(y1 + 1, height), region.shape[1], rgb=(255, 255, 255), width=3)
             _outline(region, max(y0 - 1, 0), 0, min(y1 + 1, height), region.shape[1], rgb=INK, width=2)
+        if highlight_cell is not None:
+            (y0, y1), (x0, x1) = (_span(k, n, size) for k, n, size in
+                                  zip(highlight_cell, values.shape, region.shape[:2]))
+            _outline(region, y0, x0, y1, x1, rgb=(255, 255, 255), width=4)
+            _outline(region, y0 + 1, x0 + 1, y1 - 1, x1 - 1, rgb=INK, width=2)
 
     def positions(self, name: str, rows: int | None, cols: int | None, first: int = 0) -> None:
         """Integer tick marks and labels for a heatmap-like axes of rows × cols cells (None: no ticks there).
@@ -265,6 +271,15 @@ def _cell_ticks(size: int, first: int) -> list[int]:
     ticks = int_ticks(size + 1)
     step = ticks[1] if len(ticks) > 1 else 1
     return [1] + [t for t in ticks if t > 1 and t - 1 >= step / 2]
+
+
+def _span(k: int, n: int, size: int, least: int = 8) -> tuple[int, int]:
+    """Pixel span [a, b) of cell k of n along `size` pixels, widened about its centre to at least `least` pixels."""
+    a, b = k * size // n, -(-(k + 1) * size // n)
+    if b - a < least:
+        a = min(max((a + b) // 2 - least // 2, 0), max(size - least, 0))
+        b = min(a + least, size)
+    return a, b
 
 
 def _outline(region: np.ndarray, top: int, left: int, bottom: int, right: int, rgb=INK, width: int = 2) -> None:

@@ -36,14 +36,21 @@ class SlopesExplorer(Explorer):
     softmax of that row (equal content) —, reach (H,) in positions."""
 
     def __init__(self, heads: int = 8, length: int = 128):
+        heads, length = min(max(int(heads), 1), MAX_HEADS), min(max(int(length), 1), MAX_LENGTH)
         controls = {
-            "heads": int_slider(min(max(int(heads), 1), MAX_HEADS), 1, MAX_HEADS, "heads H"),
-            "length": int_slider(min(max(int(length), 1), MAX_LENGTH), 1, MAX_LENGTH, "length L"),
+            "heads": int_slider(heads, 1, MAX_HEADS, "heads H"),
+            "length": int_slider(length, 1, MAX_LENGTH, "length L"),
             "slopes": widgets.ToggleButtons(options=[("geometric m_h", "geometric"), ("one shared m", "shared")],
                                             value="geometric", description="slopes", style={"button_width": "130px"}),
             "shared_slope": log_slider("shared_slope", 2 ** -4, -3, 1, "shared m"),
+            "head": int_slider(1, 1, heads, "head h"),
+            "key": int_slider(max(length - 4, 0), 0, length - 1, "key j"),
         }
         super().__init__(controls, "ALiBi's per-head slopes m_h: how far back each head looks")
+
+    def constrain(self) -> None:
+        self.controls["head"].max = self.controls["heads"].value
+        self.controls["key"].max = self.controls["length"].value - 1
 
     def slopes(self, v: dict) -> torch.Tensor:
         if v["slopes"] == "geometric":
@@ -68,7 +75,7 @@ class SlopesExplorer(Explorer):
                   ("weights", log_weights, Scale(WEIGHTS_CMAP, LOG_FLOOR, 0.0, nice_ticks(LOG_FLOOR, 0.0, 4)),
                    "its weights with equal content (log₁₀)"))
         for name, values, scale, title in panels:
-            canvas.heatmap(name, values, scale, row_gaps=True)
+            canvas.heatmap(name, values, scale, row_gaps=True, highlight_cell=self.cell(v))
             canvas.positions(name, None, length)
             canvas.positions(name, heads, None, first=1)
             canvas.colorbar(f"{name}_bar", scale)
@@ -94,7 +101,13 @@ class SlopesExplorer(Explorer):
         return (f"H = {v['heads']} · L = {v['length']} · {what} · query i = {v['length'] - 1} · "
                 f"reach from {reach.min()} to {reach.max()} positions")
 
-    def read_cell(self, v: dict, panel: str, row: int, col: int) -> str:
+    def cell(self, v: dict) -> tuple[int, int]:
+        return v["head"] - 1, v["key"]  # heads count from 1
+
+    def select(self, row: int, col: int) -> None:
+        self.controls["head"].value, self.controls["key"].value = row + 1, col
+
+    def read_cell(self, v: dict, row: int, col: int) -> str:
         d, i = self.displayed, v["length"] - 1
         return (f"head {row + 1} (m = {number(d['slopes'][row])}), key j = {col}, distance i − j = {i - col}: "
                 f"bias = {number(d['bias_rows'][row, col])} · weight = {number(d['weights'][row, col])}")

@@ -13,6 +13,22 @@
 #
 # **Prerequisites.** Python and a little PyTorch; dot-product attention and softmax. About 10 minutes.
 
+# %%
+# Ready for any kernel: where the course package is missing (Colab, a new kernel), install it from ALIBI_EDU_SOURCE
+# with --no-deps, so this kernel's torch, ipywidgets and ipykernel stay as they are; on Colab, allow the course's
+# widgets. Everywhere else this cell does nothing.
+import importlib, os, subprocess, sys
+from importlib.util import find_spec
+
+if find_spec("alibi_edu") is None:
+    source = os.environ.get("ALIBI_EDU_SOURCE", "git+https://github.com/alibi-edu/alibi-course")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", source, "ipyevents", "platformdirs",
+                    "tqdm"], check=True)
+    importlib.invalidate_caches()
+if "google.colab" in sys.modules:
+    from google.colab import output
+    output.enable_custom_widget_manager()
+
 # %% [markdown]
 # ## 1. How to use the course
 #
@@ -73,26 +89,43 @@
 # %%
 import os
 import platform
+import re
+from importlib.metadata import PackageNotFoundError, version
 
-import ipywidgets
-import matplotlib
-import numpy
+# What the course needs, from the oldest version it is tested with (Colab's) up to below the first untested major.
+TESTED = {"torch": ("2.13", "3"), "numpy": ("2.1", "3"), "matplotlib": ("3.8", "4"), "ipywidgets": ("7.7", "9"),
+          "ipyevents": ("2.0", "3"), "ipykernel": ("6.17", "8"), "ipython": ("7.34", "10")}
+release = lambda v: tuple(int(n) for n in re.match(r"\d+(\.\d+)*", v)[0].split("."))
+missing, untested = [], []
+for name, (low, high) in TESTED.items():
+    try:
+        have = version(name)
+    except PackageNotFoundError:
+        missing.append(f"{name} (≥ {low})")
+        continue
+    if not release(low) <= release(have) < release(high):
+        untested.append(f"{name} {have} (tested: ≥ {low}, < {high})")
+print(f"python {platform.python_version()} · " + " · ".join(f"{n} {version(n)}" for n in TESTED if n not in
+                                                             {m.split()[0] for m in missing}))
+if untested:
+    print("untested here, may still work:", "; ".join(untested))
+assert not missing, "missing: " + ", ".join(missing) + ": install them in this kernel (README: Where to run it)"
+
 import torch
 
-import alibi_edu
 from alibi_edu.exercises import check, list_exercises
 
-print(f"python {platform.python_version()} · torch {torch.__version__} · numpy {numpy.__version__} · "
-      f"matplotlib {matplotlib.__version__} · ipywidgets {ipywidgets.__version__}")
 print(f"torch threads: {torch.get_num_threads()} (CPU cores visible: {os.cpu_count()})")
 print(f"exercises registered: {len(list_exercises())}")
-assert torch.__version__.startswith("2.") and int(ipywidgets.__version__.split(".")[0]) >= 8
 
 # %% [markdown]
 # **Do widgets render?** Below you should see a slider. If you see only text such as `IntSlider(value=3)`, the
-# widget front end is missing: open the course with `make lab` (JupyterLab with ipywidgets 8).
+# widget front end is missing: open the course with `make lab` (JupyterLab), or see *Where to run it* in the
+# course's README.
 
 # %%
+import ipywidgets
+
 ipywidgets.IntSlider(value=3, min=0, max=10, description="try me")
 
 # %% [markdown]
