@@ -1,4 +1,5 @@
-"""python -m alibi_edu.grade PATH... [--out grades.csv] [--timeout SECONDS]"""
+"""python -m alibi_edu.grade PATH... [--out grades.csv] [--config grading.toml] [--gradebook FILE]
+[--gradescope DIR] [--feedback DIR] [--timeout SECONDS]"""
 from __future__ import annotations
 
 import argparse
@@ -28,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Grade submitted course notebooks with the course's own checkers.")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a notebook, or a folder searched for *.ipynb")
     parser.add_argument("--out", default="grades.csv", help="CSV to write (default: grades.csv)")
+    parser.add_argument("--config", default=None,
+                        help="the grading file: graded exercises, points, credit (default: the course's grading.toml)")
+    parser.add_argument("--gradebook", metavar="FILE", help="also write a gradebook CSV: student, points, exercises")
+    parser.add_argument("--gradescope", metavar="DIR", help="also write DIR/<submission>/results.json for Gradescope")
+    parser.add_argument("--feedback", metavar="DIR", help="also write DIR/<submission>.md, feedback for the student")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per notebook (default: 300)")
     parser.add_argument("--memory-gb", type=float, default=8,
                         help="address-space limit of each student kernel in GiB, 0 for none (default: 8)")
@@ -38,8 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         parser.error(problem)
 
-    from .grading import grade  # imported late: --help and usage errors stay instant
-    from .report import summary, write_csv
+    from .config import load  # imported late: --help and usage errors stay instant
+    from .grading import grade
+    from .report import summary, write_csv, write_feedback, write_gradebook, write_gradescope
+    try:
+        config = load(args.config)
+    except ValueError as err:
+        parser.error(str(err))
 
     start = time.monotonic()
     with tqdm(total=len(notebooks), unit="notebook", file=sys.stderr) as bar:
@@ -48,7 +59,13 @@ def main(argv: list[str] | None = None) -> int:
             bar.update()
         rows = grade(notebooks, timeout=args.timeout,
                      memory_limit=int(args.memory_gb * 2**30) or None, progress=progress)
-    write_csv(rows, Path(args.out))
+    write_csv(rows, Path(args.out), config)
+    if args.gradebook:
+        write_gradebook(rows, Path(args.gradebook), config)
+    if args.gradescope:
+        write_gradescope(rows, Path(args.gradescope), config)
+    if args.feedback:
+        write_feedback(rows, Path(args.feedback), config)
     elapsed = time.monotonic() - start
     print(summary(rows))
     statuses = ", ".join(f"{n} {s}" for s, n in Counter(r.status for r in rows).most_common())

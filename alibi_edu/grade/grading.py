@@ -18,6 +18,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async
 
+from alibi_edu.exercises.solutions import is_solution_code
+
 from .recorder import setup_code
 from .submission import course_exercises, read_notebook, which_notebook
 
@@ -26,12 +28,19 @@ ANSWER_TIMEOUT = 60  # seconds to check one answer (a student's function may loo
 
 @dataclass
 class Row:
-    """One submission's grade: verdicts maps exercise id -> pass | fail | unanswered."""
+    """One submission's grade: verdicts maps exercise id -> pass | fail | unanswered.
+
+    kinds: the checker's Result.kind per exercise; checks: (passed, total) independent checks (0, 0 for one
+    piece); solutions: the exercises whose notebook holds the course's solution (see exercises.solutions).
+    """
     submission: str
     notebook: str = ""
     status: str = "ok"
     verdicts: dict[str, str] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    checks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    solutions: set[str] = field(default_factory=set)
     seconds: float = 0.0
 
     @property
@@ -151,8 +160,13 @@ def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout
         (base / "data").mkdir()
         shutil.copyfile(path, workdir / path.name)
         row.status = _execute(nb, workdir, records, _env(base / "data"), timeout, memory_limit)
-        for exercise_id, (kind, message) in judge(records, ids).items():
-            row.verdicts[exercise_id], row.messages[exercise_id] = kind, message
+        for exercise_id, out in judge(records, ids).items():
+            row.verdicts[exercise_id], row.messages[exercise_id] = out[0], out[1]
+            fallback = {"pass": "right", "unanswered": "unanswered"}.get(out[0], "wrong")
+            row.kinds[exercise_id] = out[2] if len(out) > 2 else fallback
+            row.checks[exercise_id] = tuple(out[3]) if len(out) > 3 else (0, 0)
+        row.solutions = {i for i in ids if row.verdicts.get(i) == "pass" and any(
+            c.cell_type == "code" and is_solution_code(i, c.source) for c in nb.cells)}
     finally:
         shutil.rmtree(base, ignore_errors=True)
         row.seconds = time.monotonic() - start

@@ -1,7 +1,8 @@
 """The judge: a separate process that checks recorded answers with the course's own checkers.
 
 Run as `python -m alibi_edu.grade.judge`; it reads one JSON request per line on stdin,
-{"records": path, "ids": [...], "timeout": seconds}, and answers one JSON line {id: [verdict, message]}.
+{"records": path, "ids": [...], "timeout": seconds}, and answers one JSON line
+{id: [verdict, message, kind, [checks passed, checks total]]} (kind and checks as in exercises.core.Result).
 Each answer is unpickled and checked in a child forked from this clean process, so an answer that
 tampers with the checker (a __reduce__ or a function that patches torch, say) can at most spoil its
 own verdict, and a function that hangs is killed after `timeout` seconds.
@@ -105,8 +106,8 @@ def _snapshot() -> dict[tuple[str, str], int]:
     return snap
 
 
-def verdict(exercise_id: str, record: dict | None) -> tuple[str, str]:
-    """(pass | fail | unanswered, message) for one record; runs in a forked child."""
+def verdict(exercise_id: str, record: dict | None) -> tuple:
+    """(pass | fail | unanswered, message[, kind, checks]) for one record; runs in a forked child."""
     if record is None:
         return "unanswered", "no check() call for this exercise"
     if not isinstance(record.get("payload"), str):
@@ -123,15 +124,16 @@ def verdict(exercise_id: str, record: dict | None) -> tuple[str, str]:
         return "fail", f"an answer of type {bad} is not accepted; answer with {_ACCEPTED}"
     if isinstance(answer, types.FunctionType):
         answer = guarded(answer)
-    result = _CHECK(exercise_id, answer)
+    result = _CHECK(exercise_id, answer, record=False)
     after = _snapshot()
     changed = [k for k, v in before.items() if after.get(k) != v]
     if changed:
         return "fail", f"the answer changed the checker while it was checked ({changed[0][0]}.{changed[0][1]})"
-    return ("pass" if result.passed else "fail"), result.message
+    checks = [int(c) for c in result.checks]
+    return ("pass" if result.passed else "fail"), result.message, result.kind, checks
 
 
-def judge_one(exercise_id: str, record: dict | None, timeout: float) -> tuple[str, str]:
+def judge_one(exercise_id: str, record: dict | None, timeout: float) -> tuple:
     """verdict() in a forked child, killed after timeout seconds."""
     if record is None:
         return verdict(exercise_id, None)
@@ -170,8 +172,9 @@ def judge_one(exercise_id: str, record: dict | None, timeout: float) -> tuple[st
         pass
     os.waitpid(pid, 0)
     try:
-        kind, message = json.loads(data)
-        return (kind, str(message)) if kind in ("pass", "fail", "unanswered") else ("fail", "bad verdict")
+        out = json.loads(data)
+        kind, message = out[:2]
+        return tuple(out) if kind in ("pass", "fail", "unanswered") else ("fail", "bad verdict")
     except (ValueError, TypeError):
         timed_out = time.monotonic() >= deadline
         return "fail", ("checking the answer took longer than %g s" % timeout if timed_out
