@@ -1,6 +1,7 @@
 """The exercise system: every solution passes, placeholders and junk fail without raising,
 typical mistakes get their specific hint, and the checkers follow the core math."""
 import json
+import functools
 import math
 import runpy
 from pathlib import Path
@@ -18,6 +19,7 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 IDS = list_exercises()
 
 
+@functools.cache          # 03.8's solution trains two small models: once per session is enough
 def solution(exercise_id: str):
     return runpy.run_path(str(SOLUTIONS / f"{exercise_id.replace('.', '_')}.py"))["answer"]
 

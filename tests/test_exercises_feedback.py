@@ -4,6 +4,7 @@ For every exercise a battery of wrong, empty, malformed and junk answers: none p
 and no message contains the expected value, entries or letter. The expected values are computed
 here from the checkers' own data (module constants and alibi_edu's core), never typed in.
 """
+import functools
 import math
 import re
 import runpy
@@ -23,9 +24,10 @@ IDS = list_exercises()
 KEYS = {q["id"]: q["key"] for f in resources.files(questions).iterdir() if f.name.endswith(".toml")
         for q in questions.load(f.read_text(encoding="utf-8"), f.name)}
 NUMERIC = [i for i in IDS if i not in KEYS and not callable(runpy.run_path(
-    str(SOLUTIONS / f"{i.replace('.', '_')}.py"))["answer"]) and i not in ("05.1", "06.2")]
+    str(SOLUTIONS / f"{i.replace('.', '_')}.py"))["answer"]) and i not in ("05.1", "06.2", "03.8")]
 
 
+@functools.cache          # 03.8's solution trains two small models: once per session is enough
 def solution(exercise_id):
     return runpy.run_path(str(SOLUTIONS / f"{exercise_id.replace('.', '_')}.py"))["answer"]
 
@@ -112,6 +114,10 @@ def wrong_answers(exercise_id) -> list:
                 ["learned"], "sinusoidal, rope"]
     if exercise_id == "06.2":
         return [[2, 4, 8, 16], [1, 2, 4, 8], list(range(1, 17)), [1, 2, 3, 4], [3, 5], [1.5], [0, 1, 2]]
+    if exercise_id == "03.8":                  # the solution's run, with a wrong function or a bare one handed in
+        return [dict(right, bias_fn=lambda H, L: -alibi_bias(H, L) + causal_mask(L)),
+                dict(right, bias_fn=lambda H, L: alibi_bias(H, L)), dict(right, own=right["own"] + 0.01),
+                right["bias_fn"], {"own": right["own"]}]
     if exercise_id == "02.1":
         return [lambda L: causal_mask(L).T, lambda L: causal_mask(L) + 1, lambda L: torch.zeros(L, L),
                 lambda L: causal_mask(L) != 0, lambda L: -causal_mask(L), lambda L: causal_mask(L + 1)]

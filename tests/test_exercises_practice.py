@@ -1,4 +1,5 @@
 """Notebooks 00 and 06: each bug exercise's typical wrong answers fail with the hint that names the mistake."""
+import functools
 import math
 import runpy
 from pathlib import Path
@@ -15,6 +16,7 @@ M8 = geometric_slopes(8, torch.float64)
 M4 = geometric_slopes(4, torch.float64)
 
 
+@functools.cache          # 03.8's solution trains two small models: once per session is enough
 def solution(exercise_id):
     return runpy.run_path(str(SOLUTIONS / f"{exercise_id.replace('.', '_')}.py"))["answer"]
 

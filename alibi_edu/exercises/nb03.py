@@ -10,10 +10,11 @@ from typing import Any
 
 import torch
 
+from ..bias import alibi_bias, causal_mask
 from ..slopes import geometric_slopes
 from . import questions
-from .compare import match_function, match_tensor
-from .core import Result, exercise
+from .compare import as_tensor, call_safely, match_function, match_tensor
+from .core import Result, exercise, failed, passed, short
 
 F1_HEADS, F1_HEAD = 8, 4              # 03.1: the 4th of 8 heads (k counts from 1)
 POWER_OF_TWO_CASES = [(8,), (1,), (2,), (4,), (16,)]  # 8 first: at n = 2 the misread formula equals the reversed slopes
@@ -108,6 +109,83 @@ def check_misread_values(answer: Any) -> Result:
                                    _slopes(MISREAD_HEADS)),
                                   ("That is 2^(8/k): the formula divides 1 by it.", 1 / misread_formula(MISREAD_HEADS)),
                                   ("Reversed: start at k = 1.", misread_formula(MISREAD_HEADS).flip(0))])
+
+
+# --- 03.8 your bias trains a model --------------------------------------------------------------
+
+TRIAL_KEYS = {"bias_fn", "own", "library", "n_heads", "seq_len"}
+LOSS_ATOL = 1e-4                   # float32 training of the same model from the same seed: equal to this
+EXTRA_CASES = [(12, 6), (1, 3)]    # beyond the trial's own size: a head count that is not a power of two, one head
+
+
+def _weights(bias: torch.Tensor) -> torch.Tensor:
+    """softmax of a bias alone, row by row: what it does to attention (a constant per row drops out)."""
+    return torch.softmax(bias.to(torch.float64), dim=-1)
+
+
+def _alibi(n_heads: int, length: int, slopes: torch.Tensor | None = None, sign: float = 1.0) -> torch.Tensor:
+    return sign * alibi_bias(n_heads, length, slopes=slopes, dtype=torch.float64) + causal_mask(length, dtype=torch.float64)
+
+
+def _diagnose(fn: Any, n_heads: int, length: int) -> str | None:
+    """What is wrong with fn(n_heads, length) as ALiBi's bias plus mask; None when it gives ALiBi's weights."""
+    got, error = call_safely(fn, n_heads, length)
+    if error is not None:
+        return error.message
+    got = as_tensor(got)
+    shape = (n_heads, length, length)
+    if got is None or tuple(got.shape) != shape:
+        return f"my_alibi_bias({n_heads}, {length}) should return a tensor of shape {shape}; it returned {short(got)}."
+    future = torch.ones(length, length, dtype=torch.bool).triu(1)
+    if torch.isfinite(got[:, future]).any():
+        return ("The causal mask is missing: future keys (j > i) have a finite score, so they get weight and the model "
+                "can read the very character it has to predict. Add the mask of notebook 02.")
+    if torch.allclose(_weights(got), _weights(_alibi(n_heads, length)), atol=1e-6, equal_nan=True):
+        return None
+    if torch.allclose(_weights(got), _weights(_alibi(n_heads, length, sign=-1.0)), atol=1e-6):
+        return ("Flipped sign: your bias is +m·(i − j), so each step back earns a bonus and the farthest past key wins. "
+                "The book's β·(j − i), with β = m > 0, is ≤ 0 for past keys.")
+    k = torch.arange(n_heads, dtype=torch.float64)
+    for heads_from_zero in (geometric_slopes(n_heads, torch.float64) * 2.0 ** (8.0 / n_heads),
+                            2.0 ** (-8.0 * k / n_heads)):
+        if torch.allclose(_weights(got), _weights(_alibi(n_heads, length, slopes=heads_from_zero)), atol=1e-6):
+            return ("Heads counted from 0: head 1's slope came out as 2^0 = 1. Heads count from k = 1, so the "
+                    "steepest slope is 2^(−8/n).")
+    if torch.allclose(_weights(got), _weights(_alibi(n_heads, length, slopes=power_of_two_formula(n_heads))),
+                      atol=1e-6):
+        return (f"At {n_heads} heads these are 2^(−8k/n) applied directly: use the rule for any head count "
+                "(your my_slopes_any from 03.5).")
+    per_head = [h + 1 for h in range(n_heads)
+                if not torch.allclose(_weights(got[h]), _weights(_alibi(n_heads, length)[h]), atol=1e-6)]
+    return (f"At {n_heads} heads and L = {length}, head {per_head[0]} (counting from 1) attends differently from "
+            "ALiBi's: check its slope and the bias β·(j − i) with β = that slope.")
+
+
+@exercise("03.8", "Your bias trains a model",
+          reread="section 1 (head k adds −m_k·(i − j)), notebook 01's β·(j − i) and notebook 02's Mask(i, j).")
+def check_own_bias_trial(answer: Any) -> Result:
+    """answer: the dict lm.trial.bias_trial(my_alibi_bias) returns (the function and both loss curves)."""
+    if callable(answer):
+        return failed("That is the function itself: hand in its training run, answer = bias_trial(my_alibi_bias), "
+                      "which trains your model and the library's.")
+    if not isinstance(answer, dict) or not TRIAL_KEYS <= set(answer):
+        return failed(f"Expected what bias_trial(my_alibi_bias) returns, got {short(answer)}.")
+    own, library = as_tensor(answer["own"]), as_tensor(answer["library"])
+    if own is None or library is None or own.shape != library.shape or own.ndim != 1 or not own.numel():
+        return failed("The trial's loss curves are not two curves of equal length: run bias_trial again.")
+    n_heads, length = int(answer["n_heads"]), int(answer["seq_len"])
+    gap = (own - library).abs()
+    curves = (f"On your run the two loss curves part (largest gap {gap.max().item():.3g}; after {own.numel()} steps "
+              f"yours is {own[-1].item():.3f}, the library's {library[-1].item():.3f}).")
+    for case in [(n_heads, length), *EXTRA_CASES]:
+        problem = _diagnose(answer["bias_fn"], *case)
+        if problem:
+            return failed(f"{problem} {curves if case == (n_heads, length) else ''}".strip())
+    if bool(torch.isfinite(gap).all()) and gap.max().item() <= LOSS_ATOL:
+        return passed(f"Your bias trained the model: the same loss as the library's ALiBi at every one of the "
+                      f"{own.numel()} steps (largest gap {gap.max().item():.1e}), from the same seed.")
+    return failed("Your function gives ALiBi's weights, yet the two curves differ: run bias_trial(my_alibi_bias) "
+                  "again with this function and hand in what it returns.")
 
 
 questions.register("03")

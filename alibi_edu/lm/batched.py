@@ -12,7 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..bias import alibi_bias, causal_mask
-from .model import SINUSOIDAL_SCALE, ModelConfig, TinyLM, alibi_slopes, rotate, sinusoidal_positions
+from .model import SINUSOIDAL_SCALE, ModelConfig, TinyLM, alibi_slopes, own_bias, rotate, sinusoidal_positions
 
 
 class StackedLM(nn.Module):
@@ -68,8 +68,9 @@ class StackedLM(nn.Module):
     def _bias(self, L: int) -> torch.Tensor:
         """Per-model ALiBi bias + causal mask, (M, 1, H, L, L), from the course's alibi_bias and causal_mask."""
         mask = causal_mask(L, dtype=torch.float64)
-        bias = torch.stack([alibi_bias(self.config.n_heads, L, slopes=s, dtype=torch.float64) + mask
-                            for s in self.slopes])
+        bias = torch.stack([own_bias(c, L).double() if c.bias_fn is not None else
+                            alibi_bias(self.config.n_heads, L, slopes=s, dtype=torch.float64) + mask
+                            for c, s in zip(self.configs, self.slopes)])
         return bias[:, None].float()
 
     def _attention(self, x: torch.Tensor, prefix: str, bias: torch.Tensor | None) -> torch.Tensor:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import torch
 import torch.nn as nn
@@ -36,6 +37,7 @@ class ModelConfig:
     max_len: int = 64
     beta: float | None = None
     slope_scale: float = 1.0
+    bias_fn: Callable[[int, int], torch.Tensor] | None = None  # alibi only: your own bias_fn(n_heads, L), see own_bias
 
     def __post_init__(self):
         if self.method not in METHODS:
@@ -48,6 +50,9 @@ class ModelConfig:
             raise ValueError(f"beta must be >= 0 (a penalty on distance), got {self.beta}")
         if check.finite_float("slope_scale", self.slope_scale) < 0:
             raise ValueError(f"slope_scale must be >= 0, got {self.slope_scale}")
+        if self.bias_fn is not None and (not callable(self.bias_fn) or self.method != "alibi"):
+            raise ValueError(f"bias_fn must be a function bias_fn(n_heads, L) and needs method='alibi', got "
+                             f"{type(self.bias_fn).__name__} with method={self.method!r}")
 
     @property
     def d_head(self) -> int:
@@ -61,10 +66,24 @@ def alibi_slopes(config: ModelConfig) -> torch.Tensor:
     return geometric_slopes(config.n_heads, torch.float64) * config.slope_scale
 
 
+def own_bias(config: ModelConfig, L: int) -> torch.Tensor:
+    """config.bias_fn(n_heads, L), checked: a float (n_heads, L, L) tensor, the bias plus causal mask that replaces
+    the library's, added after the 1/√d scaling (paper's placement). -inf allowed, NaN and +inf not."""
+    H = config.n_heads
+    got = config.bias_fn(H, L)
+    got = torch.as_tensor(got) if not isinstance(got, torch.Tensor) else got
+    if tuple(got.shape) != (H, L, L) or not got.is_floating_point():
+        raise ValueError(f"bias_fn({H}, {L}) must return a float tensor of shape ({H}, {L}, {L}), got "
+                         f"{got.dtype} of shape {tuple(got.shape)}")
+    if torch.isnan(got).any() or (got == math.inf).any():
+        raise ValueError(f"bias_fn({H}, {L}) returned NaN or +inf; only masked entries may be -inf")
+    return got.detach().to(torch.float32)
+
+
 class CausalSelfAttention(nn.Module):
     def __init__(self, config: ModelConfig):
         super().__init__()
-        self.method, self.n_heads = config.method, config.n_heads
+        self.method, self.n_heads, self.config = config.method, config.n_heads, config
         self.qkv = nn.Linear(config.d_model, 3 * config.d_model)
         self.out = nn.Linear(config.d_model, config.d_model)
         self.register_buffer("slopes", alibi_slopes(config) if config.method == "alibi" else None, persistent=False)
@@ -72,7 +91,9 @@ class CausalSelfAttention(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x (B, L, d_model) -> (B, L, d_model)."""
         q, k, v = self._qkv(x)
-        if self.method == "alibi":
+        if self.config.bias_fn is not None:
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=own_bias(self.config, x.shape[1]))
+        elif self.method == "alibi":
             y = alibi_attention(q, k, v, slopes=self.slopes)
         else:
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
@@ -82,6 +103,8 @@ class CausalSelfAttention(nn.Module):
         """The attention weights this layer uses, (B, H, L, L), computed with the course's attention_weights."""
         q, k, _ = self._qkv(x)
         L = x.shape[1]
+        if self.config.bias_fn is not None:
+            return attention_weights(q, k, bias=own_bias(self.config, L), bias_in_scale=False)
         bias = alibi_bias(self.n_heads, L, slopes=self.slopes) if self.method == "alibi" else None
         return attention_weights(q, k, bias=bias, mask=causal_mask(L), bias_in_scale=False)
 

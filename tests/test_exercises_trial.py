@@ -1,0 +1,97 @@
+"""Your bias in the model (03.8): TinyLM and the stacked training take a student's bias function, validated like any
+input; a right function trains to the library's losses, each named wrong one gets its named hint."""
+import math
+
+import pytest
+import torch
+
+from alibi_edu import alibi_bias, causal_mask, geometric_slopes
+from alibi_edu import lm
+from alibi_edu.exercises import check
+from alibi_edu.lm.model import own_bias
+from alibi_edu.lm.trial import bias_trial
+
+
+def right(H, L):
+    return alibi_bias(H, L) + causal_mask(L)
+
+
+def key_only(H, L):          # the reference code's m·j: a constant per row away from ALiBi, so just as right
+    return geometric_slopes(H)[:, None, None] * torch.arange(L, dtype=torch.float32) + causal_mask(L)
+
+
+WRONG = {
+    "flipped sign": (lambda H, L: -alibi_bias(H, L) + causal_mask(L), "Flipped sign"),
+    "missing mask": (lambda H, L: alibi_bias(H, L), "causal mask is missing"),
+    "0-based heads": (lambda H, L: alibi_bias(H, L, slopes=2.0 ** (-8.0 * torch.arange(H) / H)) + causal_mask(L),
+                      "Heads counted from 0"),
+    "power-of-two rule at 12 heads": (
+        lambda H, L: alibi_bias(H, L, slopes=2.0 ** (-8.0 * torch.arange(1, H + 1) / H)) + causal_mask(L),
+        "2^(−8k/n) applied directly"),
+    "one slope for every head": (lambda H, L: alibi_bias(H, L, slopes=torch.full((H,), 0.5)) + causal_mask(L),
+                                 "attends differently"),
+}
+
+
+@pytest.fixture(scope="module")
+def trials():
+    return {name: bias_trial(fn) for name, (fn, _) in WRONG.items()} | {"right": bias_trial(right),
+                                                                        "key only": bias_trial(key_only)}
+
+
+@pytest.mark.parametrize("name", ["right", "key only"])
+def test_a_right_function_trains_to_the_librarys_losses(trials, name):
+    trial = trials[name]
+    assert (trial["own"] - trial["library"]).abs().max() <= 1e-4
+    assert trial["own"][-1] < trial["own"][0] - 0.5            # it trained: the loss fell
+    assert check("03.8", trial).passed
+
+
+@pytest.mark.parametrize("name", list(WRONG))
+def test_each_named_wrong_function_gets_its_named_hint(trials, name):
+    trial, (_, hint) = trials[name], WRONG[name]
+    result = check("03.8", trial)
+    assert not result.passed and hint in result.message, result.message
+    if name != "power-of-two rule at 12 heads":                 # the trial's 4 heads are a power of two
+        assert (trial["own"] - trial["library"]).abs().max() > 1e-3    # the curves part, and the hint says so
+        assert "curves part" in result.message
+
+
+def test_a_faked_curve_or_a_bare_function_does_not_pass(trials):
+    faked = dict(trials["flipped sign"], own=trials["flipped sign"]["library"])
+    assert "Flipped sign" in check("03.8", faked).message
+    assert "function itself" in check("03.8", right).message
+    mismatched = dict(trials["right"], own=trials["right"]["own"] + 0.01)
+    assert not check("03.8", mismatched).passed
+
+
+def test_the_single_model_takes_the_function_too():
+    """TinyLM's own path (SDPA with your bias) against its library path (alibi_attention): same losses."""
+    corpus = lm.load_corpus()
+    config = lm.TrainConfig(steps=15, batch_size=8, seq_len=32, seed=3)
+    sizes = dict(d_model=32, n_layers=1, n_heads=4, progress=False)
+    mine = lm.train(corpus, "alibi", config=config, bias_fn=right, **sizes)
+    library = lm.train(corpus, "alibi", config=config, **sizes)
+    assert max(abs(a - b) for a, b in zip(mine.losses, library.losses)) < 1e-4
+    assert abs(mine.val_loss - library.val_loss) < 1e-4
+    x = corpus.val.reshape(-1)[:32][None]
+    assert torch.allclose(mine.model.attention_maps(x), library.model.attention_maps(x), atol=1e-5)
+
+
+@pytest.mark.parametrize("bad, error", [
+    (lambda H, L: torch.zeros(L, L), "shape (4, 8, 8)"),
+    (lambda H, L: torch.zeros(H, L, L, dtype=torch.long), "float tensor"),
+    (lambda H, L: torch.full((H, L, L), math.nan), "NaN"),
+    (lambda H, L: torch.full((H, L, L), math.inf), "+inf"),
+])
+def test_a_bad_bias_function_is_refused_naming_it(bad, error):
+    config = lm.ModelConfig(40, "alibi", d_model=32, n_heads=4, bias_fn=bad)
+    with pytest.raises(ValueError, match="bias_fn") as info:
+        own_bias(config, 8)
+    assert error in str(info.value)
+    with pytest.raises(ValueError, match="bias_fn"):
+        lm.ModelConfig(40, "rope", bias_fn=right)
+    with pytest.raises(ValueError, match="bias_fn"):
+        lm.ModelConfig(40, "alibi", bias_fn=42)
+    with pytest.raises(TypeError, match="bias_fn"):
+        bias_trial("not a function")
