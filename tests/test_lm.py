@@ -79,38 +79,42 @@ def test_negative_beta_and_bad_head_split(corpus):
 
 def test_learned_positions_stop_at_their_table(corpus):
     model = lm.TinyLM(lm.ModelConfig(corpus.vocab_size, "learned", max_len=16, **FAST))
-    model(corpus.val[None, :16])  # fits
+    model(corpus.val[:1, :16])  # fits
     with pytest.raises(ValueError, match="L=17 is past the learned position table"):
-        model(corpus.val[None, :17])
+        model(corpus.val[:1, :17])
 
 
 # --- shapes and laws --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("n, block", [(1, 4), (100, 7), (10_000, 64), (465_000, 2048)])
-def test_interleaved_splits_are_disjoint_and_cover_the_text(n, block):
+def test_interleaved_splits_are_disjoint_contiguous_stretches(n, block):
     parts = lm.split_indices(n, block)
-    every = torch.cat(list(parts.values()))
-    assert len(every) == n and torch.equal(every.sort().values, torch.arange(n))  # disjoint and complete
-    for index in parts.values():  # whole blocks in reading order
-        assert torch.equal(index, index.sort().values)
+    every = torch.cat([index.flatten() for index in parts.values()])
+    assert len(every) == len(set(every.tolist())) and (every < n).all()  # disjoint, inside the text
+    for index in parts.values():  # every row one run of consecutive positions, whole blocks
+        if index.numel():
+            assert (index.diff(dim=1) == 1).all() and (index[:, 0] % block == 0).all()
+    lost = n - len(every)
+    assert lost < 20 * block  # only the end of the text, short of a whole run, is dropped
 
 
 def test_interleaved_splits_sample_the_whole_text(corpus):
     text, n = lm.load_text(), len(lm.load_text())
     parts = lm.split_indices(n)
-    assert len(corpus.train) + len(corpus.val) + len(corpus.test) == n
+    assert corpus.train.shape[1] == 9 * 2048 and corpus.val.shape[1] == corpus.test.shape[1] == 2048
     for name in ("val", "test"):
         index = parts[name]
-        assert corpus.decode(corpus.split(name)[:50]) == "".join(text[i] for i in index[:50].tolist())
-        assert index[0] < 0.1 * n and index[-1] > 0.9 * n  # spread over the text, not one stretch
-        assert 0.04 < len(index) / n < 0.06
+        assert torch.equal(corpus.origins[name], index)
+        assert corpus.decode(corpus.split(name)[0, :50]) == "".join(text[i] for i in index[0, :50].tolist())
+        assert index.min() < 0.1 * n and index.max() > 0.9 * n  # spread over the text, not one stretch
+        assert 0.04 < index.numel() / n < 0.06
 
 
 def test_echo_task_copies_from_the_last_k():
     k, p = 8, 0.2
     task = lm.echo_task(k, vocab_size=16, p_fresh=p, n=20_000, seed=3)
-    assert task.vocab_size == 16 and task.train.max() < 16
-    ids = torch.cat([task.train[:5000]])
+    assert task.vocab_size == 16 and task.train.max() < 16 and task.rule == {"k": k, "p_fresh": p}
+    ids = task.train[0, :5000]
     seen = torch.stack([ids[k - d:len(ids) - d] for d in range(1, k + 1)])  # the k tokens before each token
     in_window = (seen == ids[k:]).any(0).float().mean().item()
     assert in_window > 1 - p  # every copy is in its window, and some fresh tokens land in it by chance
@@ -123,8 +127,8 @@ def test_echo_task_copies_from_the_last_k():
 @pytest.mark.parametrize("method", lm.METHODS)
 def test_shapes_and_attention_maps(corpus, method):
     model = lm.TinyLM(lm.ModelConfig(corpus.vocab_size, method, max_len=24, **FAST))
-    x = corpus.train[:48].view(2, 24)
-    logits, loss = model(x, corpus.train[1:49].view(2, 24))
+    x = corpus.train[0, :48].view(2, 24)
+    logits, loss = model(x, corpus.train[0, 1:49].view(2, 24))
     assert logits.shape == (2, 24, corpus.vocab_size) and loss.ndim == 0
     maps = model.attention_maps(x)
     assert maps.shape == (2, 2, 4, 24, 24)
@@ -135,7 +139,7 @@ def test_shapes_and_attention_maps(corpus, method):
 def test_causal_no_peeking(corpus):
     """Changing a later character never changes an earlier prediction."""
     model = lm.TinyLM(lm.ModelConfig(corpus.vocab_size, "alibi", **FAST))
-    x = corpus.train[:32][None].clone()
+    x = corpus.train[:1, :32].clone()
     before, _ = model(x)
     x[0, 20] = (x[0, 20] + 1) % corpus.vocab_size
     after, _ = model(x)
@@ -262,7 +266,9 @@ def test_stacked_training_equals_one_by_one(corpus, method):
                          progress=False, **options(beta))
         torch.testing.assert_close(losses[:, i], torch.tensor(alone.losses), atol=1e-5, rtol=1e-5)
         for (name, a), b in zip(alone.model.state_dict().items(), stack.unstack()[i].state_dict().values()):
-            torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4, msg=name)
+            # Adam moves a weight about lr per step whatever its gradient's size, so float rounding in a near-zero
+            # gradient entry can show in that one entry; the tensor as a whole must agree
+            assert (a - b).norm() <= 1e-3 * a.norm(), (name, (a - b).abs().max())
     if method == "alibi":  # the seeds and slopes really differ
         assert not torch.allclose(losses[:, 0], losses[:, 1]) and not torch.allclose(losses[:, 0], losses[:, 2])
 
@@ -302,13 +308,17 @@ def test_seed_sweep_gives_mean_and_spread_per_setting(corpus):
         lm.seed_sweep(corpus, settings, seeds=[1, 1], config=config)
 
 
-def test_tied_with_best_reads_differences_against_the_spread():
-    val = torch.tensor([[2.00, 2.02, 2.01], [2.03, 2.05, 2.04], [2.50, 2.52, 2.51]])
+def test_tied_with_best_reads_differences_seed_by_seed():
+    val = torch.tensor([[2.00, 2.02, 2.01], [2.03, 2.05, 2.04], [2.01, 2.00, 2.03]])
     sweep = lm.Sweep(["a", "b", "c"], [0, 1, 2], val, torch.zeros(1, 3, 3), {})
     assert sweep.best == "a"
-    assert sweep.tied_with_best() == ["a"]  # b is 0.03 worse, more than 0.01 + 0.01
+    assert sweep.tied_with_best() == ["a", "c"]  # b is 0.03 worse in every seed; c flips sign
+    # levels vary by 0.1 between seeds, but b is 0.05 worse in every one: paired, that is a difference
     wide = lm.Sweep(["a", "b"], [0, 1, 2], torch.tensor([[2.0, 2.1, 1.9], [2.05, 2.15, 1.95]]), torch.zeros(1, 2, 3), {})
-    assert wide.tied_with_best() == ["a", "b"]  # 0.05 apart with spreads of 0.1: noise
+    assert wide.tied_with_best() == ["a"] and wide.compare("b", "a").direction == 1
+    assert "higher than a in 3 of 3 seeds" in wide.compare("b", "a").verdict
+    rows = wide.table()
+    assert rows.column("") == ["best", ""] and rows.column("seeds higher") == ["", "3 of 3"]
 
 
 def test_refine_halves_the_log_step():
@@ -319,17 +329,16 @@ def test_refine_halves_the_log_step():
 
 @pytest.mark.slow
 def test_text_and_echo_task_prefer_different_beta(corpus):
-    """The notebook's two tasks, smaller: text prefers the steeper penalty, the echo task (k = 16) the flatter one,
-    each by more than the seed spread."""
+    """The notebook's two tasks, smaller, one model shape: text prefers the steeper penalty, the echo task (k = 16)
+    the flatter one, in every seed."""
     config = lm.TrainConfig(steps=150, batch_size=16, seq_len=64)
     settings = {"flat": dict(beta=0.3), "steep": dict(beta=3.0)}
     text = lm.seed_sweep(corpus, settings, seeds=[0, 1], config=config, n_tokens=4096, progress=False,
                          d_model=32, n_heads=2, n_layers=2)
     echo = lm.seed_sweep(lm.echo_task(16), settings, seeds=[0, 1], config=config, n_tokens=4096, progress=False,
-                         d_model=32, n_heads=2, n_layers=1)
+                         d_model=32, n_heads=2, n_layers=2)
     for sweep, good, bad in ((text, "steep", "flat"), (echo, "flat", "steep")):
-        gap = sweep.mean(bad) - sweep.mean(good)
-        assert gap > sweep.spread(bad) + sweep.spread(good), (sweep.table(), gap)
+        assert sweep.compare(good, bad).direction == -1, (sweep.table(), sweep.compare(good, bad))
 
 
 def test_sweep_figures_show_mean_and_spread():

@@ -1,11 +1,15 @@
 """A tiny character-level language model to run ALiBi experiments on a laptop CPU."""
+from .baselines import CountLM, baseline_losses, baselines, echo_best_loss
 from .batched import StackedLM, train_stacked
+from .compare import Paired, paired
 from .data import Corpus, echo_task, load_corpus, load_text, split_indices
 from .model import METHODS, ModelConfig, TinyLM, alibi_slopes
-from .sweep import Sweep, estimate_seconds, evaluate_stack, length_curves, refine, seed_sweep
-from .train import Run, Table, TrainConfig, evaluate, length_curve, quick_mode, sweep, train
+from .reach import mass_beyond
+from .sweep import Sweep, estimate_seconds, evaluate_stack, length_curves, length_runs, refine, seed_sweep
+from .train import Run, Table, TrainConfig, evaluate, length_curve, quick_mode, scored_positions, sweep, train
 
-__all__ = ["Corpus", "echo_task", "load_corpus", "load_text", "split_indices", "METHODS", "ModelConfig", "TinyLM",
+__all__ = ["CountLM", "baseline_losses", "baselines", "echo_best_loss", "Paired", "paired", "mass_beyond",
+           "Corpus", "echo_task", "load_corpus", "load_text", "split_indices", "METHODS", "ModelConfig", "TinyLM",
            "alibi_slopes", "StackedLM", "train_stacked", "Sweep", "estimate_seconds", "evaluate_stack", "length_curves",
-           "refine", "seed_sweep",
-           "Run", "Table", "TrainConfig", "evaluate", "length_curve", "quick_mode", "sweep", "train"]
+           "length_runs", "refine", "seed_sweep",
+           "Run", "Table", "TrainConfig", "evaluate", "length_curve", "quick_mode", "scored_positions", "sweep", "train"]

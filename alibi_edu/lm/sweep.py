@@ -12,9 +12,10 @@ import torch
 from tqdm.auto import tqdm
 
 from .batched import StackedLM, stack_shape, train_stacked
+from .compare import Paired, paired
 from .data import Corpus, require_length
 from .model import ModelConfig, TinyLM
-from .train import Table, TrainConfig, eval_windows
+from .train import Table, TrainConfig, eval_windows, length_curve, same_text
 
 STACK = 12  # models per stack: about the fastest size measured for d = 32 on two CPU threads
 
@@ -46,20 +47,32 @@ class Sweep:
         """Of these settings, the one with the lowest validation mean."""
         return min(labels, key=self.mean)
 
+    def runs(self, label: str) -> torch.Tensor:
+        """The validation loss of each seed's model of this setting, (seeds,)."""
+        if label not in self.labels:
+            raise ValueError(f"no setting {label!r} in this sweep; settings: {self.labels}")
+        return self.val[self.labels.index(label)]
+
+    def compare(self, a: str, b: str) -> Paired:
+        """Setting a against setting b, seed by seed (lm.compare's rule)."""
+        return paired(self.runs(a), self.runs(b), names=(a, b))
+
     def tied_with_best(self, labels: list[str] | None = None) -> list[str]:
-        """Settings (of `labels`, default all) within the noise of the best of them: their gap to the best mean is
-        at most the two spreads added. Only outside this set is a difference more than seed-to-seed noise."""
+        """Settings (of `labels`, default all) not distinguishable from the best of them, seed by seed
+        (lm.compare's rule); the best is among them. Only outside this set is a difference unlikely to be noise."""
         labels = self.labels if labels is None else labels
         best = self.best_of(labels)
-        return [label for label in labels
-                if self.mean(label) - self.mean(best) <= self.spread(label) + self.spread(best)]
+        return [label for label in labels if label == best or not self.compare(label, best).distinguishable]
 
     def table(self) -> Table:
-        rows = Table()
+        rows, best = Table(), self.best
         for label in self.labels:
+            vs = self.compare(label, best)
             rows.append({"setting": label, "val mean": self.mean(label), "± spread": self.spread(label),
-                         "seeds": " ".join(f"{v:.3f}" for v in self.val[self.labels.index(label)].tolist()),
-                         "": "best" if label == self.best else ("tied" if label in self.tied_with_best() else "")})
+                         "seeds": " ".join(f"{v:.3f}" for v in self.runs(label).tolist()),
+                         "paired Δ vs best": "" if label == best else f"{vs.mean:+.3f} ± {vs.se:.3f}",
+                         "seeds higher": "" if label == best else f"{vs.higher} of {vs.n}",
+                         "": "best" if label == best else ("tied" if not vs.distinguishable else "")})
         return rows
 
     def merged(self, other: "Sweep") -> "Sweep":
@@ -109,21 +122,27 @@ def refine(best: float, factor: float = 10.0) -> list[float]:
     return [float(f"{best * factor ** s:.1g}") for s in (-0.5, 0.5)]
 
 
-def length_curves(sweep: Sweep, labels: list[str], data: torch.Tensor, lengths: list[int], *,
-                  n_tokens: int = 2048) -> tuple[dict, dict]:
-    """Loss at each evaluation length for every seed's model of each setting, all on the same scored characters
-    (those after data[max(lengths)]): ({label: {L: mean over seeds}}, {label: {L: spread over seeds}}).
-    A learned position table is evaluated only at lengths it has rows for."""
-    from .train import length_curve
-
-    means, spreads, start = {}, {}, max(lengths)
+def length_runs(sweep: Sweep, labels: list[str], data: torch.Tensor, lengths: list[int], *,
+                n_tokens: int = 8192, stride: int | None = None) -> dict[str, dict[int, torch.Tensor]]:
+    """Loss at each evaluation length for every seed's model of each setting, all on the same scored characters:
+    {label: {L: (seeds,) losses in seed order}}. A learned position table is evaluated only at lengths it has rows for."""
+    same_text(data, {L: dict(n_tokens=n_tokens, stride=None if stride is None else min(stride, L)) for L in lengths})
+    runs = {}
     for label in labels:
         models = sweep.models[label]
         ok = [L for L in lengths if models[0].config.method != "learned" or L <= models[0].config.max_len]
-        runs = torch.tensor([[curve[L] for L in ok] for curve in
-                             (length_curve(model, data, ok, n_tokens=n_tokens, start=start) for model in models)])
-        means[label] = dict(zip(ok, runs.mean(0).tolist()))
-        spreads[label] = dict(zip(ok, (runs.std(0) if len(runs) > 1 else torch.zeros(len(ok))).tolist()))
+        per_seed = [length_curve(model, data, ok, n_tokens=n_tokens, stride=stride) for model in models]
+        runs[label] = {L: torch.tensor([curve[L] for curve in per_seed]) for L in ok}
+    return runs
+
+
+def length_curves(sweep: Sweep, labels: list[str], data: torch.Tensor, lengths: list[int], *,
+                  n_tokens: int = 8192) -> tuple[dict, dict]:
+    """length_runs as ({label: {L: mean over seeds}}, {label: {L: spread over seeds}})."""
+    runs = length_runs(sweep, labels, data, lengths, n_tokens=n_tokens)
+    means = {label: {L: v.mean().item() for L, v in curve.items()} for label, curve in runs.items()}
+    spreads = {label: {L: (v.std().item() if len(v) > 1 else 0.0) for L, v in curve.items()}
+               for label, curve in runs.items()}
     return means, spreads
 
 

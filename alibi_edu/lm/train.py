@@ -11,10 +11,11 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .. import _validate as check
-from .data import Corpus, random_windows, require_length
+from .data import Corpus, as_rows, random_windows, require_length
 from .model import ModelConfig, TinyLM
 
 EVAL_BATCH_TOKENS = 8192  # tokens per forward pass during evaluation
+EVAL_START = 1024  # default first scored position in every stretch: each scored character has 1 024 before it
 
 
 def quick_mode() -> bool:
@@ -94,15 +95,18 @@ def _cosine_lr(step: int, config: TrainConfig) -> float:
 
 
 @torch.no_grad()
-def evaluate(model: TinyLM, data: torch.Tensor, seq_len: int, *, n_tokens: int = 16384,
+def evaluate(model: TinyLM, data: torch.Tensor, seq_len: int, *, n_tokens: int = 8192,
              stride: int | None = None, start: int | None = None) -> float:
-    """Mean next-character loss (nats) on the n_tokens characters after data[start], read in windows of seq_len.
+    """Mean next-character loss (nats) on n_tokens characters of data (stretches, length), read in windows of seq_len
+    that never leave their stretch.
 
+    In every stretch the scored characters are those from position `start` on (default EVAL_START), stretch after
+    stretch until n_tokens are scored, so every scored character has at least `start` characters of its own
+    stretch before it, and the scored characters are the same whatever seq_len and stride: compare lengths on
+    equal text.
     stride=None: back-to-back windows, so a window's first characters see little context.
     stride=s: sliding windows moved s at a time, scoring only each window's last s characters, so every
     scored character sees at least seq_len - s earlier ones (the paper's Appendix B control).
-    The scored characters are the same whatever seq_len and stride: compare lengths on equal text.
-    start defaults to seq_len - stride (the context the first sliding window needs), 0 for back-to-back.
     """
     total, count = 0.0, 0
     for x, y, skip in eval_windows(data, seq_len, n_tokens=n_tokens, stride=stride, start=start):
@@ -112,35 +116,64 @@ def evaluate(model: TinyLM, data: torch.Tensor, seq_len: int, *, n_tokens: int =
     return total / count
 
 
-def eval_windows(data: torch.Tensor, seq_len: int, *, n_tokens: int = 16384, stride: int | None = None,
-                 start: int | None = None):
-    """The evaluation windows of `evaluate`, in batches: yields (x, y, skip), x and y (windows, seq_len) and the
-    number of leading positions of each window that are context only (not scored)."""
+def eval_plan(data: torch.Tensor, seq_len: int, *, n_tokens: int = 8192, stride: int | None = None,
+              start: int | None = None) -> tuple[torch.Tensor, torch.Tensor, int]:
+    """Where `evaluate` reads: (rows, ends, step). Window w's inputs are data[rows[w], ends[w] - seq_len:ends[w]],
+    its targets one further; its last `step` targets are scored."""
     seq_len, n_tokens = check.positive_int("seq_len", seq_len), check.positive_int("n_tokens", n_tokens)
     step = seq_len if stride is None else check.positive_int("stride", stride)
     if step > seq_len:
         raise ValueError(f"stride={step} must be <= seq_len={seq_len}")
-    start = seq_len - step if start is None else start
-    if start < seq_len - step:
-        raise ValueError(f"start={start} leaves too little context: sliding windows of seq_len={seq_len}, "
-                         f"stride={step} need start >= {seq_len - step}")
+    start = EVAL_START if start is None else check.positive_int("start", start)
+    if start < seq_len - step + 1:
+        raise ValueError(f"start={start} leaves too little context: windows of seq_len={seq_len}, "
+                         f"stride={step} need start >= {seq_len - step + 1}")
+    n_rows, width = as_rows(data).shape
+    per_row = max(0, (width - start) // step)  # windows ending at start - 1 + step, ... , at most width - 1
     n_windows = max(1, n_tokens // step)
-    require_length(data, start + n_windows * step, "the evaluation data")
-    n_windows = min(n_windows, (len(data) - 1 - start) // step)
-    ends = start + step * (1 + torch.arange(n_windows))  # each window's inputs are data[end - seq_len:end]
-    offsets = torch.arange(-seq_len, 0)
-    for chunk in ends.split(max(1, EVAL_BATCH_TOKENS // seq_len)):
-        yield data[chunk[:, None] + offsets], data[chunk[:, None] + offsets + 1], seq_len - step
+    if per_row * n_rows < n_windows:
+        raise ValueError(f"the evaluation data ({n_rows} stretches of {width} characters) holds "
+                         f"{per_row * n_rows * step} scored characters from position start={start} of each stretch "
+                         f"at stride {step}, fewer than n_tokens={n_tokens}: use fewer n_tokens or a smaller start")
+    w = torch.arange(n_windows)
+    return w // per_row, start - 1 + step * (1 + w % per_row), step
 
 
-def length_curve(model: TinyLM, data: torch.Tensor, lengths: list[int], *, n_tokens: int = 16384,
+def eval_windows(data: torch.Tensor, seq_len: int, *, n_tokens: int = 8192, stride: int | None = None,
+                 start: int | None = None):
+    """The evaluation windows of `evaluate`, in batches: yields (x, y, skip), x and y (windows, seq_len) and the
+    number of leading positions of each window that are context only (not scored)."""
+    rows, ends, step = eval_plan(data, seq_len, n_tokens=n_tokens, stride=stride, start=start)
+    data, offsets = as_rows(data), torch.arange(-seq_len, 0)
+    for r, e in zip(rows.split(max(1, EVAL_BATCH_TOKENS // seq_len)), ends.split(max(1, EVAL_BATCH_TOKENS // seq_len))):
+        yield data[r[:, None], e[:, None] + offsets], data[r[:, None], e[:, None] + offsets + 1], seq_len - step
+
+
+def scored_positions(data: torch.Tensor, seq_len: int, **window_options) -> set[tuple[int, int]]:
+    """The (stretch, position) of every character `evaluate` scores with these options."""
+    rows, ends, step = eval_plan(data, seq_len, **window_options)
+    return {(r, e - d) for r, e in zip(rows.tolist(), ends.tolist()) for d in range(step)}
+
+
+def length_curve(model: TinyLM, data: torch.Tensor, lengths: list[int], *, n_tokens: int = 8192,
                  stride: int | None = None, start: int | None = None) -> dict[int, float]:
     """Validation loss at each evaluation length, scoring the same n_tokens characters each time
-    (those after data[start], default the longest length's context); stride as in evaluate."""
+    (from position `start` of every stretch, as in evaluate); stride as in evaluate."""
     lengths = [check.positive_int("lengths[]", L) for L in lengths]
-    start = max(lengths) if start is None else start
-    return {L: evaluate(model, data, L, n_tokens=n_tokens, stride=None if stride is None else min(stride, L),
-                        start=start) for L in lengths}
+    options = {L: dict(n_tokens=n_tokens, stride=None if stride is None else min(stride, L), start=start)
+               for L in lengths}
+    same_text(data, options)
+    return {L: evaluate(model, data, L, **options[L]) for L in lengths}
+
+
+def same_text(data: torch.Tensor, options: dict[int, dict]) -> None:
+    """Raise unless every length's evaluation scores the same characters."""
+    scored = {L: scored_positions(data, L, **o) for L, o in options.items()}
+    first = next(iter(scored.values()), set())
+    for L, positions in scored.items():
+        if positions != first:
+            raise ValueError(f"lengths {list(options)} do not score the same characters (L={L} differs): "
+                             f"use lengths and strides that divide the scored part of each stretch")
 
 
 class Table(list):

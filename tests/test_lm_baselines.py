@@ -1,0 +1,64 @@
+"""Baselines: hand-counted on a tiny corpus, and the echo task's exact best loss against a simulation of its rule."""
+import math
+
+import pytest
+import torch
+
+from alibi_edu import lm
+from alibi_edu.lm.train import eval_plan
+
+A, B = 0, 1
+
+
+def tiny():
+    # two training stretches: a seam between "...a" and "bbbb" that the bigram must not count
+    train = torch.tensor([[A, A, B, A], [B, B, B, B]])
+    val = torch.tensor([[A, B, B, A]])
+    return lm.Corpus("ab", train, val, val)
+
+
+def test_unigram_and_bigram_by_hand():
+    corpus = tiny()
+    losses = lm.baseline_losses(corpus, 1, n_tokens=3, start=1)  # scores val positions 1, 2, 3: b, b, a
+    # unigram, add-one: a 3 + 1, b 5 + 1 of 10
+    assert losses["unigram (counted on train)"] == pytest.approx(-(2 * math.log(6 / 10) + math.log(4 / 10)) / 3)
+    # bigram inside stretches: a→a 1, a→b 1, b→a 1, b→b 3; add-one: P(b|a) = 2/4, P(b|b) = 4/6, P(a|b) = 2/6
+    assert losses["bigram (counted on train)"] == pytest.approx(-(math.log(2 / 4) + math.log(4 / 6) + math.log(2 / 6)) / 3)
+    assert losses["uniform guess (ln V)"] == pytest.approx(math.log(2))
+    assert "best possible (the task's own rule)" not in losses
+    assert lm.baselines(corpus, 1, n_tokens=3, start=1).column("baseline") == list(losses)
+
+
+def test_echo_best_loss_for_k_1_in_closed_form():
+    V, p = 8, 0.2
+    task = lm.echo_task(1, vocab_size=V, p_fresh=p, seed=1)
+    best = lm.baseline_losses(task, 64, n_tokens=4096)["best possible (the task's own rule)"]
+    same, other = 1 - p + p / V, p / V  # the next symbol repeats the last one, or is any other
+    expected = -(same * math.log(same) + (V - 1) * other * math.log(other))
+    assert best == pytest.approx(expected, abs=0.05)  # 4096 draws: a standard error of about 0.02
+
+
+def test_echo_best_loss_matches_a_simulation_of_the_rule():
+    """Estimate P(target | the true history) by re-running the generating rule many times, independently of the
+    formula, on the positions evaluate scores."""
+    k, V, p = 16, 32, 0.2
+    task = lm.echo_task(k, vocab_size=V, p_fresh=p, seed=2)
+    exact = lm.echo_best_loss(task.val, k, p, V, 64, n_tokens=256)
+    rows, ends, step = eval_plan(task.val, 64, n_tokens=256)
+    positions = (ends[:, None] - torch.arange(step)).flatten()
+    rows = rows[:, None].expand(-1, step).flatten()
+    g = torch.Generator().manual_seed(0)
+    draws = 20_000
+    back = torch.randint(1, k + 1, (len(positions), draws), generator=g)
+    fresh = torch.rand(len(positions), draws, generator=g) < p
+    symbol = torch.where(fresh, torch.randint(V, (len(positions), draws), generator=g),
+                         task.val[rows[:, None], positions[:, None] - back])
+    freq = (symbol == task.val[rows, positions][:, None]).double().mean(1)
+    simulated = -freq.log().mean().item()
+    assert simulated == pytest.approx(exact, abs=0.02)
+    assert 2.1 < exact < 2.45  # about 2.29 nats expected for k = 16, V = 32, p = 0.2
+
+
+def test_count_model_refuses_other_orders():
+    with pytest.raises(ValueError, match="order must be 0"):
+        lm.CountLM(torch.zeros(1, 4, dtype=torch.long), 2, 2)
