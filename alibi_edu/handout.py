@@ -1,8 +1,15 @@
-"""python -m alibi_edu.handout [--out dist/handout] [--solutions]: the course as students receive it.
+"""python -m alibi_edu.handout [--out dist/handout] [--solutions | --exam [--config grading.toml]]: the course as
+students receive it.
 
 The notebooks with the outputs of their exercise cells cleared, the alibi_edu package to run them, and a
 short README (how to start, how to submit). No solutions folder unless --solutions; without it, the
 "Stuck? %load solutions/..." pointers are taken out of the notebooks too.
+
+--exam: a copy whose package holds no answer of the exercises the grading file marks as graded. Their
+checker modules (exercises/nbNN.py) are replaced by record-only stubs generated from the declared answer
+forms (exercises/exam.py), and their questions (questions/nbNN.toml) keep only id, title, question and
+options. A checker module is stubbed whole when any of its exercises is graded, or when it imports a
+stubbed one; its practice exercises are then recorded without feedback too.
 """
 from __future__ import annotations
 
@@ -34,9 +41,10 @@ def exercise_cells(cells: list[dict]) -> list[int]:
     return found
 
 
-def student_notebook(nb: dict, solutions: bool) -> dict:
-    """nb with exercise cells' outputs cleared (and, without solutions, the pointers to them removed)."""
-    for k in exercise_cells(nb["cells"]):
+def student_notebook(nb: dict, solutions: bool, exam: bool = False) -> dict:
+    """nb with exercise cells' outputs cleared (exam: every output), and without solutions no pointers to them."""
+    cleared = [k for k, c in enumerate(nb["cells"]) if c["cell_type"] == "code"] if exam else exercise_cells(nb["cells"])
+    for k in cleared:
         nb["cells"][k]["outputs"], nb["cells"][k]["execution_count"] = [], None
     if not solutions:
         for cell in nb["cells"]:
@@ -93,8 +101,14 @@ WITHOUT_SOLUTIONS = ("\nThis copy has no solutions folder: where a notebook or a
                      "`%load solutions/...`, ask your instructor instead.")
 
 
-def build(out: Path, solutions: bool = False, root: Path = ROOT) -> list[Path]:
-    """Write the handout into `out` (replacing an earlier handout there); the notebooks written."""
+def build(out: Path, solutions: bool = False, root: Path = ROOT, exam: bool = False,
+          graded: set[str] | None = None) -> list[Path]:
+    """Write the handout into `out` (replacing an earlier handout there); the notebooks written.
+
+    exam: strip the answers of the `graded` exercise ids (default: every exercise) from the package.
+    """
+    if exam and solutions:
+        raise ValueError("solutions=True with exam=True would ship the answers; choose one")
     out, sources = Path(out), sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     if not sources:
         raise ValueError(f"root={str(root)!r} has no notebooks/NN_*.ipynb: run from a clone of the course")
@@ -106,7 +120,7 @@ def build(out: Path, solutions: bool = False, root: Path = ROOT) -> list[Path]:
     (out / MARKER).write_text("built by python -m alibi_edu.handout\n")
     written = []
     for path in sources:
-        nb = student_notebook(json.loads(path.read_text(encoding="utf-8")), solutions)
+        nb = student_notebook(json.loads(path.read_text(encoding="utf-8")), solutions, exam)
         target = out / "notebooks" / path.name
         target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
@@ -117,22 +131,109 @@ def build(out: Path, solutions: bool = False, root: Path = ROOT) -> list[Path]:
     shutil.copyfile(root / "pyproject.toml", out / "pyproject.toml")
     requirements = (root / "requirements.txt").read_text(encoding="utf-8")
     (out / "requirements.txt").write_text(student_requirements(requirements), encoding="utf-8")
-    (out / "README.md").write_text(README.format(solutions=WITH_SOLUTIONS if solutions else WITHOUT_SOLUTIONS),
-                                   encoding="utf-8")
+    if exam:
+        from .exercises import list_exercises
+        strip_answers(out / "alibi_edu" / "exercises", set(list_exercises()) if graded is None else set(graded))
+    readme = README.format(solutions=WITH_SOLUTIONS if solutions else WITHOUT_SOLUTIONS)
+    (out / "README.md").write_text(readme.replace(PRACTICE_CHECKS, EXAM_CHECKS) if exam else readme, encoding="utf-8")
     return written
+
+
+PRACTICE_CHECKS = "answers ✓ with the reason, or ✗ with a hint. Try as often as you like."
+EXAM_CHECKS = ("records your answer and says whether it is in the form asked (type, shape, a function that "
+               "runs) and complete. It does not say whether it is right: that is decided when your work is graded.")
+
+
+def strip_answers(exercises_dir: Path, graded: set[str]) -> list[str]:
+    """In a copied exercises/ package, replace what holds the answers of `graded`; the files rewritten."""
+    from .exercises import core
+    from .exercises.exam import FORMS
+    modules: dict[str, list[str]] = {}
+    for exercise_id, ex in sorted(core._REGISTRY.items()):
+        modules.setdefault(ex.checker.__module__.rsplit(".", 1)[-1], []).append(exercise_id)
+    stubbed = {name for name, ids in modules.items() if name.startswith("nb") and graded & set(ids)}
+    while True:                                   # a module that imports a stubbed one is stubbed too
+        more = {name for name in modules if name.startswith("nb") and name not in stubbed and any(
+            f"from .{s} import" in (exercises_dir / f"{name}.py").read_text(encoding="utf-8") for s in stubbed)}
+        if not more:
+            break
+        stubbed |= more
+    missing = sorted(i for name in stubbed for i in modules[name] if i not in FORMS)
+    if missing:
+        raise ValueError(f"exercises {missing} have no declared answer form: add them to exercises/exam.py FORMS")
+    rewritten = []
+    for name in sorted(stubbed):
+        path = exercises_dir / f"{name}.py"
+        path.write_text(exam_stub(name, modules[name]), encoding="utf-8")
+        rewritten.append(str(path))
+    for path in sorted((exercises_dir / "questions").glob("nb*.toml")):
+        text = exam_questions(path.read_text(encoding="utf-8"), graded)
+        if text is not None:
+            path.write_text(text, encoding="utf-8")
+            rewritten.append(str(path))
+    return rewritten
+
+
+def exam_stub(module: str, ids: list[str]) -> str:
+    """Source of a record-only exercises/nbNN.py: each exercise's title and declared answer form, nothing else."""
+    from .exercises import core
+    from .exercises.exam import FORMS
+    forms = sorted({type(FORMS[i]).__name__ for i in ids} | {type(a).__name__ for i in ids
+                                                           for a in getattr(FORMS[i], "args", ()) if hasattr(a, "make")}
+                   | {type(getattr(FORMS[i], "returns", None)).__name__ for i in ids} - {"NoneType"})
+    lines = [f'"""Notebook {module[2:]} exercises, exam copy: check() records an answer and says whether it is in the '
+             'form asked\nand complete, never whether it is right."""',
+             "from . import questions", f"from .exam import {', '.join(forms)}, record_only", ""]
+    lines += [f"record_only({i!r}, {core.get(i).title!r}, {FORMS[i]!r})" for i in ids]
+    toml = ROOT / "alibi_edu" / "exercises" / "questions" / f"{module}.toml"
+    if toml.exists():
+        lines += ["", f'questions.register("{module[2:]}")']
+    return "\n".join(lines) + "\n"
+
+
+def exam_questions(text: str, graded: set[str]) -> str | None:
+    """A question file with only id, title, question and options of its graded questions; None if none is graded."""
+    from .exercises.questions import load
+    items = load(text)
+    if not any(item["id"] in graded for item in items):
+        return None
+    out = ["# Exam copy: the graded questions' answers are not in this file.", "exam = true", ""]
+    for item in items:
+        keep = ("id", "title", "question", "options") if item["id"] in graded else \
+            ("id", "title", "question", "reread", "key", "why", "options", "hints")
+        out.append("[[question]]")
+        for name in keep:
+            if isinstance(item[name], dict):
+                continue
+            out.append(f"{name} = {json.dumps(item[name], ensure_ascii=False)}")
+        for name in ("options", "hints"):
+            if name in keep:
+                out += [f"[question.{name}]"] + [f"{k} = {json.dumps(v, ensure_ascii=False)}"
+                                                 for k, v in item[name].items()]
+        out.append("")
+    return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m alibi_edu.handout", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="dist/handout", help="folder to write (default: dist/handout)")
     parser.add_argument("--solutions", action="store_true", help="include notebooks/solutions/")
+    parser.add_argument("--exam", action="store_true",
+                        help="no answer keys for the graded exercises: check() records, never judges")
+    parser.add_argument("--config", default=None, help="the grading file naming the graded exercises "
+                        "(default: the course's grading.toml: all)")
     args = parser.parse_args(argv)
     try:
-        written = build(Path(args.out), args.solutions)
+        graded = None
+        if args.exam:
+            from .grade.config import load
+            graded = set(load(args.config).points)
+        written = build(Path(args.out), args.solutions, exam=args.exam, graded=graded)
     except ValueError as err:
         parser.error(str(err))
-    kind = "with" if args.solutions else "without"
-    print(f"{len(written)} notebooks {kind} solutions in {args.out}/")
+    kind = "as an exam (no keys for %d graded exercises)" % len(graded) if args.exam else \
+        "with solutions" if args.solutions else "without solutions"
+    print(f"{len(written)} notebooks {kind} in {args.out}/")
     return 0
 
 

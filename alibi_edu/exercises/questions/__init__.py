@@ -3,6 +3,9 @@
 Each [[question]] has id, title, question, reread, key, why, [question.options] (letters A, B, ...
 in order) and [question.hints] (one hint per wrong option). A malformed file raises ValueError
 naming the file and the question, when the package is imported (tests catch it, not a student).
+
+An exam copy's file starts with `exam = true` and keeps only id, title, question and options of its
+graded questions: their answer is recorded, never judged (see exercises/exam.py).
 """
 from __future__ import annotations
 
@@ -15,9 +18,10 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from ..core import Exercise, Result, add, failed, passed
+from ..core import RECORDED, Exercise, Result, add, failed, passed
 
 FIELDS = {"id", "title", "question", "reread", "key", "why", "options", "hints"}
+EXAM_FIELDS = {"id", "title", "question", "options"}     # a graded question in an exam copy: no key, no hints
 
 
 def load(text: str, source: str = "<text>") -> list[dict[str, Any]]:
@@ -26,15 +30,17 @@ def load(text: str, source: str = "<text>") -> list[dict[str, Any]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ValueError(f"{source}: not valid TOML ({err})") from None
-    items = data.get("question")
-    if set(data) != {"question"} or not isinstance(items, list) or not items:
-        raise ValueError(f"{source}: expected one or more [[question]] tables and nothing else")
+    items, exam = data.get("question"), data.get("exam", False)
+    if set(data) - {"exam"} != {"question"} or not isinstance(items, list) or not items or exam not in (True, False):
+        raise ValueError(f"{source}: expected one or more [[question]] tables (and exam = true in an exam copy)")
     for n, item in enumerate(items, 1):
-        _validate(item, f"{source}, question {item.get('id', f'#{n}')}")
+        _validate(item, f"{source}, question {item.get('id', f'#{n}')}", exam and set(item) == EXAM_FIELDS)
     return items
 
 
-def _validate(item: dict[str, Any], where: str) -> None:
+def _validate(item: dict[str, Any], where: str, exam: bool = False) -> None:
+    if exam:
+        item = {**item, "reread": "-", "key": "A", "why": "-", "hints": {k: "-" for k in list(item["options"])[1:]}}
     if set(item) != FIELDS:
         raise ValueError(f"{where}: fields must be {sorted(FIELDS)}; missing {sorted(FIELDS - set(item))}, "
                          f"unknown {sorted(set(item) - FIELDS)}")
@@ -63,14 +69,28 @@ def malformed_message(letters: list[str]) -> str:
     return f"Answer with the letter of the option you choose, one of {listed}, as a string."
 
 
+def letter_of(answer: Any) -> str | None:
+    """'b', ' (B) ', 'B.' -> 'B'; None for anything that is not one letter."""
+    match = re.fullmatch(r"\s*\(?\s*([A-Za-z])\s*[).:]?\s*", answer) if isinstance(answer, str) else None
+    return match.group(1).upper() if match else None
+
+
 def multiple_choice(item: dict[str, Any]) -> Exercise:
-    options, key, hints = dict(item["options"]), item["key"], dict(item["hints"])
+    options = dict(item["options"])
+    if "key" not in item:                      # an exam copy: record the choice, judge nothing
+        def record(answer: Any) -> Result:
+            letter = letter_of(answer)
+            if letter not in options:
+                return failed(malformed_message(list(options)), "malformed")
+            return Result(False, f"Recorded: {letter}. Whether it is right is decided when your work is graded.",
+                          kind=RECORDED)
+        return Exercise(item["id"], item["title"], record, "", item["question"], options)
+    key, hints = item["key"], dict(item["hints"])
 
     def checker(answer: Any) -> Result:
-        match = re.fullmatch(r"\s*\(?\s*([A-Za-z])\s*[).:]?\s*", answer) if isinstance(answer, str) else None
-        letter = match.group(1).upper() if match else None
+        letter = letter_of(answer)
         if letter not in options:
-            return failed(malformed_message(list(options)))
+            return failed(malformed_message(list(options)), "malformed")
         return passed(item["why"]) if letter == key else failed(hints[letter])
 
     return Exercise(item["id"], item["title"], checker, item["reread"], item["question"], options)
