@@ -8,7 +8,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL    := --nbval-lax --nbval-current-env -p no:cacheprovider
 
-.PHONY: setup lab test test-fast lint test-unit test-notebooks bench bench-widgets bench-attention figures notebooks handout grade clean
+.PHONY: setup lab test test-fast lint test-unit test-notebooks test-compat bench bench-widgets bench-attention figures notebooks handout grade clean
 
 setup: $(STAMP)
 
@@ -42,6 +42,13 @@ test-notebooks: setup
 	@tmp=$$(mktemp -d) && mkdir -p "$$tmp/notebooks" && cp -r notebooks/. "$$tmp/notebooks/" && \
 	ALIBI_EDU_DATA_DIR="$$tmp/data" $(BIN)/python -m pytest $(NBVAL) --rootdir "$$tmp" "$$tmp/notebooks"; rc=$$?; \
 	rm -rf "$$tmp"; if [ $$rc -eq 5 ]; then echo "no notebooks to validate"; exit 0; fi; exit $$rc
+
+# The course on Google Colab's widget stack (.ci/colab-constraints.txt: ipywidgets 7.7, Notebook 6.5 ...) in a venv of
+# its own, build/venv-compat: the wheel installs without upgrading them and works outside the repository, notebook
+# 00's first cell installs it into a kernel without it, nbval runs every notebook, the browser test the classic
+# Notebook. Needs no .venv; about 10 minutes.
+test-compat:
+	bash .ci/test-compat
 
 bench: bench-widgets bench-attention
 

@@ -9,8 +9,8 @@ import torch
 from PIL import Image
 
 import alibi_edu as ae
-from alibi_edu.widgets import bias_explorer, demo_explorer, mask_explorer, slopes_explorer
 from alibi_edu.style import number
+from alibi_edu.widgets import bias_explorer, demo_explorer, mask_explorer, slopes_explorer
 from alibi_edu.widgets.render import encode_png
 
 EXPLORERS = (bias_explorer, mask_explorer, slopes_explorer, demo_explorer)
@@ -172,7 +172,8 @@ def test_mask_explorer_finite_stand_in_pitfall(dtype, magnitude, leaks):
 
 def slopes_rows(heads, length, slopes):
     """The last query's bias row per head and its weights with equal content (q·k = 0 everywhere), from the core."""
-    bias = ae.alibi_bias(heads, length, slopes=slopes, dtype=torch.float64) + ae.causal_mask(length, dtype=torch.float64)
+    bias = (ae.alibi_bias(heads, length, slopes=slopes, dtype=torch.float64)
+            + ae.causal_mask(length, dtype=torch.float64))
     zeros = torch.zeros(heads, length, 16, dtype=torch.float64)
     weights = ae.attention_weights(zeros, zeros, bias=bias, bias_in_scale=False)
     return bias[:, -1].numpy(), weights[:, -1].numpy()
@@ -240,7 +241,8 @@ def test_log_sliders_hold_round_values_exactly():
 
 def test_one_frame_per_explorer_whatever_l_and_h():
     """L and H repaint without a new matplotlib frame: the frame is the same object before and after."""
-    from alibi_edu.widgets import bias as bias_module, slopes as slopes_module
+    from alibi_edu.widgets import bias as bias_module
+    from alibi_edu.widgets import slopes as slopes_module
     ex = bias_explorer()
     frame = bias_module._frame()
     set_controls(ex, length=200, causal=False, inside=False)

@@ -31,7 +31,8 @@ HEADS = [int(n) for n in _walk.permutation(np.arange(1, 65))[:REPEATS + 4]]
 CHANGES = {  # explorer -> control -> the values it cycles through
     "bias_explorer": {"beta": [0.2, 2.0, 0.05, 7.0], "sign": [-1, 0, 1], "query": [40, 7, 63, 20],
                       "key": [3, 50, 12, 63], "length": LENGTHS, "causal": [False, True], "inside": [False, True]},
-    "mask_explorer": {"length": LENGTHS, "query": [40, 7, 63, 20], "key": [3, 50, 12, 63], "mask_with": ["finite", "inf"],
+    "mask_explorer": {"length": LENGTHS, "query": [40, 7, 63, 20], "key": [3, 50, 12, 63],
+                      "mask_with": ["finite", "inf"],
                       "magnitude": [10.0, 50.0, 1000.0], "dtype": ["bfloat16", "float16", "float32"]},
     "slopes_explorer": {"heads": HEADS, "length": LENGTHS, "slopes": ["shared", "geometric"],
                         "shared_slope": [0.5, 0.01, 0.1, 2.0], "head": [5, 1, 8, 3], "key": [3, 50, 12, 63]},

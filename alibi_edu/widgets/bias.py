@@ -52,7 +52,8 @@ class BiasExplorer(Explorer):
         options = dict(bias=bias, mask=mask, bias_in_scale=v["inside"])
         shown_bias = bias if mask is None else bias + mask
         return {"bias_row": numpy(shown_bias[v["query"]]), "bias": numpy(shown_bias),
-                "scores": numpy(attention_scores(q, k, **options)), "weights": numpy(attention_weights(q, k, **options))}
+                "scores": numpy(attention_scores(q, k, **options)),
+                "weights": numpy(attention_weights(q, k, **options))}
 
     def paint(self, v: dict) -> render.Canvas:
         d, i, length, sym = self.displayed, v["query"], v["length"], _symbol(v)

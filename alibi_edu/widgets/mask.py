@@ -93,8 +93,9 @@ class MaskExplorer(Explorer):
 
     def read_cell(self, v: dict, row: int, col: int) -> str:
         d = self.displayed
-        return (f"i = {row}, j = {col}: mask = {number(d['mask'][row, col])} · score = {number(d['scores'][row, col])}"
-                f" · after masking = {number(d['masked_scores'][row, col])} · weight = {number(d['weights'][row, col])}")
+        return (f"i = {row}, j = {col}: mask = {number(d['mask'][row, col])} · "
+                f"score = {number(d['scores'][row, col])} · after masking = {number(d['masked_scores'][row, col])} · "
+                f"weight = {number(d['weights'][row, col])}")
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +103,8 @@ def _frame() -> render.Frame:
     """One frame for every L: ticks, scales and legends are painted per change."""
     def draw(fig):
         grid = fig.add_gridspec(2, 2)
-        panels = (("mask", "mask (0, or the stand-in for −∞)", "mask value"), ("scores", "scores before masking", "score"),
+        panels = (("mask", "mask (0, or the stand-in for −∞)", "mask value"),
+                  ("scores", "scores before masking", "score"),
                   ("masked_scores", "scores after masking", "score"),
                   ("weights", "weights (log₁₀; hatched: exactly 0)", "log₁₀ weight"))
         named = {}

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from ..style import FIGURE_FACE, MASK_LABEL, MASK_STYLE, Scale, int_ticks, tick_label
-from .raster import DPI, glyphs, colour, encode_png  # noqa: F401 (tests and explorers use render.colour)
+from .raster import DPI, colour, encode_png, glyphs  # noqa: F401 (tests and explorers use render.colour)
 
 INK, TICK = (0, 0, 0), (60, 60, 60)
 TITLE_SIZE = 12
@@ -235,9 +235,9 @@ class Canvas:
     def masked_legend(self, spot: str, hatch_from: str) -> None:
         """A hatch swatch (cut from the frame's hatch in axes `hatch_from`) and 'masked (−∞)' on a reserved legend."""
         top, left, bottom, right = self.frame.spots[spot]
-        t, l = self.frame.boxes[hatch_from][:2]
+        y0, x0 = self.frame.boxes[hatch_from][:2]
         middle, x = (top + bottom) // 2, (left + right) // 2 - 40
-        self.pixels[middle - 5:middle + 5, x:x + 16] = self.frame.pixels[t + 2:t + 12, l + 2:l + 18]
+        self.pixels[middle - 5:middle + 5, x:x + 16] = self.frame.pixels[y0 + 2:y0 + 12, x0 + 2:x0 + 18]
         self.text(x + 20, middle, MASK_LABEL, "lm")
 
     def png(self) -> bytes:
@@ -245,11 +245,11 @@ class Canvas:
         for x, y, anchor, words, size in self.labels:  # black text: darken by each label's cached coverage
             coverage, dx, dy = glyphs(words, anchor, size)
             top, left = int(round(y)) + dy, int(round(x)) + dx
-            t, l = max(top, 0), max(left, 0)
+            t, lft = max(top, 0), max(left, 0)
             b, r = min(top + coverage.shape[0], height), min(left + coverage.shape[1], width)
-            if b > t and r > l:
-                cut = coverage[t - top:b - top, l - left:r - left]
-                region = self.pixels[t:b, l:r]
+            if b > t and r > lft:
+                cut = coverage[t - top:b - top, lft - left:r - left]
+                region = self.pixels[t:b, lft:r]
                 region[:] = (region * (255 - cut[..., None].astype(np.uint16)) // 255).astype(np.uint8)
         return encode_png(self.pixels)
 
@@ -284,6 +284,7 @@ def _span(k: int, n: int, size: int, least: int = 8) -> tuple[int, int]:
 
 def _outline(region: np.ndarray, top: int, left: int, bottom: int, right: int, rgb=INK, width: int = 2) -> None:
     """A rectangle outline, `width` px thick, inside region[top:bottom, left:right]."""
-    for rows, cols in ((slice(top, top + width), slice(left, right)), (slice(bottom - width, bottom), slice(left, right)),
-                       (slice(top, bottom), slice(left, left + width)), (slice(top, bottom), slice(right - width, right))):
+    across, down = slice(left, right), slice(top, bottom)
+    for rows, cols in ((slice(top, top + width), across), (slice(bottom - width, bottom), across),
+                       (down, slice(left, left + width)), (down, slice(right - width, right))):
         region[rows, cols] = rgb
