@@ -160,12 +160,12 @@ MISTAKES = [
     ("01.7", 0.25 * 8 / 8, "Off by √d"),
     ("01.7", 64 * 0.25 * 8, "not d"),
     ("01.7", 8 * 0.25 * 9, "only the difference"),
-    ("01.8", 0.25 / 8, "Off by √d"),
-    ("01.8", 0.25, "placement"),
-    ("01.8", 64 * 0.25, "not d"),
+    ("01.8", 0.1 / 6, "Off by √d"),
+    ("01.8", 0.1, "placement"),
+    ("01.8", 36 * 0.1, "not d"),
     ("02.1", lambda L: causal_mask(L).T, "Transposed"),
     ("02.1", lambda L: causal_mask(L) != 0, "boolean mask"),
-    ("02.1", lambda L: causal_mask(L).clamp(min=-1e9), "finite"),
+    ("02.1", lambda L: causal_mask(L).clamp(min=-500), "Not negative enough"),
     ("02.1", lambda L: torch.ones(L, L).tril(), "multiplicative"),
     ("02.1", lambda L: torch.zeros(L, L).masked_fill(torch.ones(L, L, dtype=torch.bool).triu(), -math.inf),
      "diagonal"),
@@ -177,9 +177,9 @@ MISTAKES = [
     ("02.3", unscaled_masked_attention, "1/√d"),
     ("02.3", lambda q, k: attention_weights(q, k, mask=causal_mask(q.shape[-2]).T), "future key"),
     ("02.3", lambda q, k: 0.5 * attention_weights(q, k, mask=causal_mask(q.shape[-2])), "does not sum to 1"),
-    ("02.6", linear_bias(5, beta=0.5), "causal form"),
-    ("02.6", 0.5 * torch.arange(5.0).expand(5, 5), "BLOOM"),
-    ("02.6", 0.5 * linear_bias(5, beta=1.0).abs(), "Wrong sign"),
+    ("02.6", linear_bias(4, beta=0.75), "causal form"),
+    ("02.6", 0.75 * torch.arange(4.0).expand(4, 4), "BLOOM"),
+    ("02.6", 0.75 * linear_bias(4, beta=1.0).abs(), "Wrong sign"),
     ("03.1", 2.0 ** (-8 / 4), "misread"),
     ("03.1", 2.0 ** (-8 * 3 / 8), "Off by one"),
     ("03.1", 2.0 ** (8 * 4 / 8), "1/m"),
@@ -233,7 +233,7 @@ def test_slope_checkers_follow_geometric_slopes(monkeypatch):
 
 
 def test_book_beta_checker_runs_the_attention():
-    d, m = nb01.A5_D, nb01.A5_SLOPE
+    d, m = nb01.B8_D, nb01.B8_SLOPE
     assert check("01.8", math.sqrt(d) * m).passed
     assert not check("01.8", math.sqrt(d) * m * 1.01).passed
 
@@ -256,3 +256,13 @@ def test_notebook_ships_each_exercise_with_placeholder_and_check(notebook):
         assert cell is not None and "answer = ..." in cell, f"{path.name}: no runnable cell for {exercise_id}"
         if isinstance(solution(exercise_id), str):
             assert f'quiz("{exercise_id}")' in "\n".join(cells), f"{path.name}: no quiz widget for {exercise_id}"
+
+
+def test_a_large_finite_mask_is_accepted_in_02_1_and_02_3_with_the_same_explanation():
+    from alibi_edu.exercises.nb02 import FINITE_NOTE
+    future = lambda L: torch.ones(L, L, dtype=torch.bool).triu(1)          # noqa: E731
+    mask = check("02.1", lambda L: torch.zeros(L, L).masked_fill(future(L), -1e9))
+    attention = check("02.3", lambda q, k: torch.softmax(
+        (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])).masked_fill(future(q.shape[-2]), -1e9), -1))
+    assert mask.passed and attention.passed
+    assert FINITE_NOTE in mask.message and FINITE_NOTE in attention.message

@@ -17,7 +17,7 @@ import torch
 
 from alibi_edu import alibi_bias, attention_weights, causal_mask, geometric_slopes, linear_bias
 from alibi_edu.exercises import check, core, list_exercises, questions
-from alibi_edu.exercises import nb00, nb01, nb03, nb04, nb05, nb06
+from alibi_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 IDS = list_exercises()
@@ -46,9 +46,10 @@ def expected_values(exercise_id) -> list[float]:
     if exercise_id == "01.7":
         return [math.sqrt(nb01.A5_D) * nb01.A5_SLOPE * (nb01.A5_NEAR - nb01.A5_FAR)]
     if exercise_id == "01.8":
-        return [math.sqrt(nb01.A5_D) * nb01.A5_SLOPE]
+        return [math.sqrt(nb01.B8_D) * nb01.B8_SLOPE]
     if exercise_id == "02.6":
-        return alibi_bias(1, 5, slopes=torch.tensor([0.5]), symmetric=True, dtype=f64).flatten().tolist()
+        return alibi_bias(1, nb02.SYMMETRIC_LEN, slopes=torch.tensor([nb02.SYMMETRIC_SLOPE]), symmetric=True,
+                          dtype=f64).flatten().tolist()
     if exercise_id == "03.1":
         return [geometric_slopes(nb03.F1_HEADS, f64)[nb03.F1_HEAD - 1].item()]
     if exercise_id in ("03.4", "03.5"):
@@ -310,3 +311,16 @@ def test_what_to_reread_names_sections_that_exist(exercise_id):
         plain = name.replace("·", "").replace(" ", "").lower()
         assert plain in text.replace("\\sqrt", "√").replace("·", "").replace(" ", "").replace("$", "").lower(), \
             f"{exercise_id}: {path.name} has no section “{name}”"
+
+
+# --- a size hint is coarse: no factor from which the answer follows ----------------------------------
+
+FACTOR = re.compile(r"factor of \d|\d\s*%(?!\))|\d\s*×|×\s*\d|\d+ times (?:too|as)", re.I)
+
+
+@pytest.mark.parametrize("exercise_id", NUMERIC)
+@pytest.mark.parametrize("scale", [2.0, 3.0, 0.5, 1 / 3, 1.3, 12.0, 0.05])
+def test_a_size_hint_never_states_the_factor(exercise_id, scale):
+    right = torch.as_tensor(solution(exercise_id), dtype=torch.float64)
+    message = check(exercise_id, right * scale).message
+    assert not FACTOR.search(message), f"{exercise_id} ×{scale:g}: {message}"

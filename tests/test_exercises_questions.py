@@ -92,3 +92,43 @@ def test_the_closing_quiz_does_not_repeat_earlier_questions():
         for text in earlier:      # not the same question with a word or two changed
             shared = set(re.findall(r"\w+", text)) & set(re.findall(r"\w+", item["question"]))
             assert len(shared) < 0.8 * len(set(re.findall(r"\w+", item["question"]))), (item["id"], text)
+
+
+# --- a wrong option's hint teaches; it never points at another option ------------------------------
+
+POINTING = re.compile(r"\bswapped\b|\bother way round\b|\bthe opposite (?:option|answer)\b|\bnot for that reason\b|"
+                      r"^(?:true|false),? yes\b", re.I)
+
+
+def letter_references(text: str, letters: set[str]) -> list[str]:
+    """Option letters standing alone in text; the article "A" before a lower-case word is not one."""
+    hits = []
+    for m in re.finditer(r"(?<![\w'’])([A-H])(?![\w'’])", text):
+        if m.group(1) == "A" and re.match(r" [a-zα-ω]", text[m.end():m.end() + 2]):
+            continue
+        if m.group(1) in letters:
+            hits.append(m.group(0))
+    return hits
+
+
+def word_runs(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    words = re.findall(r"[\w√·−^()/.]+", text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[i["id"] for i in ITEMS])
+def test_a_wrong_options_hint_names_no_other_option_and_quotes_none(item):
+    for letter, hint in item["hints"].items():
+        others = {k: v for k, v in item["options"].items() if k != letter}
+        assert not letter_references(hint, set(others)), (item["id"], letter, hint)
+        assert not POINTING.search(hint), (item["id"], letter, hint)
+        for other, text in others.items():
+            shared = word_runs(hint) & word_runs(text)
+            assert not shared, f"{item['id']} {letter}'s hint quotes option {other}: {shared}"
+
+
+def test_the_pointing_lint_can_fail():
+    assert letter_references("Swapped with D: see C.", {"C", "D"}) == ["D", "C"]
+    assert letter_references("A finite penalty lowers it; model P and Q.", {"B", "C"}) == []
+    assert POINTING.search("Swapped: with −∞ everywhere …") and POINTING.search("False, yes, but not for that reason")
+    assert word_runs("compare 1.0 with 0.25·6 here") & word_runs("its content edge of 1.0 with 0.25·6 here")

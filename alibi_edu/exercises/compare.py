@@ -1,8 +1,8 @@
 """Compare a numeric or function answer with the core's result, and say what is off without saying the result.
 
-A hint names a typical mistake when the answer matches one, else a direction and a rough size
-("too large, by about a factor of 8"), else where the answer differs (which entries, never their
-expected values). Tolerances allow float32 work.
+A hint names a typical mistake when the answer matches one, else a direction and a coarse size
+("far too large, off by an order of magnitude or more"; never a factor from which the value follows),
+else where the answer differs (which entries, never their expected values). Tolerances allow float32 work.
 """
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def describe_difference(got: torch.Tensor, expected: torch.Tensor, atol: float =
 
 
 def direction(got: float, want: float) -> str:
-    """'too large, by about a factor of 8'-style feedback: a direction and a rough size, not the value."""
+    """'too large, by a wide margin'-style feedback: a direction and a coarse size, not the value or a factor."""
     if math.isinf(want) or math.isinf(got) or math.isnan(got):
         if math.isinf(want) and math.isinf(got):
             return "the sign of the infinity is wrong."
@@ -99,24 +99,20 @@ def direction(got: float, want: float) -> str:
     if (got > 0) != (want > 0):
         return "the sign is wrong."
     factor = max(abs(got / want), abs(want / got))
-    if factor >= 1.95:
-        size = f"by about a factor of {_rough(factor)}"
+    if factor >= 10:
+        size = "off by an order of magnitude or more"
+    elif factor >= 1.5:
+        size = "by a wide margin"
     elif factor >= 1.1:
-        size = f"by roughly {_rough((factor - 1) * 100)}%"
+        size = "but not by much"
     else:
         size = "though close (within 10%)"
     bigger = abs(got) > abs(want)
+    far = "far " if factor >= 10 else ""
     if want > 0:
-        return f"{'too large' if bigger else 'too small'}, {size}."
-    return f"{'too negative' if bigger else 'not negative enough'} (too {'large' if bigger else 'small'} in size), {size}."
-
-
-def _rough(x: float) -> str:
-    """One significant digit: 7.3 -> '7', 16.2 -> '20', 0.6 -> '0.6'."""
-    if x <= 0 or not math.isfinite(x):
-        return "a lot"
-    scale = 10.0 ** math.floor(math.log10(x))
-    return f"{math.floor(x / scale + 0.5) * scale:g}"          # half up: 2.5 -> 3, 16 -> 20
+        return f"{far}{'too large' if bigger else 'too small'}, {size}."
+    return (f"{far}{'too negative' if bigger else 'not negative enough'} (too {'large' if bigger else 'small'} in "
+            f"size), {size}.")
 
 
 def call_safely(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Result | None]:

@@ -19,6 +19,7 @@ from .core import Result, exercise, failed, passed, short
 A2_BETA, A2_QUERY, A2_KEYS = 0.5, 10, (5, 2)      # 01.1: the book's form, beta > 0
 A3_BETA, A3_QUERY, A3_KEYS = -0.5, 10, (12, 20)   # 01.3: beta < 0, keys after the query
 A5_D, A5_SLOPE, A5_QUERY, A5_NEAR, A5_FAR = 64, 0.25, 20, 19, 11  # 01.7, in the paper's placement
+B8_D, B8_SLOPE = 36, 0.1                          # 01.8: not the d = 64, m = 0.25 of the worked example
 LINEAR_BIAS_CASES = [(1, 1.0), (4, 0.5), (6, -1.25), (5, 2.0)]
 
 
@@ -105,7 +106,7 @@ def check_book_beta(answer: Any) -> Result:
     got = as_tensor(answer)
     if got is None or got.numel() != 1 or not torch.isfinite(got).all():
         return failed(f"Expected one finite number (the book's β), got {short(answer)}.")
-    beta, m, d = got.item(), A5_SLOPE, A5_D
+    beta, m, d = got.item(), B8_SLOPE, B8_D
     q, k = torch.randn(2, 6, d, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
     paper = attention_weights(q, k, bias=linear_bias(6, beta=m, dtype=torch.float64), bias_in_scale=False)
     book = attention_weights(q, k, bias=linear_bias(6, beta=beta, dtype=torch.float64), bias_in_scale=True)

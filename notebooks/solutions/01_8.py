@@ -2,6 +2,6 @@
 import math
 from alibi_edu.exercises import check
 
-d, m = 64, 0.25
+d, m = 36, 0.1
 answer = math.sqrt(d) * m
 check("01.8", answer)
