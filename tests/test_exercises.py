@@ -1,7 +1,7 @@
 """The exercise system: every solution passes, placeholders and junk fail without raising,
 typical mistakes get their specific hint, and the checkers follow the core math."""
-import json
 import functools
+import json
 import math
 import runpy
 from pathlib import Path
@@ -12,8 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alibi_edu import attention_weights, causal_mask, geometric_slopes, linear_bias
-from alibi_edu.exercises import Result, check, list_exercises
-from alibi_edu.exercises import nb01, nb03
+from alibi_edu.exercises import Result, check, list_exercises, nb01, nb03
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 IDS = list_exercises()

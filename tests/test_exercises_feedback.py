@@ -16,8 +16,7 @@ import pytest
 import torch
 
 from alibi_edu import alibi_bias, attention_weights, causal_mask, geometric_slopes, linear_bias
-from alibi_edu.exercises import check, core, list_exercises, questions
-from alibi_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06
+from alibi_edu.exercises import check, core, list_exercises, nb00, nb01, nb02, nb03, nb04, nb05, nb06, questions
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 IDS = list_exercises()

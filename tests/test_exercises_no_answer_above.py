@@ -67,7 +67,7 @@ def same(printed: tuple[float, str], want: float) -> bool:
 
 
 def appears(values: list[float], printed: list[tuple[float, str]]) -> bool:
-    """values in order among the printed numbers, within a window of 4·len + 4 numbers (a table interleaves other columns)."""
+    """values in order among the printed numbers, within a window of 4·len + 4 (a table interleaves other columns)."""
     if len(values) == 1:
         return any(same(p, values[0]) for p in printed)
     window = 4 * len(values) + 4

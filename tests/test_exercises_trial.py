@@ -5,8 +5,7 @@ import math
 import pytest
 import torch
 
-from alibi_edu import alibi_bias, causal_mask, geometric_slopes
-from alibi_edu import lm
+from alibi_edu import alibi_bias, causal_mask, geometric_slopes, lm
 from alibi_edu.exercises import check
 from alibi_edu.lm.model import own_bias
 from alibi_edu.lm.trial import bias_trial

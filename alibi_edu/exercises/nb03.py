@@ -124,7 +124,8 @@ def _weights(bias: torch.Tensor) -> torch.Tensor:
 
 
 def _alibi(n_heads: int, length: int, slopes: torch.Tensor | None = None, sign: float = 1.0) -> torch.Tensor:
-    return sign * alibi_bias(n_heads, length, slopes=slopes, dtype=torch.float64) + causal_mask(length, dtype=torch.float64)
+    bias = alibi_bias(n_heads, length, slopes=slopes, dtype=torch.float64)
+    return sign * bias + causal_mask(length, dtype=torch.float64)
 
 
 def _diagnose(fn: Any, n_heads: int, length: int) -> str | None:
@@ -143,7 +144,8 @@ def _diagnose(fn: Any, n_heads: int, length: int) -> str | None:
     if torch.allclose(_weights(got), _weights(_alibi(n_heads, length)), atol=1e-6, equal_nan=True):
         return None
     if torch.allclose(_weights(got), _weights(_alibi(n_heads, length, sign=-1.0)), atol=1e-6):
-        return ("Flipped sign: your bias is +m·(i − j), so each step back earns a bonus and the farthest past key wins. "
+        return ("Flipped sign: your bias is +m·(i − j), so each step back earns a bonus and the farthest past key "
+                "wins. "
                 "The book's β·(j − i), with β = m > 0, is ≤ 0 for past keys.")
     k = torch.arange(n_heads, dtype=torch.float64)
     for heads_from_zero in (geometric_slopes(n_heads, torch.float64) * 2.0 ** (8.0 / n_heads),
