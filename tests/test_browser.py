@@ -353,7 +353,8 @@ def run_notebook(student: Student, name: str, shots: list[Path], timeout_s: floa
         for c in range(controls.count()):
             control = controls.nth(c)
             if control.locator(SLIDER_HANDLE).count():
-                latencies += [move_slider(page, explorer, k, control, move, where) for move in MOVES]
+                drag = student.front_end == "notebook7"
+                latencies += [move_slider(page, explorer, k, control, move, where, drag) for move in MOVES]
             else:
                 latencies.append(use_control(page, explorer, k, control, where))
         if explorer.locator(".alibi-control-key").count():  # explorers with heatmaps: click a cell
@@ -401,9 +402,11 @@ SLIDER_END = """h => {
 }"""
 
 
-def move_slider(page, explorer, k: int, control, move: str, where: str) -> tuple[str, float]:
-    """Press an arrow key on a slider; assert the picture's pixels and the readout follow (a cell control: the
-    readout's cell line states the new i, j or h).
+def move_slider(page, explorer, k: int, control, move: str, where: str, drag: bool = False) -> tuple[str, float]:
+    """Press an arrow key on a slider (drag: move its handle with the mouse instead); assert the picture's pixels and
+    the readout follow (a cell control: the readout's cell line states the new i, j or h).
+    Notebook 7 binds ArrowLeft/ArrowRight to its own heading navigation, which takes them from a focused slider:
+    there the test drags, and a keyboard user types a value into the slider's readout.
 
     Returns (the control's name, milliseconds from the key press to the frame showing the new picture)."""
     handle, slider_readout = control.locator(SLIDER_HANDLE).first, control.locator(".widget-readout").first
@@ -416,7 +419,15 @@ def move_slider(page, explorer, k: int, control, move: str, where: str) -> tuple
     value_before, pixels_before = slider_readout.text_content(), pixels(picture)
 
     def press():
-        handle.press(key)
+        if drag:
+            box = handle.bounding_box()
+            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            page.mouse.move(x, y)
+            page.mouse.down()
+            page.mouse.move(x + (12 if key == "ArrowRight" else -12), y, steps=3)
+            page.mouse.up()
+        else:
+            handle.press(key)
         deadline = time.monotonic() + 2
         while slider_readout.text_content() == value_before and time.monotonic() < deadline:
             time.sleep(0.02)
