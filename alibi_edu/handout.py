@@ -46,6 +46,8 @@ def student_notebook(nb: dict, solutions: bool, exam: bool = False) -> dict:
     cleared = [k for k, c in enumerate(nb["cells"]) if c["cell_type"] == "code"] if exam else exercise_cells(nb["cells"])
     for k in cleared:
         nb["cells"][k]["outputs"], nb["cells"][k]["execution_count"] = [], None
+    if exam:                                        # saved widget state would hold what the outputs showed
+        nb.get("metadata", {}).pop("widgets", None)
     if not solutions:
         for cell in nb["cells"]:
             if cell["cell_type"] == "markdown":
@@ -161,10 +163,11 @@ def strip_answers(exercises_dir: Path, graded: set[str]) -> list[str]:
     missing = sorted(i for name in stubbed for i in modules[name] if i not in FORMS)
     if missing:
         raise ValueError(f"exercises {missing} have no declared answer form: add them to exercises/exam.py FORMS")
+    forms = {i: resolved_form(i) for name in stubbed for i in modules[name]}
     rewritten = []
     for name in sorted(stubbed):
         path = exercises_dir / f"{name}.py"
-        path.write_text(exam_stub(name, modules[name]), encoding="utf-8")
+        path.write_text(exam_stub(name, modules[name], forms), encoding="utf-8")
         rewritten.append(str(path))
     for path in sorted((exercises_dir / "questions").glob("nb*.toml")):
         text = exam_questions(path.read_text(encoding="utf-8"), graded)
@@ -174,17 +177,38 @@ def strip_answers(exercises_dir: Path, graded: set[str]) -> list[str]:
     return rewritten
 
 
-def exam_stub(module: str, ids: list[str]) -> str:
-    """Source of a record-only exercises/nbNN.py: each exercise's title and declared answer form, nothing else."""
+def resolved_form(exercise_id: str, root: Path = ROOT):
+    """The declared answer form of exercise_id, its shapes read from the course's solution where left open."""
+    import os
+
+    from .exercises.exam import FORMS, resolve, unresolved
+    form = FORMS[exercise_id]
+    if not unresolved(form):
+        return form
+    path = root / "notebooks" / "solutions" / (exercise_id.replace(".", "_") + ".py")
+    if not path.is_file():
+        raise ValueError(f"exercise {exercise_id}'s answer form leaves its shape open and {path} is missing")
+    code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                     if not re.match(r"\s*check\(", line))
+    namespace, cwd = {"__name__": "__main__"}, os.getcwd()
+    os.chdir(path.parents[1])                    # solutions run in notebooks/, as in the course
+    try:
+        exec(compile(code, str(path), "exec"), namespace)
+    finally:
+        os.chdir(cwd)
+    return resolve(form, namespace["answer"])
+
+
+def exam_stub(module: str, ids: list[str], forms: dict) -> str:
+    """Source of a record-only exercises/nbNN.py: each exercise's title and answer form, nothing else."""
     from .exercises import core
-    from .exercises.exam import FORMS
-    forms = sorted({type(FORMS[i]).__name__ for i in ids} | {type(a).__name__ for i in ids
-                                                           for a in getattr(FORMS[i], "args", ()) if hasattr(a, "make")}
-                   | {type(getattr(FORMS[i], "returns", None)).__name__ for i in ids} - {"NoneType"})
+    names = sorted({type(forms[i]).__name__ for i in ids} | {type(a).__name__ for i in ids
+                                                           for a in getattr(forms[i], "args", ()) if hasattr(a, "make")}
+                   | {type(getattr(forms[i], "returns", None)).__name__ for i in ids} - {"NoneType"})
     lines = [f'"""Notebook {module[2:]} exercises, exam copy: check() records an answer and says whether it is in the '
              'form asked\nand complete, never whether it is right."""',
-             "from . import questions", f"from .exam import {', '.join(forms)}, record_only", ""]
-    lines += [f"record_only({i!r}, {core.get(i).title!r}, {FORMS[i]!r})" for i in ids]
+             "from . import questions", f"from .exam import {', '.join(names)}, record_only", ""]
+    lines += [f"record_only({i!r}, {core.get(i).title!r}, {forms[i]!r})" for i in ids]
     toml = ROOT / "alibi_edu" / "exercises" / "questions" / f"{module}.toml"
     if toml.exists():
         lines += ["", f'questions.register("{module[2:]}")']

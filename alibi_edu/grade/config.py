@@ -14,7 +14,7 @@ from alibi_edu.exercises import list_exercises
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "grading.toml"
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
-SECTIONS = {"default": {"points", "graded"}, "exercises": None, "credit": {"partial", "solution"},
+SECTIONS = {"default": {"points", "graded"}, "exercises": None, "credit": {"partial", "solution", "library"},
             "students": {"pattern"}, "gradescope": {"visibility"}}
 
 
@@ -22,7 +22,8 @@ SECTIONS = {"default": {"points", "graded"}, "exercises": None, "credit": {"part
 class Config:
     points: dict[str, float] = field(default_factory=dict)   # graded exercise id -> its points
     partial: bool = True
-    solution_credit: float = 1.0
+    solution_credit: float = 1.0     # share of the points for a pass with the course's solution
+    library_credit: float = 0.0      # ... and for a pass with the course library's own function
     pattern: str = r"-(?P<student>[^/]+)\.ipynb$"
     visibility: str = "visible"
 
@@ -72,9 +73,8 @@ def parse(data: dict, where: str = "<config>") -> Config:
         if _flag(entry.get("graded", default.get("graded", True)), f"{where} {exercise_id} graded"):
             points[exercise_id] = _points(entry.get("points", default.get("points", 1)), f"{where} {exercise_id} points")
     credit, students, scope = data.get("credit", {}), data.get("students", {}), data.get("gradescope", {})
-    solution = credit.get("solution", 1.0)
-    if isinstance(solution, bool) or not isinstance(solution, (int, float)) or not 0 <= solution <= 1:
-        raise ValueError(f"{where}: [credit] solution must be a number from 0 to 1, got {solution!r}")
+    solution, library = (_share(credit.get(name, default), f"{where}: [credit] {name}")
+                         for name, default in (("solution", 1.0), ("library", 0.0)))
     pattern = students.get("pattern", Config.pattern)
     try:
         compiled = re.compile(pattern)
@@ -86,8 +86,14 @@ def parse(data: dict, where: str = "<config>") -> Config:
     if visibility not in VISIBILITIES:
         raise ValueError(f"{where}: [gradescope] visibility must be one of {VISIBILITIES}, got {visibility!r}")
     ordered = {i: points[i] for i in list_exercises() if i in points}
-    return Config(ordered, _flag(credit.get("partial", True), f"{where} [credit] partial"), float(solution),
+    return Config(ordered, _flag(credit.get("partial", True), f"{where} [credit] partial"), solution, library,
                   pattern, visibility)
+
+
+def _share(value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"{where} must be a number from 0 to 1, got {value!r}")
+    return float(value)
 
 
 def _points(value, where: str) -> float:

@@ -31,7 +31,8 @@ class Row:
     """One submission's grade: verdicts maps exercise id -> pass | fail | unanswered.
 
     kinds: the checker's Result.kind per exercise; checks: (passed, total) independent checks (0, 0 for one
-    piece); solutions: the exercises whose notebook holds the course's solution (see exercises.solutions).
+    piece); solutions: the exercises whose notebook holds the course's solution (see exercises.solutions);
+    library: the exercises answered with one of the course library's own functions (e.g. answer = linear_bias).
     """
     submission: str
     notebook: str = ""
@@ -41,6 +42,7 @@ class Row:
     kinds: dict[str, str] = field(default_factory=dict)
     checks: dict[str, tuple[int, int]] = field(default_factory=dict)
     solutions: set[str] = field(default_factory=set)
+    library: set[str] = field(default_factory=set)
     seconds: float = 0.0
 
     @property
@@ -165,6 +167,8 @@ def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout
             fallback = {"pass": "right", "unanswered": "unanswered"}.get(out[0], "wrong")
             row.kinds[exercise_id] = out[2] if len(out) > 2 else fallback
             row.checks[exercise_id] = tuple(out[3]) if len(out) > 3 else (0, 0)
+            if len(out) > 4 and out[4] is True:
+                row.library.add(exercise_id)
         row.solutions = {i for i in ids if row.verdicts.get(i) == "pass" and any(
             c.cell_type == "code" and is_solution_code(i, c.source) for c in nb.cells)}
     finally:

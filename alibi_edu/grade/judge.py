@@ -2,7 +2,8 @@
 
 Run as `python -m alibi_edu.grade.judge`; it reads one JSON request per line on stdin,
 {"records": path, "ids": [...], "timeout": seconds}, and answers one JSON line
-{id: [verdict, message, kind, [checks passed, checks total]]} (kind and checks as in exercises.core.Result).
+{id: [verdict, message, kind, [checks passed, checks total], library]} (kind and checks as in
+exercises.core.Result; library: the answer is one of the course library's own functions).
 Each answer is unpickled and checked in a child forked from this clean process, so an answer that
 tampers with the checker (a __reduce__ or a function that patches torch, say) can at most spoil its
 own verdict, and a function that hangs is killed after `timeout` seconds.
@@ -122,6 +123,7 @@ def verdict(exercise_id: str, record: dict | None) -> tuple:
     bad = plain(answer)
     if bad:
         return "fail", f"an answer of type {bad} is not accepted; answer with {_ACCEPTED}"
+    library = isinstance(answer, types.FunctionType) and str(answer.__module__).split(".")[0] == "alibi_edu"
     if isinstance(answer, types.FunctionType):
         answer = guarded(answer)
     result = _CHECK(exercise_id, answer, record=False)
@@ -130,7 +132,7 @@ def verdict(exercise_id: str, record: dict | None) -> tuple:
     if changed:
         return "fail", f"the answer changed the checker while it was checked ({changed[0][0]}.{changed[0][1]})"
     checks = [int(c) for c in result.checks]
-    return ("pass" if result.passed else "fail"), result.message, result.kind, checks
+    return ("pass" if result.passed else "fail"), result.message, result.kind, checks, library
 
 
 def judge_one(exercise_id: str, record: dict | None, timeout: float) -> tuple:

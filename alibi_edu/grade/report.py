@@ -2,8 +2,9 @@
 one Gradescope results.json and one feedback file per submission, and the per-exercise summary table.
 
 Points come from the instructor's grading file (config.py): a pass earns an exercise's points, a loaded
-course solution `credit.solution` of them (flagged everywhere), a function that passes some of its
-independent checks their share (with `credit.partial`). Feedback shows the course's hint, never a key.
+course solution `credit.solution` of them and the course library's own function `credit.library` (both
+flagged everywhere), a function that passes some of its independent checks their share (with
+`credit.partial`). Feedback shows the course's hint, never a key.
 """
 from __future__ import annotations
 
@@ -20,9 +21,8 @@ from alibi_edu.exercises.store import NOTEBOOKS
 from .config import Config
 from .grading import Row
 
-COLUMNS = ["submission", "student", "notebook", "status", "passed", "total", "points", "max_points",
-           "course_solution"]
-SOLUTION_FLAG = "course solution"
+COLUMNS = ["submission", "student", "notebook", "status", "passed", "total", "points", "max_points", "flagged"]
+SOLUTION_FLAG, LIBRARY_FLAG = "course solution", "course library function"
 
 
 # --- points ------------------------------------------------------------------------------------
@@ -32,11 +32,22 @@ def earned(row: Row, exercise_id: str, config: Config) -> float:
     points = config.points.get(exercise_id, 0.0)
     verdict = row.verdicts.get(exercise_id)
     if verdict == "pass":
-        return points * (config.solution_credit if exercise_id in row.solutions else 1.0)
+        credit = {SOLUTION_FLAG: config.solution_credit, LIBRARY_FLAG: config.library_credit}
+        return points * min([credit[f] for f in flags(row, exercise_id)], default=1.0)
     done, total = row.checks.get(exercise_id, (0, 0))
     if verdict == "fail" and config.partial and total and row.kinds.get(exercise_id) != "malformed":
         return points * done / total
     return 0.0
+
+
+def flags(row: Row, exercise_id: str) -> list[str]:
+    """What the instructor should look at: a pass with the course's solution or with a library function."""
+    return [flag for flag, ids in ((SOLUTION_FLAG, row.solutions), (LIBRARY_FLAG, row.library))
+            if exercise_id in ids and row.verdicts.get(exercise_id) == "pass"]
+
+
+def flag_list(row: Row, ids) -> list[str]:
+    return [f"{i} {flag}" for i in ids for flag in flags(row, i)]
 
 
 def graded_ids(row: Row, config: Config) -> list[str]:
@@ -54,7 +65,7 @@ def verdict_text(row: Row, exercise_id: str) -> str:
     verdict, kind = row.verdicts.get(exercise_id, ""), row.kinds.get(exercise_id, "")
     done, total = row.checks.get(exercise_id, (0, 0))
     if verdict == "pass":
-        return f"right ({SOLUTION_FLAG})" if exercise_id in row.solutions else "right"
+        return "right" + "".join(f" ({flag})" for flag in flags(row, exercise_id))
     if verdict == "unanswered":
         return "unanswered"
     if kind == "malformed":
@@ -119,7 +130,7 @@ def write_csv(rows: list[Row], out: Path, config: Config | None = None) -> None:
         got, possible = totals(r, config) if r.notebook else ("", "")
         lines.append([r.submission, config.student(r.submission), r.notebook, r.status, r.passed, r.total,
                       num(got) if r.notebook else "", num(possible) if r.notebook else "",
-                      " ".join(sorted(r.solutions))] + [r.verdicts.get(i, "") for i in ids])
+                      "; ".join(flag_list(r, ids))] + [r.verdicts.get(i, "") for i in ids])
     _write(out, _csv(COLUMNS + ids, lines))
 
 
@@ -140,10 +151,10 @@ def write_gradebook(rows: list[Row], out: Path, config: Config) -> None:
     for student in sorted({s for s, _ in best}):
         mine = [r for (s, _), r in sorted(best.items()) if s == student]
         cells = {i: num(earned(r, i, config)) for r in mine for i in graded_ids(r, config)}
-        flags = [f"{i} {SOLUTION_FLAG}" for r in mine for i in sorted(r.solutions) if config.graded(i)]
-        flags += [f"{r.notebook}: {r.status}" for r in mine if r.status != "ok"]
+        notes = [f for r in mine for f in flag_list(r, graded_ids(r, config))]
+        notes += [f"{r.notebook}: {r.status}" for r in mine if r.status != "ok"]
         got, possible = (sum(t) for t in zip(*(totals(r, config) for r in mine)))
-        lines.append([student, num(got), num(possible)] + [cells.get(i, "") for i in ids] + ["; ".join(flags)])
+        lines.append([student, num(got), num(possible)] + [cells.get(i, "") for i in ids] + ["; ".join(notes)])
     _write(out, _csv(["student", "points", "max_points"] + ids + ["flags"], lines))
 
 
@@ -157,13 +168,13 @@ def results_json(row: Row, config: Config) -> dict:
         tests.append({"name": f"{i} {core.get(i).title}", "number": i, "score": num(earned(row, i, config)),
                       "max_score": num(config.points[i]), "status": "passed" if row.verdicts[i] == "pass" else "failed",
                       "output": output, "visibility": config.visibility,
-                      "tags": [SOLUTION_FLAG] if i in row.solutions else []})
+                      "tags": flags(row, i)})
     got, possible = totals(row, config)
     summary = f"{num(got)} of {num(possible)} points" + (f"; the notebook's run: {row.status}" if row.status != "ok"
                                                          else "")
     return {"score": num(got), "output": summary, "visibility": config.visibility, "stdout_visibility": "hidden",
             "tests": tests, "extra_data": {"student": config.student(row.submission), "notebook": row.notebook,
-                                           "status": row.status, "course_solution": sorted(row.solutions)}}
+                                           "status": row.status, "flagged": flag_list(row, row.verdicts)}}
 
 
 def write_gradescope(rows: list[Row], folder: Path, config: Config) -> None:
@@ -193,9 +204,9 @@ def feedback(row: Row, config: Config) -> str:
              if row.verdicts[i] == "fail"]
     if notes:
         lines += ["", "## Hints", ""] + notes
-    if row.solutions:
-        lines += ["", f"Marked *{SOLUTION_FLAG}*: your notebook runs the course's solution for "
-                  f"{', '.join(sorted(row.solutions))}."]
+    marked = flag_list(row, row.verdicts)
+    if marked:
+        lines += ["", f"Marked for your instructor: {'; '.join(marked)} (an answer that is not your own work)."]
     got, possible = totals(row, config)
     count = {v: sum(verdict_text(row, i).split(" (")[0] == v for i in row.verdicts)
              for v in ("right", "partly right", "wrong", "not in the form asked", "unanswered")}

@@ -39,25 +39,25 @@ def load(text: str, source: str = "<text>") -> list[dict[str, Any]]:
 
 
 def _validate(item: dict[str, Any], where: str, exam: bool = False) -> None:
-    if exam:
-        item = {**item, "reread": "-", "key": "A", "why": "-", "hints": {k: "-" for k in list(item["options"])[1:]}}
-    if set(item) != FIELDS:
-        raise ValueError(f"{where}: fields must be {sorted(FIELDS)}; missing {sorted(FIELDS - set(item))}, "
-                         f"unknown {sorted(set(item) - FIELDS)}")
-    for name in FIELDS - {"options", "hints"}:
+    fields = EXAM_FIELDS if exam else FIELDS
+    if set(item) != fields:
+        raise ValueError(f"{where}: fields must be {sorted(fields)}; missing {sorted(fields - set(item))}, "
+                         f"unknown {sorted(set(item) - fields)}")
+    for name in fields - {"options", "hints"}:
         if not isinstance(item[name], str) or not item[name].strip():
             raise ValueError(f"{where}: {name!r} must be a non-empty string")
     if not re.fullmatch(r"\d\d\.\d+", item["id"]):
         raise ValueError(f"{where}: id {item['id']!r} is not of the form 'NN.k'")
-    options, hints = item["options"], item["hints"]
+    options, hints = item["options"], item.get("hints", {})
     letters = "ABCDEFGH"[:len(options)] if isinstance(options, dict) else ""
     if not isinstance(options, dict) or len(options) < 2 or list(options) != list(letters):
         raise ValueError(f"{where}: options must be letters A, B, … in order, at least two")
-    if item["key"] not in options:
-        raise ValueError(f"{where}: key {item['key']!r} is not one of the options {list(options)}")
-    wrong = set(options) - {item["key"]}
-    if not isinstance(hints, dict) or set(hints) != wrong:
-        raise ValueError(f"{where}: hints must give one hint per wrong option {sorted(wrong)}")
+    if not exam:
+        if item["key"] not in options:
+            raise ValueError(f"{where}: key {item['key']!r} is not one of the options {list(options)}")
+        wrong = set(options) - {item["key"]}
+        if not isinstance(hints, dict) or set(hints) != wrong:
+            raise ValueError(f"{where}: hints must give one hint per wrong option {sorted(wrong)}")
     for text in [*options.values(), *hints.values()]:
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"{where}: every option and hint must be a non-empty string")
