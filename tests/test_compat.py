@@ -1,0 +1,111 @@
+"""Where students are: every notebook's first code cell readies any kernel, and the version ranges agree.
+
+The cell itself runs for real in `make test-compat` (notebook 00 in a venv without the package, its source a wheel
+of this checkout); here it runs with pip, find_spec and google.colab replaced, to pin down what it does."""
+import importlib.util
+import re
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted((ROOT / "notebooks" / "src").glob("0*.py"))
+HEAVY = ("torch", "ipywidgets", "ipykernel", "ipython", "numpy", "jupyterlab", "notebook")
+
+
+def first_code_cell(path: Path) -> str:
+    cells = re.split(r"^# %%.*\n", path.read_text(), flags=re.M)[1:]
+    markers = re.findall(r"^# %%.*$", path.read_text(), flags=re.M)
+    return next(cell for marker, cell in zip(markers, cells) if "[markdown]" not in marker).strip()
+
+
+def dependencies() -> dict[str, str]:
+    """pyproject's dependencies: name -> lower bound."""
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    found = (re.match(r"([A-Za-z0-9_.-]+)\s*>=\s*([\d.]+)", d) for d in deps)
+    return {m[1].lower(): m[2] for m in found if m}
+
+
+def test_every_notebook_starts_with_the_same_bootstrap_cell():
+    cells = {path.name: first_code_cell(path) for path in SOURCES}
+    assert len(SOURCES) == 7 and len(set(cells.values())) == 1, "the first code cells differ"
+    cell = cells[SOURCES[0].name]
+    assert "ALIBI_EDU_SOURCE" in cell and "--no-deps" in cell and "enable_custom_widget_manager" in cell
+    assert len(cell.splitlines()) <= 15, "keep the bootstrap cell short"
+
+
+def run_cell(monkeypatch, installed: bool, colab: bool, source: str | None = None):
+    """Execute the bootstrap cell with find_spec, pip and google.colab faked; returns (pip calls, colab calls)."""
+    calls, colab_calls = [], []
+    real = importlib.util.find_spec
+    missing = lambda name, *a: None if name == "alibi_edu" and not installed else real(name, *a)  # noqa: E731
+    monkeypatch.setattr(importlib.util, "find_spec", missing)
+    monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append((args, kw)))
+    if source is None:
+        monkeypatch.delenv("ALIBI_EDU_SOURCE", raising=False)
+    else:
+        monkeypatch.setenv("ALIBI_EDU_SOURCE", source)
+    if colab:
+        output = types.SimpleNamespace(enable_custom_widget_manager=lambda: colab_calls.append("enabled"))
+        monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+        monkeypatch.setitem(sys.modules, "google.colab", types.SimpleNamespace(output=output))
+    else:
+        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    exec(first_code_cell(SOURCES[0]), {})
+    return calls, colab_calls
+
+
+def test_bootstrap_does_nothing_where_the_package_is_installed(monkeypatch):
+    assert run_cell(monkeypatch, installed=True, colab=False) == ([], [])
+
+
+@pytest.mark.parametrize("colab", [False, True])
+def test_bootstrap_installs_the_package_only_without_deps_from_the_source(monkeypatch, colab):
+    calls, colab_calls = run_cell(monkeypatch, installed=False, colab=colab, source="/tmp/alibi_edu-0.1.0.whl")
+    (args, kw), = calls
+    assert args[:4] == [sys.executable, "-m", "pip", "install"] and "--no-deps" in args and kw.get("check")
+    packages = [a for a in args[4:] if not a.startswith("-")]
+    assert packages[0] == "/tmp/alibi_edu-0.1.0.whl"
+    assert not any(p.lower().split("=")[0].split(">")[0] in HEAVY for p in packages), packages
+    assert set(p.lower() for p in packages[1:]) <= set(dependencies()), "installs only the package's own deps"
+    assert colab_calls == (["enabled"] if colab else [])
+
+
+def test_bootstrap_has_a_default_source(monkeypatch):
+    (args, _), = run_cell(monkeypatch, installed=False, colab=False)[0]
+    assert any(a.startswith("git+https://") for a in args)
+
+
+def test_notebook_00_checks_the_lower_bounds_pyproject_states():
+    text = (ROOT / "notebooks" / "src" / "00_start_here.py").read_text()
+    tested = eval(re.search(r"^TESTED = (\{.*?\})$", text, flags=re.M | re.S)[1])
+    bounds = dependencies()
+    for name, (low, _) in tested.items():
+        assert bounds[name] == low, f"notebook 00 tests {name} >= {low}, pyproject states >= {bounds[name]}"
+    for name in ("torch", "ipywidgets", "ipykernel", "ipython"):
+        assert name in tested
+
+
+def test_pyproject_accepts_colabs_widget_stack():
+    """Every version pinned in the compat constraints satisfies pyproject's ranges (pip would refuse otherwise)."""
+    from packaging.requirements import Requirement
+    pins = dict(re.findall(r"^([\w-]+)==([\d.]+)", (ROOT / ".ci" / "colab-constraints.txt").read_text(), flags=re.M))
+    assert {"ipywidgets", "ipykernel", "ipython", "numpy", "notebook", "ipyevents"} <= set(pins)
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for req in map(Requirement, deps):
+        if req.name in pins:
+            assert req.specifier.contains(pins[req.name]), (req, pins[req.name])
+
+
+def test_binder_installs_the_same_torch_as_requirements_as_a_cpu_build():
+    pinned = re.search(r"^torch==([\d.]+)\s*$", (ROOT / "requirements.txt").read_text(), flags=re.M)[1]
+    binder = (ROOT / "binder" / "requirements.txt").read_text()
+    assert f"torch=={pinned}+cpu" in binder and "/whl/cpu" in binder and "-r ../requirements.txt" in binder
