@@ -69,17 +69,25 @@ notebooks: setup
 	@tmp=$$(mktemp -d) && ALIBI_EDU_DATA_DIR="$$tmp" $(BIN)/python -m alibi_edu.build $(NB); \
 	rc=$$?; rm -rf "$$tmp"; exit $$rc
 
-# Instructors: the student copy in dist/handout (SOLUTIONS=1 keeps the solutions), and grading of
-# collected notebooks: make grade SUBMISSIONS=folder [GRADES=grades.csv] [TIMEOUT=300].
+# Instructors: the student copy in dist/handout (SOLUTIONS=1 keeps the solutions; EXAM=1 writes dist/exam, without
+# the graded exercises' answers), and grading of collected notebooks:
+# make grade SUBMISSIONS=folder [GRADES=grades.csv] [GRADEBOOK=gradebook.csv] [GRADESCOPE=dir] [FEEDBACK=dir]
+# [CONFIG=grading.toml] [TIMEOUT=300]. CONFIG names the graded exercises and their points (default grading.toml).
 GRADES  ?= grades.csv
 TIMEOUT ?= 300
+CONFIG  ?=
+yes      = $(filter 1 yes true,$(1))
+HANDOUT ?= dist/$(if $(call yes,$(EXAM)),exam,handout)
 
 handout: setup
-	$(BIN)/python -m alibi_edu.handout --out dist/handout $(if $(filter 1 yes true,$(SOLUTIONS)),--solutions,)
+	$(BIN)/python -m alibi_edu.handout --out "$(HANDOUT)" $(if $(call yes,$(SOLUTIONS)),--solutions,) \
+		$(if $(call yes,$(EXAM)),--exam,) $(if $(CONFIG),--config "$(CONFIG)",)
 
 grade: setup
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [GRADES=grades.csv] [TIMEOUT=300]"; exit 2; }
-	$(BIN)/python -m alibi_edu.grade "$(SUBMISSIONS)" --out "$(GRADES)" --timeout $(TIMEOUT)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [GRADES=grades.csv] [GRADEBOOK=file] [GRADESCOPE=dir] [FEEDBACK=dir] [CONFIG=grading.toml] [TIMEOUT=300]"; exit 2; }
+	$(BIN)/python -m alibi_edu.grade "$(SUBMISSIONS)" --out "$(GRADES)" --timeout $(TIMEOUT) \
+		$(if $(CONFIG),--config "$(CONFIG)",) $(if $(GRADEBOOK),--gradebook "$(GRADEBOOK)",) \
+		$(if $(GRADESCOPE),--gradescope "$(GRADESCOPE)",) $(if $(FEEDBACK),--feedback "$(FEEDBACK)",)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis

@@ -43,7 +43,8 @@ def exercise_cells(cells: list[dict]) -> list[int]:
 
 def student_notebook(nb: dict, solutions: bool, exam: bool = False) -> dict:
     """nb with exercise cells' outputs cleared (exam: every output), and without solutions no pointers to them."""
-    cleared = [k for k, c in enumerate(nb["cells"]) if c["cell_type"] == "code"] if exam else exercise_cells(nb["cells"])
+    code = [k for k, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+    cleared = code if exam else exercise_cells(nb["cells"])
     for k in cleared:
         nb["cells"][k]["outputs"], nb["cells"][k]["execution_count"] = [], None
     if exam:                                        # saved widget state would hold what the outputs showed
@@ -255,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         written = build(Path(args.out), args.solutions, exam=args.exam, graded=graded)
     except ValueError as err:
         parser.error(str(err))
-    kind = "as an exam (no keys for %d graded exercises)" % len(graded) if args.exam else \
+    kind = f"as an exam (no keys for {len(graded)} graded exercises)" if args.exam else \
         "with solutions" if args.solutions else "without solutions"
     print(f"{len(written)} notebooks {kind} in {args.out}/")
     return 0

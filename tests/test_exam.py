@@ -9,10 +9,10 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 import torch
 
 from alibi_edu import handout
@@ -173,7 +173,8 @@ def wrong(answer):
 out = {}
 for exercise_id in json.loads(sys.argv[2]):
     right = solution(exercise_id)
-    out[exercise_id] = [[r.passed, r.kind, r.message] for r in (check(exercise_id, right), check(exercise_id, wrong(right)))]
+    replies = (check(exercise_id, right), check(exercise_id, wrong(right)))
+    out[exercise_id] = [[r.passed, r.kind, r.message] for r in replies]
 print(json.dumps(out))
 '''
 

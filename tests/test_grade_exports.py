@@ -7,11 +7,11 @@ import csv
 import hashlib
 import json
 import re
-import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
+import tomllib
 
 import alibi_edu
 from alibi_edu.exercises import core, list_exercises

@@ -64,7 +64,7 @@ def test_a_corrupt_file_degrades_to_memory_with_one_warning(capsys):
     store.state_file().parent.mkdir(parents=True, exist_ok=True)
     store.state_file().write_text("{not json")
     for answer in (5, -2, 7):
-        assert isinstance(check("00.1", answer), object)
+        assert check("00.1", answer).passed == (answer == -2)          # the cell still gets its verdict
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("progress:")]
     assert len(warnings) == 1
     assert states()["00.1"] == "passed"                         # kept in memory
@@ -124,3 +124,48 @@ def test_a_grader_can_check_without_recording_or_climbing():
         assert not check("00.1", 5, record=False).passed
     assert core.attempts("00.1") == 0 and states()["00.1"] == "not tried"
     assert not store.state_file().exists()
+
+
+# --- solved with the solution -----------------------------------------------------------------
+
+SOLUTION_01_2 = (ROOT / "notebooks" / "solutions" / "01_2.py").read_text()
+OWN_01_2 = ("import torch\nfrom alibi_edu.exercises import check\n\ndef mine(L, beta):\n    p = torch.arange(L)\n"
+            "    return beta * (p[None, :] - p[:, None]).double()\n\nanswer = mine\ncheck('01.2', answer)\n")
+
+
+def run_cell(source: str, name: str) -> None:
+    """Run source as a notebook cell runs: a file name the cell's lines can be read back from (linecache)."""
+    import linecache
+    filename = f"/tmp/ipykernel_0/{name}.py"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), {"__name__": "__main__"})
+
+
+@pytest.mark.parametrize("cell", [
+    "# %load solutions/01_2.py\n" + SOLUTION_01_2,                          # what %load leaves in the cell
+    SOLUTION_01_2,                                                         # pasted, header and all
+    "\n".join(line for line in SOLUTION_01_2.splitlines()[1:]).replace("    ", "  ") + "\n",  # same code, respaced
+])
+def test_a_pass_from_the_course_solution_shows_as_solved_with_the_solution(cell):
+    run_cell(cell, "sol")
+    assert states()["01.2"] == store.SOLVED
+    assert "1 solved with the solution" in str(progress()) and "◐ 01.2" in str(progress())
+    run_cell(OWN_01_2, "own")                                              # then the student's own: passed
+    assert states()["01.2"] == "passed"
+    run_cell(cell, "sol-again")                                            # own work is not overwritten
+    assert states()["01.2"] == "passed"
+
+
+def test_own_code_that_passes_is_passed():
+    run_cell(OWN_01_2, "own")
+    assert states()["01.2"] == "passed"
+    assert "solved with the solution" not in str(progress())
+
+
+def test_a_one_line_solution_written_by_hand_is_the_students_own():
+    import tomllib
+    toml = ROOT / "alibi_edu" / "exercises" / "questions" / "nb01.toml"
+    key = next(q["key"] for q in tomllib.loads(toml.read_text())["question"] if q["id"] == "01.4")
+    assert f'answer = "{key}"' in (ROOT / "notebooks" / "solutions" / "01_4.py").read_text()   # the same line
+    run_cell(f'from alibi_edu.exercises import check\nanswer = "{key}"\ncheck("01.4", answer)\n', "mc")
+    assert states()["01.4"] == "passed"

@@ -7,7 +7,8 @@ else where the answer differs (which entries, never their expected values). Tole
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch

@@ -16,9 +16,10 @@ import html
 import linecache
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import store
 
@@ -61,7 +62,7 @@ class Result:
         done, total = self.checks
         return done / total if total else 0.0
 
-    def but(self, **changes: Any) -> "Result":
+    def but(self, **changes: Any) -> Result:
         """This result with some fields changed (e.g. a reworded message), the rest kept."""
         return replace(self, **changes)
 
@@ -77,7 +78,8 @@ class Result:
         if self.kind == RECORDED:
             color, mark = "#555", "● Recorded"
         return (f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0">'
-                f'<b style="color:{color}">{mark}</b> <span style="opacity:.7">[{html.escape(self.exercise_id)}]</span> '
+                f'<b style="color:{color}">{mark}</b> '
+                f'<span style="opacity:.7">[{html.escape(self.exercise_id)}]</span> '
                 f'{html.escape(self.message)}</div>')
 
 

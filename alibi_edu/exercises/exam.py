@@ -3,9 +3,9 @@
 FORMS declares, for every checker exercise, the form its answer takes: a number, numbers of a shape,
 whole numbers, names from a list, or a function called on sample arguments. The forms say nothing the
 question does not: no value, no key. A shape left None is read from the course's solution when the exam
-copy is built (resolve), so a question that changes its sizes needs no edit here. In an exam copy each graded exercise is registered by record_only:
-check() then says the answer is recorded and whether it is in the form asked and complete, never whether
-it is right; the instructor's full copy judges the recorded answers.
+copy is built (resolve), so a question that changes its sizes needs no edit here. In an exam copy each
+graded exercise is registered by record_only: check() then says the answer is recorded and whether it is
+in the form asked and complete, never whether it is right; the instructor's full copy judges it.
 """
 from __future__ import annotations
 

@@ -46,8 +46,9 @@ def check_to_slope(answer: Any) -> Result:
     if result.passed or result.kind != WRONG:
         return result
     first = close.index(False)
-    return result.but(message=f"to_slope({call_text(CASES[first])}) returned {got[first].item():.4g}: "
-                      f"{direction(got[first].item(), right[first].item())}", where=f"to_slope({call_text(CASES[first])})")
+    call = f"to_slope({call_text(CASES[first])})"
+    return result.but(message=f"{call} returned {got[first].item():.4g}: "
+                      f"{direction(got[first].item(), right[first].item())}", where=call)
 
 
 questions.register("04")

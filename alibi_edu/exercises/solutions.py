@@ -28,7 +28,7 @@ def solution_path(exercise_id: str) -> Path | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _solution(path: str) -> tuple[str, tuple[str, ...], bool]:
     """(header comment, statements as dumped syntax trees, whether they are distinctive) of one solution file."""
     text = Path(path).read_text(encoding="utf-8")

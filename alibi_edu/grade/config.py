@@ -70,8 +70,10 @@ def parse(data: dict, where: str = "<config>") -> Config:
         if not isinstance(entry, dict) or set(entry) - {"points", "graded"}:
             raise ValueError(f"{where}: [exercises] {exercise_id!r} must be {{ points = N, graded = true|false }}")
         points.pop(exercise_id, None)
-        if _flag(entry.get("graded", default.get("graded", True)), f"{where} {exercise_id} graded"):
-            points[exercise_id] = _points(entry.get("points", default.get("points", 1)), f"{where} {exercise_id} points")
+        listed = "points" in entry or default.get("graded", True)        # naming its points grades it
+        if _flag(entry.get("graded", listed), f"{where} {exercise_id} graded"):
+            value = entry.get("points", default.get("points", 1))
+            points[exercise_id] = _points(value, f"{where} {exercise_id} points")
     credit, students, scope = data.get("credit", {}), data.get("students", {}), data.get("gradescope", {})
     solution, library = (_share(credit.get(name, default), f"{where}: [credit] {name}")
                          for name, default in (("solution", 1.0), ("library", 0.0)))

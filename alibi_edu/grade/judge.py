@@ -27,8 +27,7 @@ import torch
 
 torch.set_num_threads(1)  # no thread pool before fork()
 
-import alibi_edu.exercises  # noqa: E402  registers every exercise
-from alibi_edu.exercises import core  # noqa: E402
+from alibi_edu.exercises import core  # noqa: E402  after set_num_threads; the package registers every exercise
 
 _CHECK = core.check
 _PROTOCOL_FD: int | None = None  # the judge's private stdout; closed in every child
@@ -179,7 +178,7 @@ def judge_one(exercise_id: str, record: dict | None, timeout: float) -> tuple:
         return tuple(out) if kind in ("pass", "fail", "unanswered") else ("fail", "bad verdict")
     except (ValueError, TypeError):
         timed_out = time.monotonic() >= deadline
-        return "fail", ("checking the answer took longer than %g s" % timeout if timed_out
+        return "fail", (f"checking the answer took longer than {timeout:g} s" if timed_out
                         else "checking the answer crashed the checker")
 
 
