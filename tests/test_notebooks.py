@@ -191,3 +191,36 @@ def test_lint_catches_what_it_should(tmp_path):
     assert first_undefined_mentions(notebook(("markdown", "Its *perplexity*, e^loss, the number of choices.")))  == []
     assert first_undefined_mentions(notebook(("markdown", "- **none** (sometimes called NoPE): no positions.")))  == []
     assert first_undefined_mentions(notebook(("markdown", "a*b*c with a KV cache"),))
+
+
+# --- a quiz reads without a kernel: its options are in the markdown above the widget ----------------
+
+def quiz_cells() -> list[tuple[Path, str, str]]:
+    """(notebook, exercise id, the markdown cell right above its quiz widget)."""
+    found = []
+    for path in NOTEBOOKS:
+        markdown = ""
+        for cell in cells(path):
+            if cell["cell_type"] == "markdown":
+                markdown = text(cell)
+            for exercise_id in re.findall(r'quiz\("(\d\d\.\d+)"\)', text(cell) if cell["cell_type"] == "code" else ""):
+                found.append((path, exercise_id, markdown))
+    return found
+
+
+def listed_options(markdown: str) -> dict[str, str]:
+    return dict(re.findall(r"^- \*\*([A-H])\.\*\* (.+)$", markdown, re.M))
+
+
+def test_every_quiz_has_a_widget_in_its_notebook():
+    quizzes = {i for i in list_exercises() if get(i).choices}
+    assert {exercise_id for _, exercise_id, _ in quiz_cells()} == quizzes
+
+
+@pytest.mark.parametrize("path, exercise_id, markdown", quiz_cells(), ids=[c[1] for c in quiz_cells()])
+def test_a_quizs_markdown_lists_exactly_its_options_in_order(path, exercise_id, markdown):
+    ex = get(exercise_id)
+    assert f"**Exercise {exercise_id}**" in markdown, f"{path.name}: no exercise text right above quiz {exercise_id}"
+    assert " ".join(ex.question.split()) in " ".join(markdown.split()), f"{path.name}: {exercise_id}'s question"
+    assert list(listed_options(markdown).items()) == list(ex.choices.items()), \
+        f"{path.name}: the markdown above quiz {exercise_id} does not list its options as `- **A.** text`, in order"

@@ -55,6 +55,18 @@ from alibi_edu.widgets import bias_explorer
 #
 # ### Worked example (by hand, then with `alibi_edu`)
 # Query $i = 10$, keys $j = 5$ and $j = 2$, equal content scores, $\beta = 0.5$.
+#
+# **Exercise 01.1** — Bias by hand, before the cell after this one shows it. Give the bias for key j = 5 and for
+# key j = 2, as a list `[bias for j=5, bias for j=2]`. (Replace the `...` and run the cell: `check` answers back.)
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/01_1.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+answer = ...   # [bias(10, 5), bias(10, 2)]
+check("01.1", answer)
+
+# %% [markdown]
+# The worked example, by hand and with `alibi_edu`:
 
 # %% tags=["nbval-check-output"]
 beta, i = 0.5, 10
@@ -79,6 +91,18 @@ plt.show()
 #
 # A question that courses built on the book ask: with $\beta$ a fixed *negative* number, query $i = 10$ and keys $j = 12$, $j = 20$, what does the
 # bias do?
+#
+# **Exercise 01.3** — Before the next cells answer it: with β = −0.5, what is the book's bias β·(j − i) for each key?
+# Give `[bias for j=12, bias for j=20]`.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/01_3.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+answer = ...   # [bias(10, 12), bias(10, 20)]
+check("01.3", answer)
+
+# %% [markdown]
+# The same by hand and with `alibi_edu`:
 
 # %% tags=["nbval-check-output"]
 beta_neg = -0.5
@@ -185,18 +209,7 @@ bias_explorer()
 # ## 6. Exercises
 #
 # Replace each `...` and run the cell; `check` answers back. Multiple-choice questions come with a widget; you can
-# also answer them in code.
-
-# %% [markdown]
-# **Exercise 01.1** — Bias by hand. Book's form, β = 0.5, query i = 10. Give the bias for key j = 5 and for key j = 2, as a list
-# `[bias for j=5, bias for j=2]`.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/01_1.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-answer = ...   # [bias(10, 5), bias(10, 2)]
-check("01.1", answer)
-
+# also answer them in code. (Exercises 01.1 and 01.3 came earlier, in sections 1 and 2.)
 
 # %% [markdown]
 # **Exercise 01.2** — Implement `linear_bias`: `my_linear_bias(L, beta)` returns an (L, L) tensor whose entry (i, j) is β·(j − i)
@@ -213,17 +226,12 @@ answer = ...   # when your function is ready: answer = my_linear_bias
 check("01.2", answer)
 
 # %% [markdown]
-# **Exercise 01.3** — A question from the book's course: β = −0.5, query i = 10, keys j = 12 and j = 20 (after the
-# query). What is the book's bias β·(j − i) for each key? Give `[bias for j=12, bias for j=20]`.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/01_3.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-answer = ...   # [bias(10, 12), bias(10, 20)]
-check("01.3", answer)
-
-# %% [markdown]
 # **Exercise 01.4** — Causal attention only sees past keys, j ≤ i, so j − i ≤ 0. In the book's bias β·(j − i), which sign must β have so that distant past keys are penalised more than near ones?
+#
+# - **A.** Negative, as in the course's example: β < 0 makes β·(j − i) fall as the key moves back.
+# - **B.** Either sign works: softmax only sees the size |β|, so flipping β changes no weight.
+# - **C.** Positive: β > 0 makes β·(j − i) ≤ 0, falling further as the key moves back.
+# - **D.** Zero: the causal mask already removes far keys, so the bias needs no sign at all.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/01_4.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -237,6 +245,11 @@ check("01.4", answer)
 # %% [markdown]
 # **Exercise 01.5** — The bias lowers every query–key score by an amount that grows linearly with the distance between them. What behaviour follows?
 #
+# - **A.** A smooth recency bias: near keys are preferred, yet a far key still wins if its content score is high enough.
+# - **B.** A hard window: keys beyond a fixed distance get exactly zero weight, whatever their content scores are.
+# - **C.** A preference for distant keys, which spreads attention evenly over the whole context window.
+# - **D.** No change at all: softmax normalises each row, so a bias that grows with distance cancels out.
+#
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/01_5.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
@@ -248,6 +261,11 @@ check("01.5", answer)
 
 # %% [markdown]
 # **Exercise 01.6** — “The bias is a positive value that decreases as distance grows.” Is this right for the book's β·(j − i) with β > 0 and past keys (j ≤ i)?
+#
+# - **A.** Right as stated: the bias is positive for every past key and shrinks steadily with distance.
+# - **B.** Wrong: the bias is positive and grows with distance, so far keys receive the largest bonus.
+# - **C.** Wrong: the bias is the same for every past key, so it cannot decrease with distance at all.
+# - **D.** Wrong: the bias is ≤ 0 (0 on the diagonal) and decreases, growing more negative with distance.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/01_6.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -270,8 +288,8 @@ answer = ...   # a number
 check("01.7", answer)
 
 # %% [markdown]
-# **Exercise 01.8** — Conversion. A paper-style model uses slope m = 0.25 with d = 64. Which book β gives exactly the same attention
-# weights? (The checker runs both forms on random q, k.)
+# **Exercise 01.8** — Conversion. A paper-style model uses slope m = 0.1 with d = 36. Which book β gives exactly the same
+# attention weights? (The checker runs both forms on random q, k.)
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/01_8.py` in a new cell loads it; run it and it checks itself.</sub>
 

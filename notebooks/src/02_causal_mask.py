@@ -265,6 +265,11 @@ check("02.1", answer)
 # %% [markdown]
 # **Exercise 02.2** — Mask(i, j) = 0 for j ≤ i and −∞ for j > i is added to the scores. How does that stop query i from attending to future keys?
 #
+# - **A.** It zeroes the value vectors of future tokens, so whatever weight they get adds nothing to the output.
+# - **B.** Before softmax, −∞ becomes e^(−∞) = 0 weight; the remaining weights are renormalised and sum to 1.
+# - **C.** It multiplies the weights by 0 after softmax, so future keys drop out and each row sums to less than 1.
+# - **D.** It subtracts a large number from the weights after softmax, pushing the future keys' weights below 0.
+#
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_2.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
@@ -295,6 +300,11 @@ check("02.3", answer)
 # %% [markdown]
 # **Exercise 02.4** — A padding query has every key masked. What do its attention weights come out as with a −∞ mask, and with a large finite mask such as −1e9 in float32?
 #
+# - **A.** All zeros in both cases: a row with no visible key simply gives no weight to anything at all.
+# - **B.** −∞: a uniform row over the hidden keys; −1e9: NaN, because the huge numbers overflow in float32.
+# - **C.** Both give one-hot weights on the first key, since ties in softmax go to the lowest index.
+# - **D.** −∞: NaN, from 0/0; −1e9: a uniform row in float32, silently spread over keys meant to be hidden.
+#
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_4.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
@@ -307,6 +317,11 @@ check("02.4", answer)
 # %% [markdown]
 # **Exercise 02.5** — BLOOM adds m·j (the key position only) to the scores instead of −m·(i − j). Why are its attention weights still ALiBi's?
 #
+# - **A.** m·j and m·(j − i) differ by m·i, a per-row constant softmax ignores; under the causal mask that is ALiBi.
+# - **B.** The slopes m are small, so the difference between m·j and −m·(i − j) is negligible in practice.
+# - **C.** They are ALiBi's in any attention, causal or bidirectional, because softmax ignores all constants.
+# - **D.** Because m·j is positive, it acts as a bonus that the causal mask later removes for every past key.
+#
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_5.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
@@ -317,12 +332,12 @@ answer = ...   # or answer in code: the letter you chose, as a string
 check("02.5", answer)
 
 # %% [markdown]
-# **Exercise 02.6** — The bidirectional bias: give the (5, 5) tensor −m·|i − j| for L = 5 and m = 0.5.
+# **Exercise 02.6** — The bidirectional bias: give the (4, 4) tensor −m·|i − j| for L = 4 and m = 0.75.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_6.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
-answer = ...   # a (5, 5) tensor
+answer = ...   # a (4, 4) tensor
 check("02.6", answer)
 
 # %%

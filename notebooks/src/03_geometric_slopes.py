@@ -51,6 +51,16 @@ from alibi_edu.widgets import slopes_explorer
 # Head $k$ then adds $-m_k\,(i-j)$ to its scores (paper's placement, outside the $1/\sqrt d$). This notebook writes the
 # head index $k$ and the head count $n$, as the paper's formula does; elsewhere they are $h$ and $H$.
 #
+# **Exercise 03.1** — Before the worked example below prints them: a model has 8 heads with the paper's slopes
+# $m_k = 2^{-8k/n}$. What is the slope of the 4th head (k counts from 1)? A number.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_1.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+answer = ...   # a number
+check("03.1", answer)
+
+# %% [markdown]
 # ### Worked example: 8 heads
 
 # %% tags=["nbval-check-output"]
@@ -135,7 +145,19 @@ plt.show()
 # %% [markdown]
 # ## 5. A misread formula: $1/2^{8/k}$
 #
-# Study material sometimes writes the slopes as $1/2^{8/k}$. Beside the paper's, for 8 heads:
+# Study material sometimes writes the slopes as $1/2^{8/k}$.
+#
+# **Exercise 03.6** — Before the table below shows them: compute the misread formula 1/2^(8/k) for k = 1..8, as a list
+# or tensor of 8 numbers.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_6.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+answer = ...   # 8 numbers
+check("03.6", answer)
+
+# %% [markdown]
+# Beside the paper's, for 8 heads:
 
 # %% tags=["nbval-check-output"]
 n = 8
@@ -168,19 +190,16 @@ slopes_explorer()
 
 # %% [markdown]
 # ## 7. Exercises
-
-# %% [markdown]
-# **Exercise 03.1** — A model has 8 heads with the paper's slopes $m_k = 2^{-8k/n}$. What is the slope of the 4th
-# head (k counts from 1)? A number.
 #
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_1.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-answer = ...   # a number
-check("03.1", answer)
+# (Exercises 03.1 and 03.6 came earlier, in sections 1 and 5.)
 
 # %% [markdown]
 # **Exercise 03.2** — For n heads the slopes are m_k = 2^(−8k/n), k = 1..n. How do the values change as k increases?
+#
+# - **A.** They grow linearly: each head's slope is the previous one plus 8/n, up to 8 at k = n.
+# - **B.** They shrink linearly: each head's slope is the previous one minus 1/n, down to 0 at k = n.
+# - **C.** They shrink geometrically: each head's slope is the previous one times 2^(−8/n), down to 2^(−8).
+# - **D.** They are learned in training, starting from 2^(−8k/n), so they end wherever the data pushes them.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_2.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -193,6 +212,11 @@ check("03.2", answer)
 
 # %% [markdown]
 # **Exercise 03.3** — What does giving the heads a fixed geometric set of slopes gain over tuning each head's slope?
+#
+# - **A.** Each slope is fitted to the training length, so the heads match that length more precisely than tuned ones.
+# - **B.** No search over slopes, a spread from local (steep) to global (flat) heads, and a choice the paper found robust.
+# - **C.** Fewer numbers to store per layer, since a geometric set is described by its ratio instead of by n slopes.
+# - **D.** Every head attends over the same range, so the heads become interchangeable and easier to prune later on.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_3.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -233,16 +257,12 @@ answer = ...   # when ready: answer = my_slopes_any
 check("03.5", answer)
 
 # %% [markdown]
-# **Exercise 03.6** — Compute the misread formula 1/2^(8/k) for k = 1..8, as a list or tensor of 8 numbers.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_6.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-answer = ...   # 8 numbers
-check("03.6", answer)
-
-# %% [markdown]
 # **Exercise 03.7** — You computed 1/2^(8/k) for k = 1..8. Why is it not the paper's set of slopes?
+#
+# - **A.** It is the same set of eight values, written in a different order, so only the head order differs.
+# - **B.** It falls far too fast: all its slopes are steep, so every head ends up looking only very locally.
+# - **C.** It is right for powers of two and wrong only for head counts such as 6 or 12 that are not.
+# - **D.** It rises with k and its neighbour ratios are not constant; the head count n does not even appear.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_7.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -252,6 +272,30 @@ quiz("03.7")
 # %%
 answer = ...   # or answer in code: the letter you chose, as a string
 check("03.7", answer)
+
+# %% [markdown]
+# **Exercise 03.8** — *Your bias trains a model.* Write `my_alibi_bias(n_heads, L)`: an (n_heads, L, L) tensor whose
+# head k holds $-m_k\,(i-j)$ plus the causal mask, built from your own pieces: the slopes of `my_slopes_any` (03.5),
+# the bias β·(j − i) of `my_linear_bias` from notebook 01 with β = $m_k$, and the mask of `my_causal_mask` from
+# notebook 02 (copy them into this notebook, or write them again). Then `bias_trial(my_alibi_bias)` trains two small
+# character-level language models side by side (4 heads, L = 32, 60 steps, on the text notebook 04 uses), from the
+# same seed, so with the same initial weights and the same batches: one with your bias in its attention, one with the
+# library's ALiBi. The checker compares the two loss curves: they agree to float rounding when your bias gives ALiBi's
+# attention weights, and part when it does not. The model adds your tensor after the $1/\sqrt d$ scaling (the paper's
+# placement).
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_8.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+from alibi_edu.lm.trial import bias_trial
+
+
+def my_alibi_bias(n_heads, L):
+    ...   # your code here: for each slope m of my_slopes_any(n_heads), my_linear_bias(L, m) + my_causal_mask(L)
+
+
+answer = ...   # when ready: answer = bias_trial(my_alibi_bias)   (trains two small models: a few seconds)
+check("03.8", answer)
 
 # %%
 from alibi_edu.exercises import progress
@@ -267,6 +311,7 @@ progress()   # every exercise of the course: not tried, tried or passed
 # - Other head counts: c = the largest power of two ≤ n; the c-head slopes, then the 2c-head slopes at odd k — 12 heads
 #   are not monotone, by design.
 # - 1/2^(8/k) is a misreading: it grows with k and is not geometric.
+# - Your own slopes, bias and mask, put into a model, train it exactly as the library's ALiBi does (03.8).
 #
 # Your progress over the whole course: run `progress()` (from `alibi_edu.exercises`) to see every exercise and its state.
 #

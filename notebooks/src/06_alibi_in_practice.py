@@ -398,11 +398,16 @@ print(f"1 thread: alibi_ms={one_thread['alibi']:.2f} plain_ms={one_thread['plain
 # %% [markdown]
 # ## 4. Closing quiz
 #
-# Seven questions that take what the course taught to new numbers and new situations, and one pointer to what comes
-# after ALiBi. Pick an answer and press *Check*, or answer in code under each widget.
+# Six questions that take what the course taught to new situations, and one pointer to what comes after ALiBi.
+# Pick an answer and press *Check*, or answer in code under each widget.
 
 # %% [markdown]
-# **Exercise 06.5** — The book's bias β·(j − i) with β = 0.25. Query i = 30; keys j = 28 and j = 22. The far key's q·k is larger by 1.0. Before the 1/√d scaling, which key scores higher, and by how much?
+# **Exercise 06.5** — Two heads of one ALiBi model (paper's form) read the same text. Head 1 has slope m = 1/2, head 8 m = 1/256. The query needs a token 50 positions back; its content score q·k/√d beats that of the token just before the query (1 position back) by 5. In which head does the far token get more weight than the near one?
+#
+# - **A.** In head 8: its extra penalty for 49 more steps back is about 0.19, far below the content edge of 5.
+# - **B.** In head 1: a steep slope sharpens attention, so the strongest content match stands out more clearly.
+# - **C.** In both alike: a slope multiplies every score of a row the same way, so softmax cancels it out.
+# - **D.** In head 1: the token just before the query pays the same distance penalty, so only content decides.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_5.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -414,7 +419,12 @@ answer = ...   # or answer in code: the letter you chose, as a string
 check("06.5", answer)
 
 # %% [markdown]
-# **Exercise 06.6** — A checkpoint was trained in the book's form (q·k + β·(j − i))/√d with β = 2 and d_head = 16. Which slope m gives the same weights in the paper's form q·k/√d − m·(i − j)?
+# **Exercise 06.6** — A model generates token by token with a KV cache: the new query sits at position 100 and sees keys j = 0..100, all in its past. For this one query the code adds m·j (BLOOM's shortcut) instead of −m·(100 − j). Are the attention weights ALiBi's?
+#
+# - **A.** No: m·j grows without bound as the cache gets longer, so the scores overflow float32 long before j = 100.
+# - **B.** Yes: for this query m·j and −m·(100 − j) differ by 100·m, a constant of the row that softmax ignores.
+# - **C.** No: a single query has no causal mask, so the keys it should not see are rewarded for their distance.
+# - **D.** Only if 100 is subtracted from every j first, since softmax changes when a row is shifted by a constant.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_6.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -428,6 +438,11 @@ check("06.6", answer)
 # %% [markdown]
 # **Exercise 06.7** — A model should let query i attend only to keys i − 2, i − 1 and i (a causal window of 3). Which additive Mask(i, j) does that?
 #
+# - **A.** 0 for j ≤ i and −2 for j < i − 2 before softmax, so keys beyond the window are discouraged but kept.
+# - **B.** Weights times 1 for i − 2 ≤ j ≤ i and times 0 elsewhere, applied after softmax to each row.
+# - **C.** 0 for j ≥ i − 2 and −∞ for j < i − 2 before softmax, with no other change to the usual scores.
+# - **D.** 0 for i − 2 ≤ j ≤ i and −∞ otherwise, before softmax; each row's weights still sum to 1.
+#
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_7.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
@@ -440,6 +455,11 @@ check("06.7", answer)
 # %% [markdown]
 # **Exercise 06.8** — An ALiBi model trained at L_train = 512 runs at L = 2048. Its flattest head has slope m = 1/256: with equal content, a key 1000 tokens back gets e^(−1000/256) ≈ 0.02 of the newest key's weight, and steeper heads far less. What best explains why it keeps working past L_train?
 #
+# - **A.** In training it saw every position up to 2048 through shifted windows, so nothing at L = 2048 is new.
+# - **B.** At evaluation the slopes are rescaled by L / L_train, so that each head covers the longer window evenly.
+# - **C.** The penalty grows with distance, so keys at distances never seen in training get little weight.
+# - **D.** The causal mask hides every key more than L_train tokens back, so each query sees its usual window.
+#
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_8.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
@@ -450,7 +470,12 @@ answer = ...   # or answer in code: the letter you chose, as a string
 check("06.8", answer)
 
 # %% [markdown]
-# **Exercise 06.9** — After fine-tuning with one β, every head puts over 90% of its weight on the current and the previous token, and the model does badly where it needs context from far back. Most likely cause and next step?
+# **Exercise 06.9** — You compare two slope sets, X and Y, on one task with the same three seeds (same initial weights and batches per seed). Validation loss of X minus that of Y, seed by seed: −0.02, +0.01, −0.03. Either set's own spread over seeds is about 0.05. What can you conclude?
+#
+# - **A.** Not distinguishable yet: the seeds disagree in sign, so run more seeds before choosing either set.
+# - **B.** X is better: its mean validation loss is lower, and choosing on validation means taking the lower mean.
+# - **C.** Y is better: the spread over seeds is larger than the differences, so the true difference favours Y.
+# - **D.** Run both sets on the test set and keep the one that scores lower there, since validation is too noisy.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_9.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -462,7 +487,12 @@ answer = ...   # or answer in code: the letter you chose, as a string
 check("06.9", answer)
 
 # %% [markdown]
-# **Exercise 06.10** — A model has 16 heads with the paper's slopes m_k = 2^(−8k/n), k = 1..n. What is the slope of head 4 (heads counted from 1)?
+# **Exercise 06.10** — A model goes from 8 heads to 16, with the paper's slopes m_k = 2^(−8k/n) for k = 1..n. What happens to the set of slopes?
+#
+# - **A.** Every slope halves, so each head looks about twice as far back as the head with its index did before.
+# - **B.** The 8-head slopes all remain, at even k, and 8 new ones fall halfway between them in log2.
+# - **C.** The range doubles: the steepest slope grows to 1 and the flattest shrinks to 2^(−16).
+# - **D.** The slopes stay those of 8 heads, each used twice, because the paper fixes one set of slopes.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_10.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -483,6 +513,11 @@ check("06.10", answer)
 
 # %% [markdown]
 # **Exercise 06.11** — A team pre-trained a replaced-token-detection model — a small generator corrupts text, a larger discriminator learns which tokens were replaced — and wants a sentiment classifier for customer reviews. What is the standard next step?
+#
+# - **A.** Fine-tune the generator on the reviews and read the sentiment off the tokens it predicts for them.
+# - **B.** Keep both models and give a classifier the generator's replacement rates as its review features.
+# - **C.** Train a new classifier from scratch on the reviews: detecting replaced tokens does not transfer.
+# - **D.** Discard the generator; fine-tune the discriminator with a classification head on labelled reviews.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_11.py` in a new cell loads it; run it and it checks itself.</sub>
 
