@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         graded = None
         if args.exam:
-            from .grade.config import load
+            from .exercises.grading import load
             graded = set(load(args.config).points)
         written = build(Path(args.out), args.solutions, exam=args.exam, graded=graded)
     except ValueError as err:

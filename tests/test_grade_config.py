@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from alibi_edu.exercises import grading as config
 from alibi_edu.exercises import list_exercises
-from alibi_edu.grade import config
 from alibi_edu.grade.grading import Row
 from alibi_edu.grade.report import earned, totals, verdict_text
 

@@ -15,7 +15,7 @@ import tomllib
 
 import alibi_edu
 from alibi_edu.exercises import core, list_exercises
-from alibi_edu.grade import config as grading_config
+from alibi_edu.exercises import grading as grading_config
 from alibi_edu.grade.__main__ import main
 
 pytestmark = pytest.mark.kernel

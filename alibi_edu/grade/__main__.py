@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         parser.error(problem)
 
-    from .config import load  # imported late: --help and usage errors stay instant
+    from alibi_edu.exercises.grading import load  # imported late: --help and usage errors stay instant
+
     from .grading import grade
     from .report import summary, write_csv, write_feedback, write_gradebook, write_gradescope
     try:

@@ -16,9 +16,9 @@ import tempfile
 from pathlib import Path, PurePath
 
 from alibi_edu.exercises import core, list_exercises
+from alibi_edu.exercises.grading import Config
 from alibi_edu.exercises.store import NOTEBOOKS
 
-from .config import Config
 from .grading import Row
 
 COLUMNS = ["submission", "student", "notebook", "status", "passed", "total", "points", "max_points", "flagged"]
@@ -123,7 +123,7 @@ def _csv(header: list[str], lines: list[list]) -> str:
 
 def write_csv(rows: list[Row], out: Path, config: Config | None = None) -> None:
     """One line per submission; exercise columns are pass, fail, unanswered or empty (other notebooks)."""
-    from .config import load
+    from alibi_edu.exercises.grading import load
     config, ids = config or load(), list_exercises()
     lines = []
     for r in rows:

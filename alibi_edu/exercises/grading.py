@@ -1,4 +1,7 @@
-"""The instructor's grading file (grading.toml): graded exercises, points, credit rules, student ids."""
+"""The instructor's grading file (grading.toml): graded exercises, points, credit rules, student ids.
+
+Read by the grader (alibi_edu.grade) and by the exam handout (which strips the graded exercises' keys).
+"""
 from __future__ import annotations
 
 import re
@@ -10,7 +13,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from alibi_edu.exercises import list_exercises
+from .core import list_exercises
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "grading.toml"
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
