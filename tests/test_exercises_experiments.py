@@ -43,7 +43,7 @@ def test_04_1_typical_mistakes(wrong, hint):
 @pytest.mark.parametrize("exercise_id, letter, hint", [
     ("04.2", "B", "β = 10 scored lowest"),
     ("04.2", "D", "optimistic"),
-    ("04.3", "A", "Swapped"),
+    ("04.3", "A", "charges a lot for every step back"),
     ("05.3", "A", "learned table"),
     ("05.4", "C", "past L_train"),
     ("05.5", "A", "mentions no length"),
@@ -80,7 +80,7 @@ def test_05_1_accepts_every_defensible_answer_in_any_form(answer):
     (lambda m: math.log(100) * m, "Divide by m"),
     (lambda m: math.floor(math.log(0.01) / m), "positive"),
     (lambda m: 7, "Start from"),
-    (lambda m: 2 * math.floor(math.log(100) / m), "too large, by about a factor of 2"),
+    (lambda m: 2 * math.floor(math.log(100) / m), "too large, by a wide margin"),
 ])
 def test_05_2_typical_mistakes(wrong, hint):
     result = check("05.2", wrong)
