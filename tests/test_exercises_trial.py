@@ -1,6 +1,7 @@
 """Your bias in the model (03.8): TinyLM and the stacked training take a student's bias function, validated like any
 input; a right function trains to the library's losses, each named wrong one gets its named hint."""
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -94,3 +95,10 @@ def test_a_bad_bias_function_is_refused_naming_it(bad, error):
         lm.ModelConfig(40, "alibi", bias_fn=42)
     with pytest.raises(TypeError, match="bias_fn"):
         bias_trial("not a function")
+
+
+def test_notebook_03_describes_the_trial_it_runs():
+    from alibi_edu.lm.trial import TRIAL_MODEL, TRIAL_TRAIN
+    source = (Path(__file__).resolve().parents[1] / "notebooks" / "src" / "03_geometric_slopes.py").read_text()
+    said = f"{TRIAL_MODEL['n_heads']} heads, L = {TRIAL_TRAIN.seq_len}, {TRIAL_TRAIN.steps} steps"
+    assert said in " ".join(line.lstrip("# ") for line in source.splitlines())
