@@ -55,7 +55,8 @@ def insert_after(nb, exercise_id: str, code: str) -> nbformat.NotebookNode:
 
 
 def after_imports(nb, code: str) -> nbformat.NotebookNode:
-    first = next(k for k, c in enumerate(nb.cells) if c.cell_type == "code" and "import" in c.source)
+    first = next(k for k, c in enumerate(nb.cells)
+                 if c.cell_type == "code" and "alibi_edu.exercises import" in c.source)
     nb.cells.insert(first + 1, nbformat.v4.new_code_cell(code))
     return nb
 
@@ -138,7 +139,11 @@ def test_own_check_records_nothing(run_a):
 def test_csv_header_and_files_untouched(run_a):
     rows, folder, before = run_a[2], run_a[3], run_a[4]
     header = list(next(iter(rows.values())))
-    assert header == ["submission", "notebook", "status", "passed", "total"] + list_exercises()
+    assert header == ["submission", "student", "notebook", "status", "passed", "total", "points", "max_points",
+                      "flagged"] + list_exercises()
+    assert rows["01_right.ipynb"]["points"] == rows["01_right.ipynb"]["max_points"] == str(len(ids_of("01")))
+    # the right submission is built from the course's solutions: each exercise with a distinctive one is flagged
+    assert "01.2 course solution" in rows["01_right.ipynb"]["flagged"] and rows["01_blank.ipynb"]["flagged"] == ""
     assert digests(folder) == before
 
 
@@ -382,6 +387,35 @@ def test_judge_catches_tampering_answers(tmp_path):
     assert "not accepted" in verdicts["00.1"][1]
     for exercise_id in ("01.1", "01.2", "02.1"):
         assert "changed the checker" in verdicts[exercise_id][1], verdicts[exercise_id]
+
+
+def test_judge_flags_the_course_library_function_and_counts_checks(tmp_path):
+    import base64
+
+    import cloudpickle
+
+    from alibi_edu import geometric_slopes, linear_bias
+    from alibi_edu.exercises.nb01 import LINEAR_BIAS_CASES
+    from alibi_edu.grade.grading import Judge, _env
+
+    namespace = {"__name__": "__main__", "linear_bias": linear_bias}    # pickled by value, as a student's
+    exec("def rounded(L, beta):\n    return linear_bias(L, beta=float(int(beta)))", namespace)
+    rounded = namespace["rounded"]             # right for the whole-number betas only
+
+    records = tmp_path / "answers.jsonl"
+    with open(records, "w") as f:
+        for exercise_id, answer in [("03.4", geometric_slopes), ("01.2", rounded), ("01.1", "x")]:
+            f.write(json.dumps({"id": exercise_id, "payload": base64.b64encode(cloudpickle.dumps(answer)).decode()})
+                    + "\n")
+    judge = Judge(_env(tmp_path / "data"), answer_timeout=30)
+    try:
+        verdicts = judge(records, ["03.4", "01.2", "01.1"])
+    finally:
+        judge.close()
+    assert verdicts["03.4"][0] == "pass" and verdicts["03.4"][4] is True          # passes, flagged
+    whole = sum(beta == int(beta) for _, beta in LINEAR_BIAS_CASES)
+    assert verdicts["01.2"][0] == "fail" and verdicts["01.2"][3] == [whole, len(LINEAR_BIAS_CASES)]
+    assert verdicts["01.2"][4] is False and verdicts["01.1"][2] == "malformed"
 
 
 def test_records_reader_skips_junk_and_oversized_lines(tmp_path):
