@@ -152,7 +152,8 @@ def test_csv_header_and_files_untouched(run_a):
 EVIL_PICKLE = '''class Evil:
     def __reduce__(self):  # runs where the answer is unpickled: turn every checker into "passed"
         return (exec, ("import alibi_edu.exercises.core as c\\n"
-                       "for e in list(c._REGISTRY.values()): object.__setattr__(e, 'checker', lambda a: c.passed('ok'))",))
+                       "for e in list(c._REGISTRY.values()):\\n"
+                       "    object.__setattr__(e, 'checker', lambda a: c.passed('ok'))",))
 answer = Evil()'''
 
 LYING_TENSOR = '''import torch
@@ -422,7 +423,8 @@ def test_records_reader_skips_junk_and_oversized_lines(tmp_path):
     from alibi_edu.grade.judge import last_answers
     records = tmp_path / "answers.jsonl"
     records.write_bytes(b'{"id": "01.1", "payload": "a"}\n' + b"x" * 5000 + b"\nnot json\n[1, 2]\n"
-                        b'{"id": "09.9", "payload": "b"}\n{"id": "01.2", "payload": "c"}\n{"id": "01.1", "payload": "d"}')
+                        b'{"id": "09.9", "payload": "b"}\n{"id": "01.2", "payload": "c"}\n'
+                        b'{"id": "01.1", "payload": "d"}')
     assert last_answers(str(records), ["01.1", "01.2"], max_line=1000) == {
         "01.1": {"id": "01.1", "payload": "d"}, "01.2": {"id": "01.2", "payload": "c"}}
     assert last_answers(str(tmp_path / "missing.jsonl"), ["01.1"]) == {}
