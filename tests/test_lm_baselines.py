@@ -62,3 +62,17 @@ def test_echo_best_loss_matches_a_simulation_of_the_rule():
 def test_count_model_refuses_other_orders():
     with pytest.raises(ValueError, match="order must be 0"):
         lm.CountLM(torch.zeros(1, 4, dtype=torch.long), 2, 2)
+
+
+def test_baselines_are_drawn_or_named_in_the_plots():
+    import matplotlib
+    matplotlib.use("Agg")
+    from alibi_edu.plots import beta_sweeps, loss_vs_length
+
+    losses = torch.tensor([[2.5, 2.6, 2.4], [2.0, 2.1, 1.9]])
+    fig = beta_sweeps({"task": ([0.1, 1.0], losses)}, baselines={"task": {"bigram": 2.3, "ln V": 4.6}})
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert "bigram: 2.300" in labels and "ln V: 4.600 (above the plot)" in labels
+    assert any(line.get_ydata()[0] == 2.3 for line in fig.axes[0].lines if len(line.get_ydata()) == 2)
+    fig = loss_vs_length({"a": {64: 2.0, 128: 2.1}}, train_len=64, baselines={"bigram": 2.05})
+    assert "bigram: 2.050" in fig.axes[0].get_legend_handles_labels()[1]

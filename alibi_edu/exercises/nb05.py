@@ -37,7 +37,8 @@ def check_rising_curves(answer: Any) -> Result:
         return failed(f"Unknown names {sorted(unknown)}: choose among {list(CURVE_METHODS)}.")
     if "alibi" in names:
         return failed("ALiBi's penalty per step of distance is the same at every position, and it grows with "
-                      "distance: keys farther back than anything seen in training get little weight. Would that "
+                      "distance: its steep heads give keys farther back than anything seen in training almost no "
+                      "weight (its flattest heads do give them a large share; the notebook measures it). Would that "
                       "make its loss rise?")
     if not RISE_CLEARLY <= names:
         return failed(f"{len(RISE_CLEARLY - names)} method(s) missing: which methods give the model a position "

@@ -20,10 +20,12 @@ MARKERS = "osD^vP*X"
 
 
 def loss_vs_length(curves: Mapping[str, Mapping[int, float]], *, train_len: int, ax: Axes | None = None,
-                   title: str = "", spreads: Mapping[str, Mapping[int, float]] | None = None) -> Figure:
+                   title: str = "", spreads: Mapping[str, Mapping[int, float]] | None = None,
+                   baselines: Mapping[str, float] | None = None) -> Figure:
     """Loss against evaluation length (log₂ axis), one curve per method; L_train marked.
 
     spreads: {label: {L: spread over seeds}} drawn as a band of ± spread around the curve.
+    baselines: {label: loss} as grey horizontal lines (named in the legend if above the plotted range).
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.2), constrained_layout=True)
@@ -35,6 +37,7 @@ def loss_vs_length(curves: Mapping[str, Mapping[int, float]], *, train_len: int,
             spread = np.array([spreads[label][L] for L in lengths])
             ax.fill_between(lengths, mean - spread, mean + spread, color=COLORS[k % 10], alpha=0.2, linewidth=0)
     ax.axvline(train_len, color="0.4", linestyle=":", label=f"L_train = {train_len}")
+    _baseline_lines(ax, baselines)
     ax.set_xscale("log", base=2)
     ax.set(xlabel="evaluation length L (characters)", ylabel="validation loss (nats/char)", title=title)
     ax.grid(alpha=0.3)
@@ -59,7 +62,7 @@ def training_curves(losses: Mapping[str, list[float]], *, smooth: int = 20, star
                 color=COLORS[k % 10], label=label)
     if start is not None:
         ax.axhline(start, color="0.3", linestyle="--", linewidth=1, label=f"ln V = {start:.2f} (uniform guess)")
-    ax.set(xlabel="training step", ylabel="training loss (nats/token)", title=title)
+    ax.set(xlabel="training step", ylabel="training loss (nats/char)", title=title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, ncol=2)
     return fig
@@ -67,12 +70,14 @@ def training_curves(losses: Mapping[str, list[float]], *, smooth: int = 20, star
 
 def beta_sweeps(panels: Mapping[str, tuple], *, best: Mapping[str, float] | None = None,
                 references: Mapping[str, Mapping[str, tuple[float, float]]] | None = None,
-                tied: Mapping[str, list[float]] | None = None) -> Figure:
+                tied: Mapping[str, list[float]] | None = None,
+                baselines: Mapping[str, Mapping[str, float]] | None = None) -> Figure:
     """One panel per task: validation loss against β > 0 (log axis), mean over seeds ± spread as error bars,
     every seed as a faint dot.
 
     panels: {title: (betas (n,), losses (n, seeds))}; best: {title: chosen β} (a star);
-    references: {title: {label: (mean, spread)}} as horizontal lines with a band; tied: {title: βs within noise}.
+    references: {title: {label: (mean, spread)}} as horizontal lines with a band;
+    tied: {title: βs not distinguishable from the best, seed by seed}; baselines: {title: {label: loss}} grey lines.
     """
     fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 3.9), constrained_layout=True, squeeze=False)
     for ax, (title, (betas, losses)) in zip(axes[0], panels.items()):
@@ -92,12 +97,13 @@ def beta_sweeps(panels: Mapping[str, tuple], *, best: Mapping[str, float] | None
         for n, b in enumerate((tied or {}).get(title) or []):
             i = int(np.argmin(np.abs(betas - b)))
             ax.plot([betas[i]], [mean[i]], marker="o", markersize=11, markerfacecolor="none", color=COLORS[2],
-                    linestyle="none", label=None if n else "within the noise of the best")
+                    linestyle="none", label=None if n else "not distinguishable from the best, seed by seed")
         if best and title in best:
             i = int(np.argmin(np.abs(betas - best[title])))
             ax.plot([betas[i]], [mean[i]], marker="*", markersize=16, color=COLORS[3], linestyle="none",
                     label=f"best validation mean: β = {betas[i]:g}")
-        ax.set(xscale="log", xlabel="β (book's form; slope m = β/√d_head)", ylabel="validation loss (nats/token)",
+        _baseline_lines(ax, (baselines or {}).get(title))
+        ax.set(xscale="log", xlabel="β (book's form; slope m = β/√d_head)", ylabel="validation loss (nats/char)",
                title=title)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
@@ -176,6 +182,20 @@ def weight_by_distance_plot(ratios, slopes, *, threshold: float = 0.01) -> Figur
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, title="dashed: e^(−mΔ); dotted: ln(1/threshold)/m", title_fontsize=7)
     return fig
+
+
+def _baseline_lines(ax: Axes, baselines: Mapping[str, float] | None) -> None:
+    """Grey horizontal lines at each baseline loss within reach of the data; those far above are only named."""
+    if not baselines:
+        return
+    low, high = ax.get_ylim()
+    top = high + 0.5 * (high - low)
+    for k, (label, value) in enumerate(sorted(baselines.items(), key=lambda item: item[1])):
+        style = ("-", "--", "-.", ":")[k % 4]
+        if value <= top:
+            ax.axhline(value, color="0.55", linestyle=style, linewidth=1, label=f"{label}: {value:.3f}")
+        else:
+            ax.plot([], [], color="0.55", linestyle=style, linewidth=1, label=f"{label}: {value:.3f} (above the plot)")
 
 
 def _as_numpy(value) -> np.ndarray:
