@@ -226,3 +226,29 @@ def test_the_grader_judges_an_exam_submission_like_a_practice_one(copy, tmp_path
     assert exam.verdicts == practice.verdicts and exam.messages == practice.messages
     assert exam.verdicts["01.1"] == "pass" and exam.verdicts["01.3"] == "fail" and exam.verdicts["01.2"] == "unanswered"
     assert core.get("01.8") and exam.kinds == practice.kinds
+
+
+QUIZ_PROBE = r'''
+import json
+import alibi_edu
+from alibi_edu.exercises import quiz
+assert alibi_edu.__file__.startswith(COPY), alibi_edu.__file__
+replies = []
+for letter in "ABCD":
+    box = quiz("01.4")
+    options, button, feedback = box.children[1], box.children[2], box.children[3]
+    options.value = letter
+    button.click()
+    replies.append(feedback.value.replace(f"Recorded: {letter}.", "Recorded: ?."))
+print(json.dumps(replies))
+'''
+
+
+def test_a_quiz_records_a_choice_without_judging_it(copy):
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+    probe = QUIZ_PROBE.replace("COPY", repr(str(copy)))
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120,
+                          cwd=copy / "notebooks")                        # not the course's folder: its package
+    assert done.returncode == 0, done.stderr
+    replies = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(set(replies)) == 1 and "● Recorded" in replies[0] and "Correct" not in replies[0]
