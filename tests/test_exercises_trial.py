@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from alibi_edu import alibi_bias, causal_mask, geometric_slopes, lm
 from alibi_edu.exercises import check
@@ -102,3 +104,13 @@ def test_notebook_03_describes_the_trial_it_runs():
     source = (Path(__file__).resolve().parents[1] / "notebooks" / "src" / "03_geometric_slopes.py").read_text()
     said = f"{TRIAL_MODEL['n_heads']} heads, L = {TRIAL_TRAIN.seq_len}, {TRIAL_TRAIN.steps} steps"
     assert said in " ".join(line.lstrip("# ") for line in source.splitlines())
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shift=st.lists(st.floats(-50, 50), min_size=4 * 32, max_size=4 * 32))
+def test_any_constant_per_row_trains_the_same(shift):
+    """softmax ignores a constant added to a row: ALiBi plus any c(h, i) is ALiBi, in training too."""
+    c = torch.tensor(shift).view(4, 32, 1)
+    trial = bias_trial(lambda H, L: alibi_bias(H, L) + causal_mask(L) + c[torch.arange(H) % 4][:, torch.arange(L) % 32])
+    assert (trial["own"] - trial["library"]).abs().max() <= 1e-4
+    assert check("03.8", trial).passed
