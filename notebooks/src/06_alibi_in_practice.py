@@ -457,7 +457,7 @@ check("06.7", answer)
 #
 # - **A.** In training it saw every position up to 2048 through shifted windows, so nothing at L = 2048 is new.
 # - **B.** At evaluation the slopes are rescaled by L / L_train, so that each head covers the longer window evenly.
-# - **C.** The penalty grows with distance, so keys at distances never seen in training get little weight.
+# - **C.** Its steep heads give unseen distances next to no weight; its flat heads' far weight did not raise the loss.
 # - **D.** The causal mask hides every key more than L_train tokens back, so each query sees its usual window.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_8.py` in a new cell loads it; run it and it checks itself.</sub>
