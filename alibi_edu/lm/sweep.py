@@ -161,7 +161,8 @@ def estimate_seconds(n_models: int, config: TrainConfig, corpus: Corpus, **model
         start = time.perf_counter()
         train_stacked(corpus.train, configs, list(range(size)), probe)
         seconds.append(time.perf_counter() - start)
-    per_model_step = max(seconds[2] - seconds[1], 0.0) / (4 * size)
+    extra = seconds[2] - seconds[1]  # 4 more steps; on a busy machine it can come out <= 0: then the whole 6-step run
+    per_model_step = (extra / 4 if extra > 0 else seconds[2] / 6) / size
     return per_model_step * n_models * config.steps * 1.1  # + evaluation
 
 
