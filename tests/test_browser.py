@@ -358,6 +358,8 @@ def run_notebook(student: Student, name: str, shots: list[Path], timeout_s: floa
             else:
                 latencies.append(use_control(page, explorer, k, control, where))
         if explorer.locator(".alibi-control-key").count():  # explorers with heatmaps: click a cell
+            if student.front_end == "notebook7":
+                type_key(page, explorer, where)
             if student.front_end == "classic":
                 click_does_nothing(page, explorer, student.js("ERRORS"), where)
             else:
@@ -498,6 +500,22 @@ def click_cell(page, explorer, k: int, where: str) -> tuple[str, float]:
             return f"explorer {k + 1} click", ms if ms is not None else float("nan")
         page.evaluate(PROBE_RESULT)
     pytest.fail(f"{where}: no click on the picture put a cell's values in the readout (is ipyevents loaded?)")
+
+
+def type_key(page, explorer, where: str) -> None:
+    """Notebook 7's keyboard way to a cell: type a value into the key j slider's number, press Enter."""
+    number = explorer.locator(".alibi-control-key .widget-readout").first
+    readout = explorer.locator(".alibi-readout").first
+    target = "1" if number.text_content().strip() != "1" else "2"
+    number.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(target)
+    page.keyboard.press("Enter")
+    deadline = time.monotonic() + 5
+    while f"j = {target}" not in readout.text_content().partition("cell ")[2] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert f"j = {target}" in readout.text_content().partition("cell ")[2], \
+        f"{where}: typing {target} into key j left the readout at {readout.text_content()!r}"
 
 
 def click_does_nothing(page, explorer, errors_js: str, where: str) -> None:
