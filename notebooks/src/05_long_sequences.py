@@ -6,7 +6,7 @@
 #   at a position it never saw in training;
 # - explain why a penalty that grows with distance lets ALiBi run on sequences longer than it was trained on;
 # - train the five kinds of model at L_train = 64 (three seeds each) and measure their loss on sequences up to 1024
-#   characters, reading differences against the seed-to-seed spread;
+#   characters, comparing lengths and methods seed by seed;
 # - read the result like Figure 1 of the ALiBi paper (Press, Smith & Lewis, ICLR 2022), and check it with
 #   sliding-window evaluation (the paper's Appendix B);
 # - compute how far back an ALiBi head can see, and check it against a trained model.
@@ -47,9 +47,10 @@ notebook_start = time.perf_counter()
 # ### Settings
 #
 # Defaults: five kinds of model × three seeds = 15 small models (d = 32, 2 layers, 4 heads, batch 16, 200 steps at
-# L_train = 64), trained side by side, each evaluated on the same 8 192 validation characters at every length.
+# L_train = 64), trained side by side, each evaluated on the same 8 192 validation characters at every length
+# (as in notebook 04: from position 1 024 of each of 8 validation blocks, windows never leaving their block).
 #
-# **For a longer, better run** set `LONGER_RUN = True` (5× the steps; expect about two minutes).
+# **For a longer, better run** set `LONGER_RUN = True` (5× the steps; expect about five times as long).
 
 # %%
 LONGER_RUN = False   # ← True: a longer, better run
@@ -111,7 +112,7 @@ assert (m * relative_positions(1, 6)[0, -4:] == m * relative_positions(1, 5001)[
 corpus = lm.load_corpus()
 learned = lm.TinyLM(lm.ModelConfig(corpus.vocab_size, "learned", max_len=64))
 try:
-    learned(corpus.val[None, :65])
+    learned(corpus.val[:1, :65])
 except ValueError as err:
     print("learned table, 65 characters:", err)
 
@@ -132,8 +133,10 @@ check("05.1", answer)
 # %% [markdown]
 # ## 2. Train every method at L_train = 64
 #
-# Same data, seeds, sizes and steps; only the positional method differs. Three seeds per method, so that every
-# difference below can be read against the spread between seeds.
+# Same data, seeds, sizes and steps; only the positional method differs. Three seeds per method, paired as in
+# notebook 04 (seed r: the same initial weights where the shapes agree, the same batches), so every difference below
+# is compared seed by seed with notebook 04's rule: every seed agrees in sign and the mean difference exceeds twice
+# its standard error.
 
 # %%
 methods = ["alibi", "sinusoidal", "rope", "learned", "none"]
@@ -151,67 +154,91 @@ training_curves({name: sweep.losses[:, sweep.labels.index(name)] for name in met
 # %% [markdown]
 # ## 3. Loss against evaluation length (the shape of the paper's Figure 1)
 #
-# Every length reads the **same** validation characters (the 8 192 after the first 1 024) in back-to-back windows
-# of L characters; every L = 64 number in this notebook is on this slice. Bands and ± are the spread over the three
-# seeds. The learned table can only be drawn at L = 64. Note that the sinusoidal vectors are added at 0.1 times their
+# Every length reads the **same** validation characters in back-to-back windows of L characters; every L = 64
+# number in this notebook is on these characters. Bands and ± are the spread over the three seeds; the grey line is
+# the bigram baseline (each character guessed from the one before it, counted on the training text). The learned table can only be drawn at L = 64. Note that the sinusoidal vectors are added at 0.1 times their
 # usual size (the model's `SINUSOIDAL_SCALE`), a choice made for this course's small model: another scale gives
 # other sinusoidal numbers, so read that curve as one configuration, not as the best the method can do.
 
 # %%
-means, spreads = lm.length_curves(sweep, methods, corpus.val, LENGTHS, n_tokens=EVAL_TOKENS)
-loss_vs_length(means, spreads=spreads, train_len=config.seq_len, title="trained at L = 64, evaluated at L");
+runs = lm.length_runs(sweep, methods, corpus.val, LENGTHS, n_tokens=EVAL_TOKENS)
+means = {name: {L: v.mean().item() for L, v in curve.items()} for name, curve in runs.items()}
+spreads = {name: {L: v.std().item() for L, v in curve.items()} for name, curve in runs.items()}
+bigram = lm.baseline_losses(corpus, config.seq_len, n_tokens=EVAL_TOKENS)["bigram (counted on train)"]
+loss_vs_length(means, spreads=spreads, train_len=config.seq_len, title="trained at L = 64, evaluated at L",
+               baselines={"bigram (counted on train)": bigram});
 
 # %%
 longest = LENGTHS[-1]
-print(f"{'method':>11} " + " ".join(f"{'L = ' + str(L):>13}" for L in LENGTHS) + f"   change 64 → {longest}")
+print(f"{'method':>11} " + " ".join(f"{'L = ' + str(L):>13}" for L in LENGTHS))
 for name in methods:
-    cells = " ".join(f"{means[name][L]:7.3f} ± {spreads[name][L]:.3f}" if L in means[name] else f"{'—':>13}"
-                     for L in LENGTHS)
-    change = f"{means[name][longest] - means[name][64]:+.3f}" if longest in means[name] else "cannot run"
-    print(f"{name:>11} {cells}   {change}")
-for name in methods:
-    if longest in means[name]:
-        change, noise = means[name][longest] - means[name][64], spreads[name][64] + spreads[name][longest]
-        print(f"{name}: change 64 → {longest} {change:+.3f}, "
-              + ("within the seed spread" if abs(change) <= noise else f"more than the seed spread ({noise:.3f})"))
-        flat = abs(change) <= noise
-        if not lm.quick_mode():
-            assert flat == (name == "alibi") or name == "none", (name, change, noise)
+    print(f"{name:>11} " + " ".join(f"{means[name][L]:7.3f} ± {spreads[name][L]:.3f}" if L in means[name]
+                                    else f"{'—':>13}" for L in LENGTHS))
+print(f"\nchange 64 → {longest}, the same models at two lengths, seed by seed:")
+change = {name: lm.paired(runs[name][longest], runs[name][64], names=(f"{name} at {longest}", "at 64"))
+          for name in methods if longest in runs[name]}
+for c in change.values():
+    print(" ", c)
+print("\nat L = 64, method against method, seed by seed:")
+at_64 = {pair: lm.paired(runs[pair[0]][64], runs[pair[1]][64], names=pair) for pair in
+         [("rope", "alibi"), ("none", "alibi"), ("sinusoidal", "none"), ("learned", "none")]}
+for c in at_64.values():
+    print(" ", c)
+if not lm.quick_mode():
+    assert change["alibi"].direction != 1 and all(change[n].direction == 1 for n in ("sinusoidal", "rope", "none"))
+    assert change["none"].mean < min(change["sinusoidal"].mean, change["rope"].mean)
+    assert at_64["none", "alibi"].direction == 1 and at_64["sinusoidal", "none"].direction == 1
 
 # %% [markdown]
-# What to see (read each change against the ± spread printed next to it):
-# - **alibi** stays flat all the way to 16 × L_train: its change from 64 to 1024 is smaller than its seed spread;
-# - **sinusoidal** and **rope** rise past 64, by more than their spread: positions, or rotation angles, the model
-#   never saw;
+# What to see (the printed verdicts, seed by seed):
+# - **alibi** does not rise all the way to 16 × L_train (the verdict above says whether it even goes down a little);
+# - **sinusoidal** and **rope** rise past 64 in every seed: positions, or rotation angles, the model never saw;
 # - **none** has no position signal, so it cannot easily tell which character came just before; at L = 64 it is
-#   well behind alibi and rope. It still changes with length, because a causal model without positions can infer
-#   position from how many tokens it sees (a query at position i averages over i + 1 keys, so its attention output
-#   depends on i), and past L_train it meets counts it never saw. Notebook 04's β = 0 is the same kind of model;
+#   behind alibi in every seed. It rises too, by less than sinusoidal and rope: a causal model without positions
+#   can infer position from how many tokens it sees (a query at position i averages over i + 1 keys, so its
+#   attention output depends on i), and past L_train it meets counts it never saw. Notebook 04's β = 0 is the same
+#   kind of model;
 # - **learned** cannot even be evaluated past its table.
+#
+# At L = 64, where no method meets anything new, sinusoidal is behind none in every seed (the line for learned says
+# whether it is too): adding position vectors made these small models worse after 200 steps. This notebook does not
+# measure why.
 #
 # ## 4. Sliding-window evaluation (the paper's Appendix B)
 #
 # In back-to-back windows the first characters of each window see almost no context, and a longer window has
-# fewer such "early" characters. Is ALiBi's slight gain at long L from using far-away characters, or just from
-# having fewer early ones? The control: slide the window by s = 32 and score only its last 32 characters, so every
-# scored character sees at least L − 32 earlier ones. (One model, seed 0, on the same 8 192 characters; its
-# back-to-back numbers are that seed's, not the three-seed mean of the table.)
+# fewer such "early" characters. Does ALiBi at long L use far-away characters, or does it only have fewer early ones?
+# The control: slide the window by s = 32 and score only its last 32 characters, so every scored character sees at
+# least L − 32 earlier ones, all from its own block of text. The same three models per length, the same 8 192
+# characters.
 
 # %%
 stride = config.seq_len // 2
-alibi = sweep.models["alibi"][0]
-back_to_back = lm.length_curve(alibi, corpus.val, LENGTHS, n_tokens=EVAL_TOKENS)
-sliding = lm.length_curve(alibi, corpus.val, LENGTHS, n_tokens=EVAL_TOKENS, stride=stride)
-loss_vs_length({"alibi, back-to-back windows": back_to_back, f"alibi, sliding windows (stride {stride})": sliding},
-               train_len=config.seq_len, title=f"ALiBi (seed 0) on the same {EVAL_TOKENS} characters");
+sliding = lm.length_runs(sweep, ["alibi"], corpus.val, LENGTHS, n_tokens=EVAL_TOKENS, stride=stride)["alibi"]
+back_to_back = runs["alibi"]
+loss_vs_length({"alibi, back-to-back windows": {L: v.mean().item() for L, v in back_to_back.items()},
+                f"alibi, sliding windows (stride {stride})": {L: v.mean().item() for L, v in sliding.items()}},
+               spreads={"alibi, back-to-back windows": spreads["alibi"],
+                        f"alibi, sliding windows (stride {stride})": {L: v.std().item() for L, v in sliding.items()}},
+               train_len=config.seq_len, title=f"ALiBi (3 seeds) on the same {EVAL_TOKENS} characters");
 for L in LENGTHS:
-    print(f"L = {L:5}: back-to-back {back_to_back[L]:.3f}   sliding {sliding[L]:.3f}")
-
+    print(f"L = {L:5}: back-to-back {back_to_back[L].mean():.3f}   sliding {sliding[L].mean():.3f}")
+early = lm.paired(back_to_back[64], sliding[64], names=("back-to-back at 64", "sliding at 64"))
+far = lm.paired(sliding[longest], sliding[64], names=(f"sliding at {longest}", "sliding at 64"))
+print(" ", early)
+print(" ", change["alibi"])
+print(" ", far)
+if not lm.quick_mode():
+    assert early.direction == 1 and far.direction != -1
+    assert 0.5 < -change["alibi"].mean / early.mean < 2, (change["alibi"], early)
 
 # %% [markdown]
-# The sliding-window curve is the one to read for "does the model use far-away characters": compare its values
-# across L with the back-to-back ones above. Both score the same characters, so the comparison is fair; the paper
-# found that ALiBi's back-to-back gain at long L comes mostly from having fewer early, context-starved characters.
+# Read the three lines. At L = 64 the sliding windows beat the back-to-back ones in every seed: that gap is the cost
+# of the early, context-starved characters. Back-to-back at 1024 gains about as much, since a longer window has
+# fewer early characters. And with sliding windows, where every scored character has at least L − 32 characters of
+# its own text before it, going from 64 to 1024 does not lower the loss: the characters more than 64 back do not
+# help this model. The paper found the same for ALiBi (Appendix B): its gain at long lengths comes mostly from
+# fewer early characters.
 #
 # ## 5. How far back can a head see?
 #
@@ -234,15 +261,16 @@ check("05.2", answer)
 # Now check against a trained ALiBi model (seed 0; the reach is computed from the formula, since `reach` above may
 # still be a placeholder). Measured: for each head, the median over queries of weight(Δ back) / weight(nearest key),
 # on 256 validation characters. Dashed: the bias alone, $e^{-m\Delta}$; dotted: the computed reach (heads 3 and 4
-# reach past the plotted range). Content scores pull the measured curves away from the dashed ones; the plot shows
-# by how much.
+# reach past the plotted range). Compare each measured curve with its dashed line: the printed ratios put numbers on
+# how close they are.
 
 # %%
 slopes = geometric_slopes(4)
 computed = [math.floor(math.log(100) / m) for m in slopes.tolist()]
 print("slopes:", [f"{m:g}" for m in slopes.tolist()], " computed reach:", computed)
 
-maps = alibi.attention_maps(corpus.val[None, 1000:1256])[:, 0]  # (layers, H, 256, 256)
+alibi = sweep.models["alibi"][0]
+maps = alibi.attention_maps(corpus.val[:1, 1000:1256])[:, 0]  # (layers, H, 256, 256)
 ratios = weight_by_distance(maps[0], max_distance=128)
 weight_by_distance_plot(ratios, slopes);
 for h, r in enumerate(computed):
@@ -253,9 +281,30 @@ print(f"flattest head (head 4, m = 1/{1 / flat:g}): bias alone at the edge of th
       f"e^(−64·m) = {math.exp(-64 * flat):.2f}; measured ratio at Δ = 64: {ratios[3, 64]:.3f}")
 
 # %% [markdown]
+# How much weight lands beyond the training window? For each layer and head of the three trained ALiBi models:
+# the share of each query's attention on keys 64 or more steps back (distances never seen in training), averaged over
+# the queries of windows of L = 1 024 (the last 1 024 characters of 4 validation blocks), then over the seeds.
+
+# %%
+far_mass = lm.mass_beyond(sweep.models["alibi"], corpus.val, config.seq_len, length=longest)  # (seeds, layers, H)
+mass = far_mass.mean(0)
+print(f"weight on keys ≥ {config.seq_len} back, at L = {longest} (mean of {len(SEEDS)} seeds):")
+for layer in range(mass.shape[0]):
+    print(f"  layer {layer + 1}: " + "  ".join(f"head {h + 1} (m = 1/{1 / m:g}): {mass[layer, h]:.3f}"
+                                             for h, m in enumerate(slopes.tolist())))
+if not lm.quick_mode():
+    head = mass.mean(0)
+    assert head[0] < 0.001 and head[1] < 0.05 and head[2] > 0.2 and head[3] > 0.5, mass
+
+# %% [markdown]
 # ## 6. Multiple choice
 #
 # **Exercise 05.3** — Which property lets an ALiBi model process sequences longer than any it was trained on?
+#
+# - **A.** It learns a larger table of position embeddings, with spare rows reserved for positions past L_train.
+# - **B.** Any relative position scheme extrapolates: scores that depend only on i − j, as with RoPE, never meet anything new.
+# - **C.** Every head's penalty makes keys further back than L_train negligible, so each query still sees its usual window.
+# - **D.** A penalty on distance that grows with it: the steep heads ignore far keys, and the measured loss does not rise.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_3.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -269,6 +318,11 @@ check("05.3", answer)
 # %% [markdown]
 # **Exercise 05.4** — A team wants long-sequence extrapolation and as few positional parameters as possible. Which strategy fits?
 #
+# - **A.** Learned absolute position embeddings, trained at the longest length the team can afford to train on.
+# - **B.** An ALiBi-style fixed linear bias on the attention scores: no position parameters, and it runs past L_train.
+# - **C.** Sinusoidal position embeddings: they have no parameters, so they carry over to any length unchanged.
+# - **D.** No positional information at all: zero parameters, and nothing position-specific that could break.
+#
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_4.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
@@ -280,6 +334,11 @@ check("05.4", answer)
 
 # %% [markdown]
 # **Exercise 05.5** — “A fixed rule-based bias is best because it can be finely tuned to one fixed input length.” True or false?
+#
+# - **A.** True: the rule's slopes are chosen for the training length, which is exactly why it works well there.
+# - **B.** True, but only for sequence lengths that are powers of two, because the slopes are powers of two.
+# - **C.** False: the same rule holds at every length, and its advantage is that it generalises across lengths.
+# - **D.** False: a fixed rule cannot be tuned at all, which makes it worse than a learned table at every length.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_5.py` in a new cell loads it; run it and it checks itself.</sub>
 
@@ -299,16 +358,15 @@ progress()   # every exercise of the course: not tried, tried or passed
 # ## Summary
 #
 # - ALiBi's penalty depends only on distance and **grows** with it. Past L_train the model does meet distances it
-#   never saw, and the further back a key is, the less weight it gets: for the steep heads, next to none. For the
-#   flattest head the bias alone still leaves e^(−64/256) ≈ 0.78 at the edge of the training window (section 5
-#   measured about the same), so for that head the bias by itself does not cut far keys off. What the
-#   sliding-window result of section 4 shows is that the model's loss does not depend on characters further back
-#   than about L_train: with every scored character given L − 32 characters of context, the loss hardly moves from
-#   L = 64 to L = 1024. Little use of far keys, and weights that shrink with distance, keep it from breaking.
+#   never saw. The steep heads give them next to no weight; the two flattest heads put a large share of their
+#   attention there (section 5 measured it). Yet the loss does not rise: back-to-back it is even a little lower at
+#   L = 1024, because fewer characters are context-starved, and with sliding windows the characters more than 64
+#   back do not lower it. This notebook shows that the far weight does no harm here, not why.
 # - Sinusoidal and rotary positions past L_train are positions or angles never seen in training: their loss rises.
 #   A learned table cannot run at all. A model with no positions (`none`) also changes with length: a causal model
 #   can infer position from how many tokens it sees.
-# - Every comparison above is a mean over three seeds on one validation slice; read differences against the spread.
+# - Every comparison above is seed by seed over three seeds on the same validation characters: "unlikely to be
+#   noise with 3 seeds" when all seeds agree and the mean difference exceeds twice its standard error.
 # - A head with slope m reaches about ln(100)/m ≈ 4.6/m tokens back before its weight drops under 1%.
 #
 # Your progress so far: `from alibi_edu.exercises import progress; progress()`.
