@@ -81,7 +81,7 @@ HANDOUT ?= dist/$(if $(call yes,$(EXAM)),exam,handout)
 
 handout: setup
 	$(BIN)/python -m alibi_edu.handout --out "$(HANDOUT)" $(if $(call yes,$(SOLUTIONS)),--solutions,) \
-		$(if $(call yes,$(EXAM)),--exam,) $(if $(CONFIG),--config "$(CONFIG)",)
+		$(if $(call yes,$(EXAM)),--exam,) $(if $(CONFIG),--config "$(CONFIG)",) $(if $(SOURCE),--source "$(SOURCE)",)
 
 grade: setup
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [GRADES=grades.csv] [GRADEBOOK=file] [GRADESCOPE=dir] [FEEDBACK=dir] [CONFIG=grading.toml] [TIMEOUT=300]"; exit 2; }

@@ -41,8 +41,21 @@ def exercise_cells(cells: list[dict]) -> list[int]:
     return found
 
 
-def student_notebook(nb: dict, solutions: bool, exam: bool = False) -> dict:
-    """nb with exercise cells' outputs cleared (exam: every output), and without solutions no pointers to them."""
+SOURCE_DEFAULT = 'os.environ.get("ALIBI_EDU_SOURCE", "")'  # in every notebook's first code cell
+
+
+def student_notebook(nb: dict, solutions: bool, exam: bool = False, source: str = "") -> dict:
+    """nb with exercise cells' outputs cleared (exam: every output), and without solutions no pointers to them.
+
+    source: where the first cell installs the package from when a kernel lacks it (Colab), unless the student's
+    ALIBI_EDU_SOURCE says otherwise: a pip target such as git+https://github.com/OWNER/REPO or a wheel's URL.
+    """
+    if source:
+        for cell in nb["cells"]:
+            text = "".join(cell["source"])
+            if cell["cell_type"] == "code" and SOURCE_DEFAULT in text:
+                cell["source"] = text.replace(SOURCE_DEFAULT, f"os.environ.get(\"ALIBI_EDU_SOURCE\", {source!r})")
+                break
     code = [k for k, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
     cleared = code if exam else exercise_cells(nb["cells"])
     for k in cleared:
@@ -105,7 +118,7 @@ WITHOUT_SOLUTIONS = ("\nThis copy has no solutions folder: where a notebook or a
 
 
 def build(out: Path, solutions: bool = False, root: Path = ROOT, exam: bool = False,
-          graded: set[str] | None = None) -> list[Path]:
+          graded: set[str] | None = None, source: str = "") -> list[Path]:
     """Write the handout into `out` (replacing an earlier handout there); the notebooks written.
 
     exam: strip the answers of the `graded` exercise ids (default: every exercise) from the package.
@@ -123,7 +136,7 @@ def build(out: Path, solutions: bool = False, root: Path = ROOT, exam: bool = Fa
     (out / MARKER).write_text("built by python -m alibi_edu.handout\n")
     written = []
     for path in sources:
-        nb = student_notebook(json.loads(path.read_text(encoding="utf-8")), solutions, exam)
+        nb = student_notebook(json.loads(path.read_text(encoding="utf-8")), solutions, exam, source)
         target = out / "notebooks" / path.name
         target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
@@ -245,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--solutions", action="store_true", help="include notebooks/solutions/")
     parser.add_argument("--exam", action="store_true",
                         help="no answer keys for the graded exercises: check() records, never judges")
+    parser.add_argument("--source", default="", help="pip source the notebooks' first cell installs the course "
+                        "from where it is missing, e.g. git+https://github.com/OWNER/REPO (default: none; "
+                        "students set ALIBI_EDU_SOURCE)")
     parser.add_argument("--config", default=None, help="the grading file naming the graded exercises "
                         "(default: the course's grading.toml: all)")
     args = parser.parse_args(argv)
@@ -253,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.exam:
             from .exercises.grading import load
             graded = set(load(args.config).points)
-        written = build(Path(args.out), args.solutions, exam=args.exam, graded=graded)
+        written = build(Path(args.out), args.solutions, exam=args.exam, graded=graded, source=args.source)
     except ValueError as err:
         parser.error(str(err))
     kind = f"as an exam (no keys for {len(graded)} graded exercises)" if args.exam else \

@@ -42,7 +42,7 @@ def test_every_notebook_starts_with_the_same_bootstrap_cell():
     assert len(cell.splitlines()) <= 15, "keep the bootstrap cell short"
 
 
-def run_cell(monkeypatch, installed: bool, colab: bool, source: str | None = None):
+def run_cell(monkeypatch, installed: bool, colab: bool, source: str | None = None, cell: str | None = None):
     """Execute the bootstrap cell with find_spec, pip and google.colab faked; returns (pip calls, colab calls)."""
     calls, colab_calls = [], []
     real = importlib.util.find_spec
@@ -59,7 +59,7 @@ def run_cell(monkeypatch, installed: bool, colab: bool, source: str | None = Non
         monkeypatch.setitem(sys.modules, "google.colab", types.SimpleNamespace(output=output))
     else:
         monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    exec(first_code_cell(SOURCES[0]), {})
+    exec(cell or first_code_cell(SOURCES[0]), {})
     return calls, colab_calls
 
 
@@ -79,9 +79,23 @@ def test_bootstrap_installs_the_package_only_without_deps_from_the_source(monkey
     assert colab_calls == (["enabled"] if colab else [])
 
 
-def test_bootstrap_has_a_default_source(monkeypatch):
-    (args, _), = run_cell(monkeypatch, installed=False, colab=False)[0]
-    assert any(a.startswith("git+https://") for a in args)
+def test_bootstrap_without_a_source_says_what_to_set_and_installs_nothing(monkeypatch):
+    """No invented default: a missing package and no ALIBI_EDU_SOURCE stop with the variable's name."""
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append(args))
+    with pytest.raises(AssertionError, match="ALIBI_EDU_SOURCE"):
+        run_cell(monkeypatch, installed=False, colab=False)
+    assert calls == []
+
+
+def test_a_handout_source_becomes_the_first_cells_default(monkeypatch):
+    from alibi_edu.handout import SOURCE_DEFAULT, student_notebook
+    cell = first_code_cell(SOURCES[0])
+    assert cell.count(SOURCE_DEFAULT) == 1
+    nb = {"cells": [{"cell_type": "code", "source": cell, "outputs": [], "execution_count": None, "metadata": {}}]}
+    stamped = student_notebook(nb, solutions=True, source="git+https://example.org/course")["cells"][0]["source"]
+    (args, _), = run_cell(monkeypatch, installed=False, colab=False, cell=stamped)[0]
+    assert "git+https://example.org/course" in args
 
 
 def test_notebook_00_checks_the_lower_bounds_pyproject_states():
