@@ -14,13 +14,14 @@
 
 # %%
 # Ready for any kernel: where the course package is missing (Colab, a new kernel), install it from ALIBI_EDU_SOURCE
-# with --no-deps, so this kernel's torch, ipywidgets and ipykernel stay as they are; on Colab, allow the course's
-# widgets. Everywhere else this cell does nothing.
+# (README: Where to run it) with --no-deps, so this kernel's torch, ipywidgets and ipykernel stay as they are;
+# on Colab, allow the course's widgets. Everywhere else this cell does nothing.
 import importlib, os, subprocess, sys
 from importlib.util import find_spec
 
 if find_spec("alibi_edu") is None:
-    source = os.environ.get("ALIBI_EDU_SOURCE", "git+https://github.com/alibi-edu/alibi-course")
+    source = os.environ.get("ALIBI_EDU_SOURCE", "")
+    assert source, "alibi_edu is missing here: set ALIBI_EDU_SOURCE to the course's pip source, then rerun this cell"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", source, "ipyevents", "platformdirs",
                     "tqdm"], check=True)
     importlib.invalidate_caches()
