@@ -1,5 +1,5 @@
 """Figures of the experiments (notebooks 04–05): loss against β, loss against evaluation length,
-attention maps of trained models, and a picker to browse those maps by setting."""
+attention maps of trained models (a notebook browses them with alibi_edu.widgets.picker.figure_picker)."""
 from __future__ import annotations
 
 import math
@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from .heatmaps import weights_heatmap
 
-__all__ = ["beta_sweeps", "loss_vs_length", "training_curves", "attention_maps", "attention_picker",
+__all__ = ["beta_sweeps", "loss_vs_length", "training_curves", "attention_maps",
            "weight_by_distance", "weight_by_distance_plot"]
 
 COLORS = plt.get_cmap("tab10").colors  # distinguishable; each curve also gets its own marker
@@ -127,33 +127,6 @@ def attention_maps(weights, *, title: str = "", tokens: str | None = None) -> Fi
     if tokens is not None:
         fig.text(0.5, -0.02, "snippet: " + repr(tokens[:L]), ha="center", fontsize=8, family="monospace")
     return fig
-
-
-def attention_picker(maps: Mapping[str, object], *, tokens: str | None = None):
-    """A dropdown over settings and a layer slider; shows attention_maps(maps[setting][layer]).
-
-    maps: {setting label: weights (n_layers, H, L, L)}.
-    """
-    import ipywidgets as w
-
-    if not maps:
-        raise ValueError("maps must hold at least one setting")
-    n_layers = _as_numpy(next(iter(maps.values()))).shape[0]
-    setting = w.Dropdown(options=list(maps), description="setting")
-    layer = w.IntSlider(1, 1, n_layers, description="layer")  # counted from 1, like heads
-    out = w.Output()
-
-    def draw(_=None):
-        with out:
-            out.clear_output(wait=True)
-            fig = attention_maps(_as_numpy(maps[setting.value])[layer.value - 1], tokens=tokens,
-                                 title=f"{setting.value}, layer {layer.value}")
-            plt.show(fig)
-
-    setting.observe(draw, "value")
-    layer.observe(draw, "value")
-    draw()
-    return w.VBox([w.HBox([setting, layer]), out])
 
 
 def weight_by_distance(weights, max_distance: int) -> np.ndarray:

@@ -38,7 +38,8 @@ import torch
 
 from alibi_edu import alibi_bias, attention_weights, causal_mask, linear_bias, lm
 from alibi_edu.exercises import check, quiz
-from alibi_edu.plots import attention_maps, attention_picker, beta_sweeps, loss_vs_length, training_curves
+from alibi_edu.plots import attention_maps, beta_sweeps, loss_vs_length, training_curves
+from alibi_edu.widgets.picker import figure_picker
 
 notebook_start = time.perf_counter()
 
@@ -399,7 +400,9 @@ if not lm.quick_mode():
 snippet = corpus.val[0, 1200:1248]
 explore = ["β = 0"] + [f"β = {b:g}" for b in TEXT_GRID] + ["geometric slopes"]
 maps = {label: text.models[label][0].attention_maps(snippet[None])[:, 0] for label in explore}  # (layers, H, L, L)
-attention_picker(maps, tokens=corpus.decode(snippet))
+figure_picker(lambda setting, layer: attention_maps(maps[setting][layer - 1], tokens=corpus.decode(snippet),
+                                                  title=f"{setting}, layer {layer}"),
+              setting=list(maps), layer=(1, MODEL["n_layers"]))
 
 # %% [markdown]
 # The same pictures side by side for three settings, layer 1 (a static copy of the explorer):
