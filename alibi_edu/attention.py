@@ -98,7 +98,8 @@ def causal_bias_blocks(slopes: tuple[float, ...], q_len: int, k_len: int,
     """
     check.fits_in_memory("ALiBi bias", (len(slopes), q_len, k_len), torch.float64)  # built in float64, then cast
     m = torch.tensor(slopes, dtype=torch.float64)[:, None, None]
-    full = (m * relative_positions(q_len, k_len) + causal_mask(q_len, k_len, torch.float64)).to(device=device, dtype=dtype)
+    full = m * relative_positions(q_len, k_len) + causal_mask(q_len, k_len, torch.float64)
+    full = full.to(device=device, dtype=dtype)
     offset = k_len - q_len
     return tuple(full[None, :, s:s + block, :offset + min(s + block, q_len)].contiguous()
                  for s in range(0, q_len, block))

@@ -7,7 +7,7 @@ Shapes: H heads, L_q queries, L_k >= L_q keys; query row r sits at position L_k 
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 

@@ -78,7 +78,7 @@ def experiment_figures() -> dict[str, object]:
     betas = lm.seed_sweep(corpus, settings, seeds=SEEDS, config=config, progress=False, **BETA_MODEL)
     labels = [f"β = {b:g}" for b in SWEEP_BETAS]
     sweep = experiments.beta_sweeps(
-        {"text (Python docs), one shared β": (SWEEP_BETAS, betas.val[[betas.labels.index(l) for l in labels]])},
+        {"text (Python docs), one shared β": (SWEEP_BETAS, betas.val[[betas.labels.index(label) for label in labels]])},
         best={"text (Python docs), one shared β": float(betas.best_of(labels).split("= ")[1])},
         references={"text (Python docs), one shared β": {"β = 0 (no distance penalty)": (betas.mean("β = 0"),
                                                                                          betas.spread("β = 0"))}})

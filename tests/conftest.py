@@ -6,7 +6,6 @@ import tempfile
 
 import pytest
 
-
 # Tests that start a Jupyter kernel or a fresh Python process: make test runs them, make test-fast does not.
 KERNEL_MODULES = {"test_grade.py"}       # the grader runs each submission in a fresh kernel
 KERNEL_TESTS = ("fresh_process",)        # progress survives a new process

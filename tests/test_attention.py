@@ -3,10 +3,18 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from alibi_edu import (alibi_attention, alibi_bias, attention_scores, attention_weights, causal_mask,
-                       geometric_slopes, linear_bias)
+from alibi_edu import (
+    alibi_attention,
+    alibi_bias,
+    attention_scores,
+    attention_weights,
+    causal_mask,
+    geometric_slopes,
+    linear_bias,
+)
 
 DTYPES = {torch.float32: 1e-5, torch.float64: 1e-10, torch.bfloat16: 2e-2}
 

@@ -127,7 +127,7 @@ def chromium_or_skip() -> str:
     """Path of the system Chromium; skip without it (a failure in CI, where the test must run)."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     try:
-        import playwright  # noqa: F401
+        import playwright  # noqa: F401 (only: is it installed?)
     except ImportError:
         path, why = None, "the playwright package is missing: run `make setup`"
     else:

@@ -46,7 +46,7 @@ def run_cell(monkeypatch, installed: bool, colab: bool, source: str | None = Non
     """Execute the bootstrap cell with find_spec, pip and google.colab faked; returns (pip calls, colab calls)."""
     calls, colab_calls = [], []
     real = importlib.util.find_spec
-    missing = lambda name, *a: None if name == "alibi_edu" and not installed else real(name, *a)  # noqa: E731
+    missing = lambda name, *a: None if name == "alibi_edu" and not installed else real(name, *a)
     monkeypatch.setattr(importlib.util, "find_spec", missing)
     monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append((args, kw)))
     if source is None:

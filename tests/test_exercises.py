@@ -170,7 +170,8 @@ MISTAKES = [
      "diagonal"),
     ("02.1", lambda L: causal_mask(L + 1), "Wrong shape"),
     ("02.1", lambda L: torch.ones(L, L).triu(1) * float("-inf"), "0·inf"),
-    ("02.1", lambda L: causal_mask(L).clamp(max=0).masked_fill(torch.ones(L, L, dtype=torch.bool).triu(2), 0), "future key"),
+    ("02.1", lambda L: causal_mask(L).clamp(max=0).masked_fill(torch.ones(L, L, dtype=torch.bool).triu(2), 0),
+     "future key"),
     ("02.3", unmasked_attention, "Still no mask"),
     ("02.3", masked_after_softmax, "after softmax"),
     ("02.3", unscaled_masked_attention, "1/√d"),
@@ -259,7 +260,7 @@ def test_notebook_ships_each_exercise_with_placeholder_and_check(notebook):
 
 def test_a_large_finite_mask_is_accepted_in_02_1_and_02_3_with_the_same_explanation():
     from alibi_edu.exercises.nb02 import FINITE_NOTE
-    future = lambda L: torch.ones(L, L, dtype=torch.bool).triu(1)          # noqa: E731
+    future = lambda L: torch.ones(L, L, dtype=torch.bool).triu(1)
     mask = check("02.1", lambda L: torch.zeros(L, L).masked_fill(future(L), -1e9))
     attention = check("02.3", lambda q, k: torch.softmax(
         (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])).masked_fill(future(q.shape[-2]), -1e9), -1))

@@ -4,11 +4,20 @@ import warnings
 
 import pytest
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alibi_edu import alibi_attention, alibi_bias, attention_weights, causal_mask, geometric_slopes, linear_bias
-from alibi_edu.forms import (alibi_score_mod, bloom_bias, causal_mask_mod, flash_bias, mpt_bias, mpt_slopes,
-                             on_index_grid, reference_mask)
+from alibi_edu.forms import (
+    alibi_score_mod,
+    bloom_bias,
+    causal_mask_mod,
+    flash_bias,
+    mpt_bias,
+    mpt_slopes,
+    on_index_grid,
+    reference_mask,
+)
 
 F64 = torch.float64
 

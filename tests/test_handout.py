@@ -1,4 +1,5 @@
-"""The student handout: exercise outputs cleared, no solutions unless asked, a README, never deletes a stranger's folder."""
+"""The student handout: exercise outputs cleared, no solutions unless asked, a README, never deletes a stranger's
+folder."""
 from __future__ import annotations
 
 import json

@@ -2,14 +2,14 @@
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
 
-import alibi_edu as ae  # noqa: E402
-from alibi_edu.plots import bias_heatmap, bias_row_bars, head_grid, heatmaps, slopes_plot, weights_heatmap  # noqa: E402
+import alibi_edu as ae
+from alibi_edu.plots import bias_heatmap, bias_row_bars, head_grid, heatmaps, slopes_plot, weights_heatmap
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,20 @@
 """The memory cap: every public function refuses, before allocating, a tensor larger than the cap."""
 import pytest
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import alibi_edu
-from alibi_edu import (alibi_attention, alibi_bias, attention_scores, attention_weights, causal_mask,
-                       geometric_slopes, linear_bias, relative_positions)
+from alibi_edu import (
+    alibi_attention,
+    alibi_bias,
+    attention_scores,
+    attention_weights,
+    causal_mask,
+    geometric_slopes,
+    linear_bias,
+    relative_positions,
+)
 
 CAP = 64 * 1024  # 64 KiB: small enough that modest sizes cross it
 

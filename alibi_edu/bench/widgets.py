@@ -15,12 +15,12 @@ import time
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from ..plots import bias_heatmap, bias_row_bars, weights_heatmap  # noqa: E402
-from ..widgets import bias_explorer, demo_explorer, mask_explorer, slopes_explorer  # noqa: E402
-from ..widgets.render import DPI  # noqa: E402
+from ..plots import bias_heatmap, bias_row_bars, weights_heatmap
+from ..widgets import bias_explorer, demo_explorer, mask_explorer, slopes_explorer
+from ..widgets.render import DPI
 
 REPEATS = 24
 BASELINE_REPEATS = 12

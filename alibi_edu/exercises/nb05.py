@@ -19,8 +19,8 @@ NONE_NOTE = ("`none` is a judgement call: with no positions a causal model can s
 
 
 @exercise("05.1", "Predict: which loss curves rise past L_train?",
-          reread="the section “Why a penalty that grows with distance has no length limit”, and ask of each method: does it "
-                 "feed the model something at a new length that it never saw in training?")
+          reread="the section “Why a penalty that grows with distance has no length limit”, and ask of each method: "
+                 "does it feed the model something at a new length that it never saw in training?")
 def check_rising_curves(answer: Any) -> Result:
     """answer: a set (or list, tuple) of method names whose loss rises past L_train."""
     if isinstance(answer, str):

@@ -1,5 +1,6 @@
 # 01.2 — the book's bias matrix: entry (i, j) = beta * (j - i); rows are queries, columns keys
 import torch
+
 from alibi_edu.exercises import check
 
 

@@ -1,5 +1,6 @@
 # 02.1 — additive causal mask: 0 where key j <= query i, -inf where j > i
 import torch
+
 from alibi_edu.exercises import check
 
 

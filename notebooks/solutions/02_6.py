@@ -1,5 +1,6 @@
 # 02.6 — the bidirectional bias -m * |i - j| for L = 4, m = 0.75
 import torch
+
 from alibi_edu.exercises import check
 
 L, m = 4, 0.75

@@ -1,5 +1,6 @@
 # 03.4 — n a power of two: m_k = 2^(-8k/n), k = 1..n
 import torch
+
 from alibi_edu.exercises import check
 
 

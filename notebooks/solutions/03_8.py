@@ -2,6 +2,7 @@
 import math
 
 import torch
+
 from alibi_edu.exercises import check
 from alibi_edu.lm.trial import bias_trial
 

@@ -1,5 +1,6 @@
 # 06.1 — the bias is m_h·(kv_idx − q_idx): negative for past keys
 import torch
+
 from alibi_edu import geometric_slopes
 from alibi_edu.exercises import check
 

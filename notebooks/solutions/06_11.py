@@ -1,6 +1,5 @@
 # 06.11 — discard the generator; fine-tune the discriminator with a classification head
 from alibi_edu.exercises import check
 
-
 answer = "D"
 check("06.11", answer)

@@ -1,5 +1,6 @@
 # 06.3 — an encoder needs the symmetric bias -m·|i - j| (no mask removes the future keys)
 import torch
+
 from alibi_edu import geometric_slopes
 from alibi_edu.exercises import check
 
