@@ -90,8 +90,12 @@ def test_junk_never_raises_and_fails(exercise_id, junk):
                         st.lists(st.floats(), max_size=6),
                         st.lists(st.lists(st.floats(), min_size=2, max_size=2), max_size=4)))
 def test_any_answer_gives_a_result(answer):
+    """Whatever comes in, a verdict comes out: a message to read, a kind that matches the pass, no traceback."""
     for exercise_id in IDS:
-        assert isinstance(check(exercise_id, answer), Result)
+        result = check(exercise_id, answer)
+        assert isinstance(result, Result) and result.exercise_id == exercise_id
+        assert isinstance(result.message, str) and result.message.strip() and "Traceback" not in result.message
+        assert result.passed == (result.kind == "right"), (exercise_id, answer, result.kind)
 
 
 def test_unknown_id_raises_key_error_naming_it():
