@@ -12,6 +12,7 @@ slopes_explorer() — H = 1…64 heads, L: per head (numbered from 1) the bias r
                     weights it gives with equal content, slopes m_h on a log axis, each head's reach; geometric
                     slopes or one shared slope m (notebook 03).
 demo_explorer()   — one β slider and one bias row (notebook 00).
+figure_picker(draw, **choices) — a dropdown or slider per argument of draw(**values) -> Figure (notebook 04).
 
 Every control repaints at once, L and H included: one static frame per explorer, the data, ticks and scales
 painted by numpy (see render.py). Colour scales fit the panel: a bias that is all ≤ 0 (causal) is sequential over
@@ -42,6 +43,7 @@ e.g. "β = +0.5 · i = 10 · L = 32 · mask on · bias inside 1/√d (book)", th
 from .bias import bias_explorer
 from .demo import demo_explorer
 from .mask import mask_explorer
+from .picker import figure_picker
 from .slopes import slopes_explorer
 
-__all__ = ["bias_explorer", "mask_explorer", "slopes_explorer", "demo_explorer"]
+__all__ = ["bias_explorer", "mask_explorer", "slopes_explorer", "demo_explorer", "figure_picker"]

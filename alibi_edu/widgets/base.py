@@ -25,7 +25,25 @@ def seeded_qk(length: int) -> tuple[torch.Tensor, torch.Tensor]:
     return q[:length], k[:length]
 
 
-class Explorer(widgets.VBox):
+class StaticPicture:
+    """Display data of a widget with a `picture` (an ipywidgets.Image): the widget view, and beside it a PNG of the
+    picture, which renderers without widgets show (GitHub, nbviewer, VS Code without widgets)."""
+
+    def plain_text(self) -> str:
+        return type(self).__name__
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        view = {"version_major": 2, "version_minor": 0, "model_id": self.model_id}  # ipywidgets 7 and 8 alike
+        return {"text/plain": self.plain_text(), "application/vnd.jupyter.widget-view+json": view,
+                "image/png": base64.b64encode(self.picture.value).decode("ascii")}
+
+    def _ipython_display_(self, **kwargs) -> None:
+        """ipywidgets 7 displays a widget through this hook, not _repr_mimebundle_: the same bundle either way."""
+        from IPython.display import display
+        display(self._repr_mimebundle_(), raw=True)
+
+
+class Explorer(StaticPicture, widgets.VBox):
     """Subclasses define compute(values) -> {name: array}, paint(values) -> Canvas, describe(values) -> str,
     and, with heatmaps, cell(values) -> (row, col) of the cell the readout reads (picked by controls such as
     query i and key j), select(row, col) setting those controls, and read_cell(values, row, col) -> str.
@@ -79,17 +97,8 @@ class Explorer(widgets.VBox):
             text += "<br>cell " + self.read_cell(values, *cell)
         self.readout.value = text
 
-    def _repr_mimebundle_(self, **kwargs) -> dict:
-        """The widget view, and beside it a PNG of the picture for renderers without widgets (GitHub, nbviewer)."""
-        view = {"version_major": 2, "version_minor": 0, "model_id": self.model_id}  # ipywidgets 7 and 8 alike
-        return {"text/plain": f"{type(self).__name__}: {self.readout.value.replace('<br>', ' · ')}",
-                "application/vnd.jupyter.widget-view+json": view,
-                "image/png": base64.b64encode(self.picture.value).decode("ascii")}
-
-    def _ipython_display_(self, **kwargs) -> None:
-        """ipywidgets 7 displays a widget through this hook, not _repr_mimebundle_: the same bundle either way."""
-        from IPython.display import display
-        display(self._repr_mimebundle_(), raw=True)
+    def plain_text(self) -> str:
+        return f"{type(self).__name__}: {self.readout.value.replace('<br>', ' · ')}"
 
     def on_click(self, event: dict) -> None:
         """A click on the picture: read the heatmap cell under it (ipyevents' dataX/dataY are image pixels)."""
@@ -105,12 +114,21 @@ class Explorer(widgets.VBox):
                 self.select(row, col)
             self.refresh()
 
+    CELL_CONTROLS: tuple[str, str] | None = None  # the controls naming a heatmap cell's row and column
+    ROW_FROM = 0                                    # the row control's first value (heads count from 1)
+
     def cell(self, values: dict) -> tuple[int, int] | None:
         """(row, col) of the heatmap cell the readout reads, as the controls select it; None: no heatmap."""
-        return None
+        if self.CELL_CONTROLS is None:
+            return None
+        row, col = self.CELL_CONTROLS
+        return values[row] - self.ROW_FROM, values[col]
 
     def select(self, row: int, col: int) -> None:
         """Set the controls that select a cell (a click does this)."""
+        if self.CELL_CONTROLS is not None:
+            row_control, col_control = self.CELL_CONTROLS
+            self.controls[row_control].value, self.controls[col_control].value = row + self.ROW_FROM, col
 
     def frame_size(self) -> tuple[int, int]:
         """(width, height) in pixels of the current picture."""

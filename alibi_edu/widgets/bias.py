@@ -23,6 +23,7 @@ PANELS = ("bias", "scores", "weights")
 
 class BiasExplorer(Explorer):
     """Displayed: bias_row (L,), bias (L, L) with -inf where masked, scores (L, L), weights (L, L)."""
+    CELL_CONTROLS = ("query", "key")
 
     def __init__(self, beta: float = 0.5, query: int = 10, length: int = 32):
         length = min(max(int(length), 1), MAX_LENGTH)
@@ -81,12 +82,6 @@ class BiasExplorer(Explorer):
                  f"bias after 1/√d (paper; the same as β = √d·m = {number(math.sqrt(HEAD_DIM) * value, '+.3g')})")
         return (f"{sym} = {number(value, '+.3g')} · i = {v['query']} · L = {v['length']} · "
                 f"mask {'on' if v['causal'] else 'off'} · {where}")
-
-    def cell(self, v: dict) -> tuple[int, int]:
-        return v["query"], v["key"]
-
-    def select(self, row: int, col: int) -> None:
-        self.controls["query"].value, self.controls["key"].value = row, col
 
     def read_cell(self, v: dict, row: int, col: int) -> str:
         d = self.displayed

@@ -28,6 +28,7 @@ LOG_FLOOR = -45.0  # log10 of the smallest float32 subnormal, about 1.4e-45
 
 class MaskExplorer(Explorer):
     """Displayed: mask, scores (before masking), masked_scores, weights — all (L, L), in the chosen dtype."""
+    CELL_CONTROLS = ("query", "key")
 
     def __init__(self, query: int = 10, length: int = 16):
         length = min(max(int(length), 1), MAX_LENGTH)
@@ -84,12 +85,6 @@ class MaskExplorer(Explorer):
         return (f"mask = {stand_in} · {v['dtype']} · i = {v['query']} · L = {v['length']} · "
                 f"largest weight on a future key: {leak:.3g}" + (" (exactly 0)" if leak == 0 else " (not 0!)"))
 
-
-    def cell(self, v: dict) -> tuple[int, int]:
-        return v["query"], v["key"]
-
-    def select(self, row: int, col: int) -> None:
-        self.controls["query"].value, self.controls["key"].value = row, col
 
     def read_cell(self, v: dict, row: int, col: int) -> str:
         d = self.displayed

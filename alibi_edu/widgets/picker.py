@@ -7,15 +7,16 @@ Widgets live here and figures in plots/; a notebook joins the two in one line, e
 """
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
 
+from .base import StaticPicture
 
-class FigurePicker(w.VBox):
+
+class FigurePicker(StaticPicture, w.VBox):
     """One control per argument of draw(**values) -> Figure, and the figure of the current values below them.
 
     Displayed, it also carries a PNG of that figure, so a notebook read without a kernel shows it.
@@ -47,15 +48,8 @@ class FigurePicker(w.VBox):
         plt.close(fig)
         self.picture.value = buffer.getvalue()
 
-    def _repr_mimebundle_(self, **kwargs) -> dict:
-        view = {"version_major": 2, "version_minor": 0, "model_id": self.model_id}
-        return {"text/plain": f"FigurePicker: {self.values}",
-                "application/vnd.jupyter.widget-view+json": view,
-                "image/png": base64.b64encode(self.picture.value).decode("ascii")}
-
-    def _ipython_display_(self, **kwargs) -> None:
-        from IPython.display import display
-        display(self._repr_mimebundle_(), raw=True)
+    def plain_text(self) -> str:
+        return f"FigurePicker: {self.values}"
 
 
 def figure_picker(draw: Callable[..., plt.Figure], **choices: Sequence | tuple[int, int]) -> FigurePicker:

@@ -34,6 +34,7 @@ GEOMETRIC_RGB, SHARED_RGB, FADED_RGB = (0, 114, 178), (213, 94, 0), (200, 200, 2
 class SlopesExplorer(Explorer):
     """Displayed: slopes (H,), bias_rows (H, L) — bias of query i = L − 1 per head —, weights (H, L) —
     softmax of that row (equal content) —, reach (H,) in positions."""
+    CELL_CONTROLS, ROW_FROM = ("head", "key"), 1  # rows are heads, counted from 1
 
     def __init__(self, heads: int = 8, length: int = 128):
         heads, length = min(max(int(heads), 1), MAX_HEADS), min(max(int(length), 1), MAX_LENGTH)
@@ -100,12 +101,6 @@ class SlopesExplorer(Explorer):
         reach = self.displayed["reach"]
         return (f"H = {v['heads']} · L = {v['length']} · {what} · query i = {v['length'] - 1} · "
                 f"reach from {reach.min()} to {reach.max()} positions")
-
-    def cell(self, v: dict) -> tuple[int, int]:
-        return v["head"] - 1, v["key"]  # heads count from 1
-
-    def select(self, row: int, col: int) -> None:
-        self.controls["head"].value, self.controls["key"].value = row + 1, col
 
     def read_cell(self, v: dict, row: int, col: int) -> str:
         d, i = self.displayed, v["length"] - 1
