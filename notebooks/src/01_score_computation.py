@@ -201,7 +201,9 @@ for advantage in (threshold - 1, threshold, threshold + 1):
 #
 # ## 5. Explorer
 #
-# Move β (try both signs), the query, the length; switch the mask and the placement of the bias.
+# Move β (try both signs), the query, the length; switch the mask and the placement of the bias. To read one cell,
+# set query i and key j (arrow keys on a focused slider, or type the number): it is outlined in every panel and the
+# readout's second line gives its bias, score and weight. A click on a cell does the same where the front end allows it.
 
 # %%
 bias_explorer()

@@ -241,6 +241,8 @@ plt.show()
 # ## 6. Explorer
 #
 # Scores before and after masking, the weights, and what a finite stand-in does in float32 / float16 / bfloat16.
+# Query i and key j select one cell, outlined in every panel, whose values the readout's second line gives (a click
+# on a cell sets them too, where the front end allows it).
 
 # %%
 mask_explorer()

@@ -184,7 +184,9 @@ plt.show()
 # ## 6. Explorer
 #
 # Change the number of heads (try 8, 12, 16) and the length; compare the geometric slopes with one shared slope $m$
-# for every head. (The explorer writes the head count $H$ and the slopes $m_h$, $h = 1..H$.)
+# for every head. (The explorer writes the head count $H$ and the slopes $m_h$, $h = 1..H$.) Head h and key j select
+# one cell of the per-head panels; the readout's second line gives its distance, bias and weight (a click on a cell
+# sets them too, where the front end allows it).
 
 # %%
 slopes_explorer()
