@@ -10,7 +10,7 @@ import torch
 from alibi_edu.exercises import check
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
-IDS = ["04.1", "04.2", "04.3", "05.1", "05.2", "05.3", "05.4", "05.5"]
+IDS = ["04.1", "04.2", "04.3", "04.4", "04.5", "05.1", "05.2", "05.3", "05.4", "05.5"]
 
 
 @pytest.mark.parametrize("exercise_id", IDS)

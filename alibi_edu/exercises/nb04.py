@@ -9,7 +9,7 @@ import torch
 from . import questions
 from .compare import as_tensor, call_safely, call_text, direction, match_tensor
 from .core import short
-from .core import WRONG, Result, exercise, failed
+from .core import WRONG, Result, exercise, failed, passed
 
 CASES = [(1.0, 16), (0.1, 16), (10.0, 64), (2.0, 4), (3.0, 9)]  # (β, d_head)
 
@@ -49,6 +49,120 @@ def check_to_slope(answer: Any) -> Result:
     call = f"to_slope({call_text(CASES[first])})"
     return result.but(message=f"{call} returned {got[first].item():.4g}: "
                       f"{direction(got[first].item(), right[first].item())}", where=call)
+
+
+HIGHER, LOWER, SAME = ("higher", "larger", "steeper", "bigger"), ("lower", "smaller", "flatter"), ("same", "equal")
+
+
+def _beta(label: str) -> float:
+    return float(label.split("=")[1])
+
+
+def _label(run: Any, beta: Any) -> str | None:
+    """The run's label for a β given as a number or as a label like "β = 3"; None if it has none."""
+    try:
+        value = _beta(beta) if isinstance(beta, str) and "=" in beta else float(beta)
+    except (TypeError, ValueError):
+        return None
+    return next((label for label in run.labels if math.isclose(_beta(label), value, rel_tol=1e-6)), None)
+
+
+def _is_run(run: Any) -> bool:
+    return all(hasattr(run, name) for name in ("labels", "mean", "compare", "tied_with_best", "val"))
+
+
+@exercise("04.4", "Predict, then run: the echo task with k = 4",
+          reread="section 4: with slope m a key Δ steps back gets weight ∝ e^(−mΔ); ask which keys are useful "
+                 "when only the last 4 symbols can be copied, and what a flat penalty lets into the mix.")
+def check_k4_prediction(answer: Any) -> Result:
+    """answer: {"prediction": "higher" | "lower", "run": the k = 4 Sweep, "k16": the β chosen at k = 16}."""
+    if isinstance(answer, str):
+        return failed("Put your word in `prediction` and run the cell: it trains the k = 4 sweep and hands "
+                      "in your prediction with the run.")
+    if not (isinstance(answer, dict) and _is_run(answer.get("run")) and "prediction" in answer):
+        return failed(f"Expected what the exercise's cell builds (your prediction and its run), got {short(answer)}.")
+    run, word = answer["run"], str(answer["prediction"]).strip().lower()
+    said = "higher" if word in HIGHER else "lower" if word in LOWER else "same" if word in SAME else None
+    if said is None:
+        return failed(f"Predict with one word, \"higher\" or \"lower\" (the best β at k = 4 against k = 16's); "
+                      f"got {short(answer['prediction'])}.")
+    before = _label(run, answer.get("k16"))
+    if before is None:
+        return failed("The run has no setting at k = 16's chosen β to compare with: run the exercise's cell as given.")
+    best = run.best
+    vs = run.compare(best, before)
+    measured = ("same" if best == before or not vs.distinguishable
+                else "higher" if _beta(best) > _beta(before) else "lower")
+    numbers = (f"best β = {_beta(best):g} (validation {run.mean(best):.3f}), k = 16's β = "
+               f"{_beta(before):g} there {run.mean(before):.3f}; {vs}")
+    if measured == "same":
+        return passed(f"Your run cannot tell the two apart ({numbers}), so it neither confirms nor refutes a "
+                      "prediction: with more seeds or steps it might.")
+    if said == measured:
+        return passed(f"Consistent with your run: {numbers}. With k = 4 nothing beyond 4 steps back helps, so a "
+                      "steep penalty loses nothing useful and keeps the useless symbols out of the mix.")
+    if said == "same":
+        return failed("Your run tells the two apart, seed by seed: look at the comparison it printed, then ask "
+                      "which keys are useful at k = 4.")
+    return failed("Your run measured the opposite, in every seed. At k = 4 only the last 4 symbols can be "
+                  "copied: which penalty keeps the symbols further back, useless here, out of the mix?")
+
+
+@exercise("04.5", "Choose β on validation, name the ties, report test once",
+          reread="section 3.1 (comparing seed by seed: every seed agrees in sign and the mean difference exceeds "
+                 "twice its standard error) and 3.3 (choose on validation, look at test once).")
+def check_choice(answer: Any) -> Result:
+    """answer: {"beta": the chosen β, "tied": [β values not distinguishable from it], "test": its test loss,
+    "run": the Sweep chosen from, "test_loss": label -> mean test loss over the seeds' models}."""
+    if not isinstance(answer, dict) or not {"beta", "tied", "test"} <= set(answer):
+        return failed(f'Answer with a dict {{"beta": ..., "tied": [...], "test": ...}}; got {short(answer)}.')
+    run, test_loss = answer.get("run"), answer.get("test_loss")
+    if not _is_run(run) or not callable(test_loss):
+        return failed("There is no run to check against yet: answer 04.4 and run its cell first (it trains the "
+                      "sweep you choose from).")
+    chosen, right = _label(run, answer["beta"]), run.best
+    if chosen is None:
+        return failed(f"β = {short(answer['beta'])} is not one of the run's settings: choose among "
+                      f"{[_beta(label) for label in run.labels]}.")
+    if chosen != right:
+        on_test = min(run.labels, key=test_loss)
+        lowest_seed = run.labels[int(run.val.min(dim=1).values.argmin())]
+        if chosen == on_test:
+            return failed("Chosen on test? The test split stays untouched until the choice is made on validation; "
+                          "choose on the validation means.")
+        if chosen == lowest_seed:
+            return failed("That setting has the lowest single seed, but one seed can be lucky: choose on the mean "
+                          "over the seeds.")
+        return failed("Another setting has a lower validation mean: the choice is the lowest mean over the seeds.")
+    tied = answer["tied"]
+    if isinstance(tied, (int, float, str)) or not hasattr(tied, "__iter__"):
+        return failed(f"Give `tied` as a list of β values (an empty list if there are none); got {short(tied)}.")
+    named = [_label(run, b) for b in tied]
+    if None in named:
+        return failed(f"{short(tied[named.index(None)])} in `tied` is not one of the run's settings.")
+    truth = set(run.tied_with_best()) - {right}
+    extra = sorted(set(named) - truth - {right}, key=_beta)
+    if extra:
+        return failed(f"{extra[0]} is not tied with your choice: compare them seed by seed (`run.compare`); "
+                      "a difference that every seed agrees on and that exceeds twice its standard error is "
+                      "unlikely to be noise.")
+    if truth - set(named):
+        return failed(f"{len(truth - set(named))} setting(s) missing from `tied`: compare each other setting with "
+                      "your choice seed by seed.")
+    test = as_tensor(answer["test"])
+    if test is None or test.numel() != 1:
+        return failed(f"`test` is one number, the test loss of your choice; got {short(answer['test'])}.")
+    test, want = test.reshape(()).item(), test_loss(right)
+    if math.isclose(test, want, abs_tol=6e-4):
+        ties = f"not distinguishable from β = {', '.join(f'{_beta(b):g}' for b in sorted(truth, key=_beta))}" \
+            if truth else "distinguishable from every other setting"
+        return passed(f"Right: β = {_beta(right):g} has the lowest validation mean ({run.mean(right):.3f}), {ties} "
+                      f"with {len(run.seeds)} seeds, and its test loss, looked at once, is {want:.3f}.")
+    if math.isclose(test, run.mean(right), abs_tol=6e-4):
+        return failed("That is the validation loss, on which you chose: report the loss on the test split, which "
+                      "the choice never saw.")
+    return failed("That is not the test loss of your choice: evaluate each of its seeds' models on the test split "
+                  "and report their mean.")
 
 
 questions.register("04")

@@ -462,6 +462,48 @@ quiz("04.3")
 answer = ...   # or answer in code: the letter you chose, as a string
 check("04.3", answer)
 
+# %% [markdown]
+# **Exercise 04.4** — *Predict, then run.* Section 4 chose β for the echo task with k = 16. Now only the last
+# **k = 4** symbols can be copied. Will the best β be higher or lower than at k = 16? Write your prediction, then run
+# the cell: it trains the same model shape on the k = 4 task for four β values (k = 16's choice among them), three
+# seeds each, 200 steps (about 20 s), prints the run's table, and checks your prediction against what it measured.
+# With the placeholder still in place the cell trains nothing.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/04_4.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+prediction = ...   # "higher" or "lower": the best β at k = 4 against the β chosen at k = 16
+
+what_if, test_loss, answer = None, None, ...
+if prediction is not ...:
+    task4 = lm.echo_task(k=4)
+    what_if = lm.seed_sweep(task4, {f"β = {b:g}": dict(beta=b) for b in sorted({0.3, 1.0, 3.0, 10.0, echo_best})},
+                            seeds=SEEDS, config=config, n_tokens=EVAL_TOKENS, **MODEL)
+    print(f"k = 4: {len(what_if.val.flatten())} models trained in {what_if.seconds:.0f} s")
+    print(lm.Table({"setting": label, "val mean": what_if.mean(label), "± spread": what_if.spread(label),
+                    "seeds": " ".join(f"{v:.3f}" for v in what_if.runs(label).tolist())} for label in what_if.labels))
+
+    def test_loss(label):
+        """The mean test loss of a setting's seeds' models, e.g. test_loss("β = 1"): look only once."""
+        return sum(lm.evaluate(model, task4.test, config.seq_len, n_tokens=EVAL_TOKENS)
+                   for model in what_if.models[label]) / len(SEEDS)
+
+    answer = {"prediction": prediction, "run": what_if, "k16": echo_best}
+check("04.4", answer)
+
+# %% [markdown]
+# **Exercise 04.5** — *Choose, name the ties, report once.* From the k = 4 run of 04.4 (its table above; compare two
+# settings seed by seed with `what_if.compare("β = a", "β = b")`, which applies the rule of 3.1), give
+# - `beta`: the β you choose,
+# - `tied`: the other β values of the run not distinguishable from it with 3 seeds (an empty list if none),
+# - `test`: its test loss, looked at once: `test_loss("β = …")` (the mean over its seeds' models on the test split).
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/04_5.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+answer = ...   # a dict: {"beta": ..., "tied": [...], "test": ...}
+check("04.5", answer if answer is ... else {**answer, "run": what_if, "test_loss": test_loss})
+
 # %%
 from alibi_edu.exercises import progress
 

@@ -1,0 +1,121 @@
+"""Notebook 04's run-based exercises: 04.4 (predict, then run) and 04.5 (choose β, name the ties, test once) are
+checked against the run handed in; consistent answers pass, the opposite fails with the hint naming the mistake."""
+import re
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from alibi_edu import lm
+from alibi_edu.exercises import check
+
+SOURCE = Path(__file__).resolve().parents[1] / "notebooks" / "src" / "04_beta_sweeps.py"
+GRID = [0.3, 1.0, 3.0, 10.0]
+
+
+def run(val):
+    """A constructed sweep over GRID with these validation losses (settings × 3 seeds)."""
+    val = torch.tensor(val)
+    return lm.Sweep([f"β = {b:g}" for b in GRID], [0, 1, 2], val, torch.zeros(1, *val.shape), {})
+
+
+HIGHER = run([[2.06, 2.06, 2.05], [1.89, 1.90, 1.88], [1.83, 1.84, 1.83], [1.87, 1.88, 1.87]])  # best 3 > 1
+LOWER = run([[1.70, 1.71, 1.70], [1.89, 1.90, 1.88], [1.93, 1.94, 1.93], [1.97, 1.98, 1.97]])   # best 0.3 < 1
+TIE = run([[2.06, 2.06, 2.05], [1.85, 1.83, 1.86], [1.84, 1.84, 1.84], [1.97, 1.98, 1.97]])     # 3 vs 1: mixed signs
+
+
+@pytest.mark.parametrize("sweep, word", [(HIGHER, "higher"), (HIGHER, "Larger "), (LOWER, "lower"), (LOWER, "flatter")])
+def test_04_4_accepts_a_prediction_the_run_confirms_and_says_the_numbers(sweep, word):
+    result = check("04.4", {"prediction": word, "run": sweep, "k16": 1.0})
+    assert result.passed and "Consistent with your run" in result.message
+    assert f"{sweep.mean(sweep.best):.3f}" in result.message and "3 of 3 seeds" in result.message
+
+
+@pytest.mark.parametrize("sweep, word, hint", [(HIGHER, "lower", "measured the opposite"),
+                                               (LOWER, "higher", "measured the opposite"),
+                                               (HIGHER, "same", "tells the two apart"),
+                                               (HIGHER, "up", "one word")])
+def test_04_4_rejects_the_opposite_of_the_run(sweep, word, hint):
+    result = check("04.4", {"prediction": word, "run": sweep, "k16": 1.0})
+    assert not result.passed and hint in result.message
+
+
+@pytest.mark.parametrize("word", ["higher", "lower", "same"])
+def test_04_4_a_run_that_cannot_tell_refutes_nothing(word):
+    result = check("04.4", {"prediction": word, "run": TIE, "k16": 1.0})
+    assert result.passed and "cannot tell" in result.message
+
+
+def test_04_4_bad_input():
+    assert "run the cell" in check("04.4", "higher").message
+    assert "no setting" in check("04.4", {"prediction": "higher", "run": HIGHER, "k16": 5.0}).message
+    assert not check("04.4", {"prediction": "higher"}).passed
+
+
+# 04.5: best mean β = 3; lowest single seed β = 10; lowest test β = 1; tied with 3: β = 1 and 10 (mixed signs)
+CHOICE = run([[2.00, 2.01, 2.02], [1.80, 1.90, 1.91], [1.85, 1.84, 1.83], [1.87, 1.79, 1.87]])
+TEST = {"β = 0.3": 1.9, "β = 1": 1.7, "β = 3": 1.75, "β = 10": 1.8}
+
+
+def choose(beta, tied, test, sweep=CHOICE):
+    return check("04.5", {"beta": beta, "tied": tied, "test": test, "run": sweep, "test_loss": TEST.get})
+
+
+def test_04_5_construction():
+    assert CHOICE.best == "β = 3" and set(CHOICE.tied_with_best()) == {"β = 1", "β = 3", "β = 10"}
+
+
+@pytest.mark.parametrize("beta, tied, test", [(3, [1, 10], 1.75), (3.0, ("β = 10", "β = 1"), 1.7504),
+                                              ("β = 3", [10, 3, 1], torch.tensor(1.75))])
+def test_04_5_right_in_every_natural_form(beta, tied, test):
+    result = choose(beta, tied, test)
+    assert result.passed, result.message
+    assert "β = 1, 10" in result.message and "1.750" in result.message
+
+
+def test_04_5_no_ties_passes_with_an_empty_list():
+    assert choose(3, [], TEST["β = 3"], sweep=HIGHER).passed
+
+
+@pytest.mark.parametrize("beta, tied, test, hint", [
+    (1, [3, 10], 1.7, "Chosen on test"),
+    (10, [1, 3], 1.8, "lowest single seed"),
+    (0.3, [], 1.9, "lower validation mean"),
+    (5, [], 1.75, "not one of the run's settings"),
+    (3, [1, 10, 0.3], 1.75, "β = 0.3 is not tied"),
+    (3, [1], 1.75, "1 setting(s) missing"),
+    (3, 10, 1.75, "as a list"),
+    (3, [1, 10], CHOICE.mean("β = 3"), "validation loss"),
+    (3, [1, 10], 1.7, "not the test loss"),
+])
+def test_04_5_names_the_mistake_and_not_the_answer(beta, tied, test, hint):
+    result = choose(beta, tied, test)
+    assert not result.passed and hint in result.message, result.message
+    if hint != "not one of the run's settings":
+        assert "β = 3" not in result.message and "1.75" not in result.message
+
+
+def test_04_5_without_a_run_says_to_run_04_4():
+    result = check("04.5", {"beta": 3, "tied": [], "test": 1.75, "run": None, "test_loss": None})
+    assert not result.passed and "04.4" in result.message
+
+
+def exercise_cell(exercise_id):
+    """The code cell that runs exercise_id's check in notebook 04's source."""
+    cells = re.split(r"^# %%.*$", SOURCE.read_text(encoding="utf-8"), flags=re.M)
+    return next(c for c in cells if f'check("{exercise_id}"' in c)
+
+
+class NoTraining:
+    def __getattr__(self, name):
+        raise AssertionError(f"the placeholder cell used lm.{name}")
+
+
+@pytest.mark.parametrize("exercise_id", ["04.4", "04.5"])
+def test_placeholder_cells_train_nothing_and_cost_under_a_second(exercise_id):
+    scope = {"lm": NoTraining(), "check": check, "echo_best": 1.0, "what_if": None, "test_loss": None}
+    start = time.perf_counter()
+    exec(exercise_cell(exercise_id), scope)
+    assert time.perf_counter() - start < 1.0
+    assert scope["answer"] is ... and "Not answered yet" in check(exercise_id, ...).message
