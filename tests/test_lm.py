@@ -3,10 +3,10 @@ import math
 
 import pytest
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from alibi_edu import alibi_attention
-from alibi_edu import lm
+from alibi_edu import alibi_attention, lm
 from alibi_edu.lm.model import rotate
 
 FAST = dict(d_model=32, n_heads=4)
@@ -148,13 +148,19 @@ def test_causal_no_peeking(corpus):
 
 
 def test_alibi_layer_uses_the_course_attention(corpus):
-    """The weights shown in the notebooks are the ones the forward pass uses."""
-    model = lm.TinyLM(lm.ModelConfig(corpus.vocab_size, "alibi", beta=2.0, **FAST))
-    attn = model.blocks[0].attn
-    x = torch.randn(2, 80, 32)
-    q, k, v = attn._qkv(x)
-    expected = alibi_attention(q, k, v, slopes=attn.slopes)
-    torch.testing.assert_close(attn.weights(x) @ v, expected, atol=1e-5, rtol=1e-4)
+    """The weights shown in the notebooks (attention_maps) are the course's ALiBi attention of the forward pass."""
+    model = lm.TinyLM(lm.ModelConfig(corpus.vocab_size, "alibi", beta=2.0, n_layers=1, **FAST)).eval()
+    idx = corpus.train[:2, :80]
+    block = model.blocks[0]
+    qkv = block.attn.qkv(block.ln1(model.token_embedding(idx)))
+    q, k, v = qkv.view(2, 80, 3, 4, -1).permute(2, 0, 3, 1, 4)
+    expected = alibi_attention(q, k, v, slopes=lm.alibi_slopes(model.config))
+    torch.testing.assert_close(model.attention_maps(idx)[0] @ v, expected, atol=1e-5, rtol=1e-4)
+    with torch.no_grad():  # and that attention is what the logits are made of
+        x = model.token_embedding(idx)
+        x = x + block.attn.out(expected.transpose(1, 2).flatten(2))
+        x = x + block.mlp(block.ln2(x))
+        torch.testing.assert_close(model(idx)[0], model.head(model.ln_f(x)), atol=1e-5, rtol=1e-4)
 
 
 def test_beta_becomes_slope_over_sqrt_d_head(corpus):
@@ -199,14 +205,22 @@ def test_seeded_training_repeats_and_seed_matters(corpus):
     assert len(first.losses) == 3 and first.wall_time > 0 and first.model_config["method"] == "alibi"
 
 
-def test_sweep_returns_a_table(corpus):
+def test_one_seed_sweep_is_a_table(corpus):
     config = lm.TrainConfig(steps=2, batch_size=4, seq_len=16)
-    table, runs = lm.sweep(corpus, {"β=1": dict(beta=1.0), "geo": {}}, config=config, progress=False)
-    assert table.column("setting") == ["β=1", "geo"] and set(runs) == {"β=1", "geo"}
-    assert table[0]["val_ppl"] == pytest.approx(math.exp(table[0]["val_loss"]))
-    assert "val_loss" in str(table) and "<table>" in table._repr_html_()
+    sweep = lm.seed_sweep(corpus, {"β=1": dict(beta=1.0), "geo": {}}, seeds=[0], config=config, progress=False)
+    table = sweep.table()
+    assert table.column("setting") == ["β=1", "geo"] and set(sweep.models) == {"β=1", "geo"}
+    assert table.column("val mean") == [sweep.mean("β=1"), sweep.mean("geo")] and sweep.spread("geo") == 0.0
+    assert "val mean" in str(table) and "<table>" in table._repr_html_()
     with pytest.raises(ValueError, match="settings"):
-        lm.sweep(corpus, {}, config=config)
+        lm.seed_sweep(corpus, {}, config=config)
+
+
+def test_lm_exports_no_name_of_a_module():
+    """lm.sweep, lm.model, ... are the modules, never a function of the same name."""
+    import types
+    assert isinstance(lm.sweep, types.ModuleType) and lm.sweep.seed_sweep is lm.seed_sweep
+    assert not hasattr(lm, "evaluate_stack")
 
 
 def test_weight_by_distance_recovers_the_bias_law():
@@ -246,8 +260,8 @@ def test_alibi_extrapolates_and_sinusoidal_does_not(corpus):
 @pytest.mark.slow
 def test_beta_sweep_has_its_best_in_the_middle(corpus):
     grid = [0.01, 1.0, 100.0]
-    table, _ = lm.sweep(corpus, {b: dict(beta=b, **FAST) for b in grid}, config=SWEEP_RUN, progress=False)
-    losses = dict(zip(grid, table.column("val_loss")))
+    sweep = lm.seed_sweep(corpus, {b: dict(beta=b, **FAST) for b in grid}, seeds=[0], config=SWEEP_RUN, progress=False)
+    losses = {b: sweep.mean(b) for b in grid}
     assert min(losses, key=losses.get) not in (grid[0], grid[-1]), losses
 
 
@@ -274,11 +288,17 @@ def test_stacked_training_equals_one_by_one(corpus, method):
 
 
 def test_stack_evaluation_equals_evaluate(corpus):
+    """One evaluate for a model or a stack: a stack's losses and attention maps are its models', one by one."""
     configs = [lm.ModelConfig(corpus.vocab_size, "alibi", beta=b, **FAST) for b in (0.5, 4.0)]
     stack, _ = lm.train_stacked(corpus.train, configs, [0, 1], lm.TrainConfig(steps=2, batch_size=4, seq_len=16))
-    stacked = lm.evaluate_stack(stack, corpus.val, 48, n_tokens=300, stride=16)
+    stacked = lm.evaluate(stack, corpus.val, 48, n_tokens=300, stride=16)
     alone = [lm.evaluate(model, corpus.val, 48, n_tokens=300, stride=16) for model in stack.unstack()]
     torch.testing.assert_close(stacked, torch.tensor(alone), atol=1e-5, rtol=1e-5)
+    idx = corpus.val[:2, :40]
+    maps = stack.attention_maps(idx.expand(2, *idx.shape))
+    for i, model in enumerate(stack.unstack()):
+        torch.testing.assert_close(maps[:, i], model.attention_maps(idx), atol=1e-6, rtol=1e-5)
+    assert not torch.allclose(maps[:, 0], maps[:, 1])
 
 
 def test_stack_refuses_mixed_shapes(corpus):
@@ -314,7 +334,8 @@ def test_tied_with_best_reads_differences_seed_by_seed():
     assert sweep.best == "a"
     assert sweep.tied_with_best() == ["a", "c"]  # b is 0.03 worse in every seed; c flips sign
     # levels vary by 0.1 between seeds, but b is 0.05 worse in every one: paired, that is a difference
-    wide = lm.Sweep(["a", "b"], [0, 1, 2], torch.tensor([[2.0, 2.1, 1.9], [2.05, 2.15, 1.95]]), torch.zeros(1, 2, 3), {})
+    val = torch.tensor([[2.0, 2.1, 1.9], [2.05, 2.15, 1.95]])
+    wide = lm.Sweep(["a", "b"], [0, 1, 2], val, torch.zeros(1, 2, 3), {})
     assert wide.tied_with_best() == ["a"] and wide.compare("b", "a").direction == 1
     assert "higher than a in 3 of 3 seeds" in wide.compare("b", "a").verdict
     rows = wide.table()

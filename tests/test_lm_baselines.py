@@ -23,7 +23,8 @@ def test_unigram_and_bigram_by_hand():
     # unigram, add-one: a 3 + 1, b 5 + 1 of 10
     assert losses["unigram (counted on train)"] == pytest.approx(-(2 * math.log(6 / 10) + math.log(4 / 10)) / 3)
     # bigram inside stretches: a→a 1, a→b 1, b→a 1, b→b 3; add-one: P(b|a) = 2/4, P(b|b) = 4/6, P(a|b) = 2/6
-    assert losses["bigram (counted on train)"] == pytest.approx(-(math.log(2 / 4) + math.log(4 / 6) + math.log(2 / 6)) / 3)
+    bigram = -(math.log(2 / 4) + math.log(4 / 6) + math.log(2 / 6)) / 3
+    assert losses["bigram (counted on train)"] == pytest.approx(bigram)
     assert losses["uniform guess (ln V)"] == pytest.approx(math.log(2))
     assert "best possible (the task's own rule)" not in losses
     assert lm.baselines(corpus, 1, n_tokens=3, start=1).column("baseline") == list(losses)

@@ -1,7 +1,8 @@
 """The paired comparison of seeded runs: the laws its verdicts must obey."""
 import pytest
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alibi_edu import lm
 

@@ -1,7 +1,8 @@
 """No window, for training or evaluation, reads across a seam between two stretches of the original text."""
 import pytest
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alibi_edu import lm
 from alibi_edu.lm.data import random_windows
@@ -92,6 +93,7 @@ def test_mass_beyond_counts_the_weight_on_far_keys():
     mass = lm.mass_beyond([model], CORPUS.val, 64, length=256, n_rows=2)
     i = torch.arange(64, 256).double()
     expected = ((i + 1 - 64) / (i + 1)).mean().item()
-    assert mass.shape == (1, 1, 2) and torch.allclose(mass.double(), torch.full((1, 1, 2), expected, dtype=torch.float64), atol=1e-5)
+    assert mass.shape == (1, 1, 2)
+    assert torch.allclose(mass.double(), torch.full((1, 1, 2), expected, dtype=torch.float64), atol=1e-5)
     steep = lm.TinyLM(lm.ModelConfig(CORPUS.vocab_size, "alibi", beta=40.0, d_model=32, n_heads=2, n_layers=1))
     assert lm.mass_beyond([steep], CORPUS.val, 64, length=256, n_rows=1).max() < 1e-6  # m = 10: e^(-640)

@@ -5,11 +5,11 @@ from .compare import Paired, paired
 from .data import Corpus, echo_task, load_corpus, load_text, split_indices
 from .model import METHODS, ModelConfig, TinyLM, alibi_slopes
 from .reach import mass_beyond
-from .sweep import Sweep, estimate_seconds, evaluate_stack, length_curves, length_runs, refine, seed_sweep
-from .train import Run, Table, TrainConfig, evaluate, length_curve, quick_mode, scored_positions, sweep, train
+from .sweep import Sweep, estimate_seconds, length_curves, length_runs, refine, seed_sweep
+from .train import Run, Table, TrainConfig, evaluate, length_curve, quick_mode, scored_positions, train
 
 __all__ = ["CountLM", "baseline_losses", "baselines", "echo_best_loss", "Paired", "paired", "mass_beyond",
            "Corpus", "echo_task", "load_corpus", "load_text", "split_indices", "METHODS", "ModelConfig", "TinyLM",
-           "alibi_slopes", "StackedLM", "train_stacked", "Sweep", "estimate_seconds", "evaluate_stack", "length_curves",
+           "alibi_slopes", "StackedLM", "train_stacked", "Sweep", "estimate_seconds", "length_curves",
            "length_runs", "refine", "seed_sweep",
-           "Run", "Table", "TrainConfig", "evaluate", "length_curve", "quick_mode", "scored_positions", "sweep", "train"]
+           "Run", "Table", "TrainConfig", "evaluate", "length_curve", "quick_mode", "scored_positions", "train"]

@@ -1,7 +1,8 @@
 """Many TinyLMs of one shape trained side by side as one stacked model.
 
-Every weight gets a leading model axis M; a linear layer becomes one batched matmul over M, so a sweep's seeds and
-settings keep both CPU threads busy instead of running tiny matrices one model at a time. Each model keeps its own
+Every weight gets a leading model axis M and goes through TinyLM's own math (lm.model.transformer), where a linear
+layer is one batched matmul over M: a sweep's seeds and settings keep both CPU threads busy instead of running tiny
+matrices one model at a time. Each model keeps its own
 initialisation (built as a TinyLM with its seed), its own batches (a generator with its seed), its own gradient
 clipping and its own slopes: the losses equal those of training the models one by one (tests/test_lm.py).
 """
@@ -11,8 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..bias import alibi_bias, causal_mask
-from .model import SINUSOIDAL_SCALE, ModelConfig, TinyLM, alibi_slopes, own_bias, rotate, sinusoidal_positions
+from .model import ModelConfig, TinyLM, transformer
 
 
 class StackedLM(nn.Module):
@@ -30,71 +30,31 @@ class StackedLM(nn.Module):
         states = [model.state_dict() for model in models]
         self.weights = nn.ParameterDict({name.replace(".", "__"): nn.Parameter(torch.stack([s[name] for s in states]))
                                          for name in states[0]})
-        slopes = torch.stack([alibi_slopes(model.config) for model in models]) if first.method == "alibi" else None
-        self.register_buffer("slopes", slopes, persistent=False)  # (M, H) float64
 
     def unstack(self) -> list[TinyLM]:
         """The M trained models as separate TinyLMs (for evaluation, attention maps, length curves)."""
         models = []
         for index in range(self.n_models):
             model = TinyLM(self.configs[index])
-            model.load_state_dict({name.replace("__", "."): w[index].detach().clone() for name, w in self.weights.items()})
+            model.load_state_dict({name: w[index].detach().clone() for name, w in self._weights().items()})
             models.append(model.eval())
         return models
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
         """idx (M, B, L) -> (logits (M, B, L, V), per-model mean cross-entropy (M,) or None)."""
-        M, B, L = idx.shape
-        c, w = self.config, self.weights
-        x = w["token_embedding__weight"][torch.arange(M)[:, None, None], idx]  # (M, B, L, d)
-        if c.method == "learned":
-            if L > c.max_len:
-                raise ValueError(f"sequence length L={L} is past the learned position table (max_len={c.max_len})")
-            x = x + w["position_embedding__weight"][:, None, :L]
-        elif c.method == "sinusoidal":
-            x = x + SINUSOIDAL_SCALE * sinusoidal_positions(L, c.d_model)
-        bias = self._bias(L) if c.method == "alibi" else None
-        for n in range(c.n_layers):
-            p = f"blocks__{n}__"
-            x = x + self._attention(_layer_norm(x, w, p + "ln1"), p + "attn__", bias)
-            h = F.gelu(_linear(_layer_norm(x, w, p + "ln2"), w, p + "mlp__0"))
-            x = x + _linear(h, w, p + "mlp__2")
-        logits = _linear(_layer_norm(x, w, "ln_f"), w, "head")
+        logits = transformer(self._weights(), self.configs, idx)
         if targets is None:
             return logits, None
         losses = F.cross_entropy(logits.flatten(0, 2), targets.flatten(), reduction="none")
-        return logits, losses.view(M, -1).mean(1)
+        return logits, losses.view(idx.shape[0], -1).mean(1)
 
-    def _bias(self, L: int) -> torch.Tensor:
-        """Per-model ALiBi bias + causal mask, (M, 1, H, L, L), from the course's alibi_bias and causal_mask."""
-        mask = causal_mask(L, dtype=torch.float64)
-        bias = torch.stack([own_bias(c, L).double() if c.bias_fn is not None else
-                            alibi_bias(self.config.n_heads, L, slopes=s, dtype=torch.float64) + mask
-                            for c, s in zip(self.configs, self.slopes)])
-        return bias[:, None].float()
+    @torch.no_grad()
+    def attention_maps(self, idx: torch.Tensor) -> torch.Tensor:
+        """Attention weights of every model, layer and head for idx (M, B, L): (n_layers, M, B, H, L, L)."""
+        return transformer(self._weights(), self.configs, idx, maps=True)
 
-    def _attention(self, x: torch.Tensor, prefix: str, bias: torch.Tensor | None) -> torch.Tensor:
-        M, B, L, d = x.shape
-        q, k, v = _linear(x, self.weights, prefix + "qkv").view(M, B, L, 3, self.config.n_heads, -1).permute(3, 0, 1, 4, 2, 5)
-        if self.config.method == "rope":
-            q, k = rotate(q), rotate(k)
-        if bias is None:
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-        else:
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
-        return _linear(y.transpose(2, 3).flatten(3), self.weights, prefix + "out")
-
-
-def _linear(x: torch.Tensor, w: nn.ParameterDict, name: str) -> torch.Tensor:
-    """x (M, ..., in) times each model's own nn.Linear weight (M, out, in) plus bias (M, out)."""
-    M, shape = x.shape[0], x.shape[1:-1]
-    y = torch.baddbmm(w[name + "__bias"][:, None], x.reshape(M, -1, x.shape[-1]), w[name + "__weight"].transpose(1, 2))
-    return y.view(M, *shape, -1)
-
-
-def _layer_norm(x: torch.Tensor, w: nn.ParameterDict, name: str) -> torch.Tensor:
-    y = F.layer_norm(x, x.shape[-1:])
-    return y * w[name + "__weight"][:, None, None] + w[name + "__bias"][:, None, None]
+    def _weights(self) -> dict[str, torch.Tensor]:
+        return {name.replace("__", "."): w for name, w in self.weights.items()}
 
 
 def stack_shape(config: ModelConfig) -> tuple:

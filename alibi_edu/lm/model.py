@@ -9,8 +9,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 import torch.nn as nn
@@ -81,39 +81,12 @@ def own_bias(config: ModelConfig, L: int) -> torch.Tensor:
 
 
 class CausalSelfAttention(nn.Module):
+    """The weights of one attention layer; the math is in `transformer`."""
+
     def __init__(self, config: ModelConfig):
         super().__init__()
-        self.method, self.n_heads, self.config = config.method, config.n_heads, config
         self.qkv = nn.Linear(config.d_model, 3 * config.d_model)
         self.out = nn.Linear(config.d_model, config.d_model)
-        self.register_buffer("slopes", alibi_slopes(config) if config.method == "alibi" else None, persistent=False)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """x (B, L, d_model) -> (B, L, d_model)."""
-        q, k, v = self._qkv(x)
-        if self.config.bias_fn is not None:
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=own_bias(self.config, x.shape[1]))
-        elif self.method == "alibi":
-            y = alibi_attention(q, k, v, slopes=self.slopes)
-        else:
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-        return self.out(y.transpose(1, 2).flatten(2))
-
-    def weights(self, x: torch.Tensor) -> torch.Tensor:
-        """The attention weights this layer uses, (B, H, L, L), computed with the course's attention_weights."""
-        q, k, _ = self._qkv(x)
-        L = x.shape[1]
-        if self.config.bias_fn is not None:
-            return attention_weights(q, k, bias=own_bias(self.config, L), bias_in_scale=False)
-        bias = alibi_bias(self.n_heads, L, slopes=self.slopes) if self.method == "alibi" else None
-        return attention_weights(q, k, bias=bias, mask=causal_mask(L), bias_in_scale=False)
-
-    def _qkv(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        B, L, _ = x.shape
-        q, k, v = self.qkv(x).view(B, L, 3, self.n_heads, -1).permute(2, 0, 3, 1, 4)  # each (B, H, L, d_head)
-        if self.method == "rope":
-            q, k = rotate(q), rotate(k)
-        return q, k, v
 
 
 def rotate(x: torch.Tensor, base: float = 10000.0) -> torch.Tensor:
@@ -134,16 +107,14 @@ def sinusoidal_positions(L: int, d: int) -> torch.Tensor:
 
 
 class Block(nn.Module):
+    """The weights of one transformer block; the math is in `transformer`."""
+
     def __init__(self, config: ModelConfig):
         super().__init__()
         self.ln1, self.ln2 = nn.LayerNorm(config.d_model), nn.LayerNorm(config.d_model)
         self.attn = CausalSelfAttention(config)
         self.mlp = nn.Sequential(nn.Linear(config.d_model, 4 * config.d_model), nn.GELU(),
                                  nn.Linear(4 * config.d_model, config.d_model))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attn(self.ln1(x))
-        return x + self.mlp(self.ln2(x))
 
 
 class TinyLM(nn.Module):
@@ -162,10 +133,7 @@ class TinyLM(nn.Module):
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
         """idx (B, L) int64 -> (logits (B, L, V), mean cross-entropy or None)."""
-        x = self._embed(idx)
-        for block in self.blocks:
-            x = block(x)
-        logits = self.head(self.ln_f(x))
+        logits = transformer(self._as_stack(), [self.config], _checked(idx)[None])[0]
         if targets is None:
             return logits, None
         return logits, F.cross_entropy(logits.flatten(0, 1), targets.flatten())
@@ -173,30 +141,86 @@ class TinyLM(nn.Module):
     @torch.no_grad()
     def attention_maps(self, idx: torch.Tensor) -> torch.Tensor:
         """Attention weights of every layer and head for idx (B, L): (n_layers, B, H, L, L)."""
-        x, maps = self._embed(idx), []
-        for block in self.blocks:
-            maps.append(block.attn.weights(block.ln1(x)))
-            x = block(x)
-        return torch.stack(maps)
+        return transformer(self._as_stack(), [self.config], _checked(idx)[None], maps=True)[:, 0]
 
-    def _embed(self, idx: torch.Tensor) -> torch.Tensor:
-        if not isinstance(idx, torch.Tensor) or idx.ndim != 2 or idx.dtype != torch.long:
-            raise TypeError(f"idx must be an int64 tensor of shape (B, L), got {getattr(idx, 'dtype', type(idx))} "
-                            f"{tuple(getattr(idx, 'shape', ()))}")
-        L, method = idx.shape[1], self.config.method
-        x = self.token_embedding(idx)
-        if method == "learned":
-            if L > self.config.max_len:
-                raise ValueError(f"sequence length L={L} is past the learned position table (max_len="
-                                 f"{self.config.max_len} rows, positions 0..{self.config.max_len - 1}): learned "
-                                 f"absolute positions cannot run on longer sequences than they were trained for")
-            x = x + self.position_embedding(torch.arange(L))
-        elif method == "sinusoidal":
-            x = x + SINUSOIDAL_SCALE * sinusoidal_positions(L, self.config.d_model)
-        return x
+    def _as_stack(self) -> dict[str, torch.Tensor]:
+        """The parameters as a stack of one model, {name: (1, ...)}: views, so gradients reach the parameters."""
+        return {name: p[None] for name, p in self.named_parameters()}
 
     def num_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())
+
+
+def transformer(w: dict[str, torch.Tensor], configs: list[ModelConfig], idx: torch.Tensor, *, maps: bool = False):
+    """The model's math for M models of one shape (TinyLM: M = 1; StackedLM: its models).
+
+    w: {TinyLM parameter name: that parameter of every model, (M, ...)}; configs: the M models' configs (they differ
+    at most in the ALiBi slopes or bias_fn); idx (M, B, L) -> logits (M, B, L, V), or with maps=True the attention
+    weights of every layer, (n_layers, M, B, H, L, L), computed with the course's attention_weights.
+    """
+    c, (M, B, L) = configs[0], idx.shape
+    x = w["token_embedding.weight"][torch.arange(M)[:, None, None], idx]  # (M, B, L, d)
+    if c.method == "learned":
+        if L > c.max_len:
+            raise ValueError(f"sequence length L={L} is past the learned position table (max_len={c.max_len} rows, "
+                             f"positions 0..{c.max_len - 1}): learned absolute positions cannot run on longer "
+                             f"sequences than they were trained for")
+        x = x + w["position_embedding.weight"][:, None, :L]
+    elif c.method == "sinusoidal":
+        x = x + SINUSOIDAL_SCALE * sinusoidal_positions(L, c.d_model)
+    # one model with the library's ALiBi: the course's alibi_attention (cached bias blocks, so long L fits in memory)
+    library_alibi = c.method == "alibi" and M == 1 and c.bias_fn is None and not maps
+    bias = stack_bias(configs, L) if c.method == "alibi" and not library_alibi else None
+    weights = []
+    for n in range(c.n_layers):
+        p = f"blocks.{n}."
+        h = _layer_norm(x, w, p + "ln1")
+        q, k, v = _linear(h, w, p + "attn.qkv").view(M, B, L, 3, c.n_heads, -1).permute(3, 0, 1, 4, 2, 5)
+        if c.method == "rope":
+            q, k = rotate(q), rotate(k)  # each (M, B, H, L, d_head)
+        if maps:
+            weights.append(attention_weights(q, k, bias=bias, mask=None if bias is not None else causal_mask(L),
+                                             bias_in_scale=False))
+        if library_alibi:
+            y = alibi_attention(q[0], k[0], v[0], slopes=alibi_slopes(c))[None]
+        elif bias is None:
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        else:
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+        x = x + _linear(y.transpose(2, 3).flatten(3), w, p + "attn.out")
+        x = x + _linear(F.gelu(_linear(_layer_norm(x, w, p + "ln2"), w, p + "mlp.0")), w, p + "mlp.2")
+    if maps:
+        return torch.stack(weights)
+    return _linear(_layer_norm(x, w, "ln_f"), w, "head")
+
+
+def stack_bias(configs: list[ModelConfig], L: int) -> torch.Tensor:
+    """Each model's ALiBi bias + causal mask (its bias_fn's if it has one), (M, 1, H, L, L), from the course's
+    alibi_bias and causal_mask, built in float64."""
+    mask = causal_mask(L, dtype=torch.float64)
+    bias = torch.stack([own_bias(c, L).double() if c.bias_fn is not None else
+                        alibi_bias(c.n_heads, L, slopes=alibi_slopes(c), dtype=torch.float64) + mask for c in configs])
+    return bias[:, None].float()
+
+
+def _linear(x: torch.Tensor, w: dict[str, torch.Tensor], name: str) -> torch.Tensor:
+    """x (M, ..., in) times each model's own nn.Linear weight (M, out, in) plus bias (M, out)."""
+    M, shape = x.shape[0], x.shape[1:-1]
+    y = torch.baddbmm(w[name + ".bias"][:, None], x.reshape(M, -1, x.shape[-1]), w[name + ".weight"].transpose(1, 2))
+    return y.view(M, *shape, -1)
+
+
+def _layer_norm(x: torch.Tensor, w: dict[str, torch.Tensor], name: str) -> torch.Tensor:
+    """x (M, B, L, d) through each model's own LayerNorm."""
+    y = F.layer_norm(x, x.shape[-1:])
+    return y * w[name + ".weight"][:, None, None] + w[name + ".bias"][:, None, None]
+
+
+def _checked(idx: torch.Tensor) -> torch.Tensor:
+    if not isinstance(idx, torch.Tensor) or idx.ndim != 2 or idx.dtype != torch.long:
+        raise TypeError(f"idx must be an int64 tensor of shape (B, L), got {getattr(idx, 'dtype', type(idx))} "
+                        f"{tuple(getattr(idx, 'shape', ()))}")
+    return idx
 
 
 def _init_weights(module: nn.Module) -> None:

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 import torch
 from tqdm.auto import tqdm
 
-from .batched import StackedLM, stack_shape, train_stacked
+from .batched import stack_shape, train_stacked
 from .compare import Paired, paired
 from .data import Corpus, require_length
 from .model import ModelConfig, TinyLM
-from .train import Table, TrainConfig, eval_windows, length_curve, same_text
+from .train import Table, TrainConfig, evaluate, length_curve, same_text
 
 STACK = 12  # models per stack: about the fastest size measured for d = 32 on two CPU threads
 
@@ -75,7 +75,7 @@ class Sweep:
                          "": "best" if label == best else ("tied" if not vs.distinguishable else "")})
         return rows
 
-    def merged(self, other: "Sweep") -> "Sweep":
+    def merged(self, other: Sweep) -> Sweep:
         """This sweep and another on the same task and seeds (e.g. a refinement), as one."""
         if other.seeds != self.seeds:
             raise ValueError(f"merging needs the same seeds, got {self.seeds} and {other.seeds}")
@@ -101,7 +101,7 @@ def seed_sweep(corpus: Corpus, settings: dict[str, dict], *, seeds=(0, 1, 2), co
         for chunk in _stacks(jobs):
             stack, chunk_losses = train_stacked(corpus.train, [j[2] for j in chunk], [j[1] for j in chunk], config,
                                                 progress=bar)
-            val.append(evaluate_stack(stack, corpus.val, config.seq_len, n_tokens=n_tokens))
+            val.append(evaluate(stack, corpus.val, config.seq_len, n_tokens=n_tokens))
             losses.append(chunk_losses)
             models += stack.unstack()
     order = {(label, seed): i for i, (label, seed, _) in enumerate(_flatten(_stacks(jobs)))}
@@ -125,7 +125,8 @@ def refine(best: float, factor: float = 10.0) -> list[float]:
 def length_runs(sweep: Sweep, labels: list[str], data: torch.Tensor, lengths: list[int], *,
                 n_tokens: int = 8192, stride: int | None = None) -> dict[str, dict[int, torch.Tensor]]:
     """Loss at each evaluation length for every seed's model of each setting, all on the same scored characters:
-    {label: {L: (seeds,) losses in seed order}}. A learned position table is evaluated only at lengths it has rows for."""
+    {label: {L: (seeds,) losses in seed order}}. A learned position table is evaluated only at lengths it has rows
+    for."""
     same_text(data, {L: dict(n_tokens=n_tokens, stride=None if stride is None else min(stride, L)) for L in lengths})
     runs = {}
     for label in labels:
@@ -164,19 +165,6 @@ def estimate_seconds(n_models: int, config: TrainConfig, corpus: Corpus, **model
     extra = seconds[2] - seconds[1]  # 4 more steps; on a busy machine it can come out <= 0: then the whole 6-step run
     per_model_step = (extra / 4 if extra > 0 else seconds[2] / 6) / size
     return per_model_step * n_models * config.steps * 1.1  # + evaluation
-
-
-@torch.no_grad()
-def evaluate_stack(stack: StackedLM, data: torch.Tensor, seq_len: int, **window_options) -> torch.Tensor:
-    """lm.evaluate for every model of a stack at once: mean loss per model, shape (M,)."""
-    total, count = torch.zeros(stack.n_models, dtype=torch.float64), 0
-    for x, y, skip in eval_windows(data, seq_len, **window_options):
-        logits, _ = stack(x.expand(stack.n_models, *x.shape))
-        losses = torch.nn.functional.cross_entropy(logits.flatten(0, 2), y.expand(stack.n_models, *y.shape).flatten(),
-                                                   reduction="none").view(stack.n_models, *x.shape)[..., skip:]
-        total += losses.double().sum((1, 2))
-        count += losses[0].numel()
-    return (total / count).float()
 
 
 def _stacks(jobs: list) -> list[list]:

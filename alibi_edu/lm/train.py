@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .. import _validate as check
+from .batched import StackedLM
 from .data import Corpus, as_rows, random_windows, require_length
 from .model import ModelConfig, TinyLM
 
@@ -95,10 +96,11 @@ def _cosine_lr(step: int, config: TrainConfig) -> float:
 
 
 @torch.no_grad()
-def evaluate(model: TinyLM, data: torch.Tensor, seq_len: int, *, n_tokens: int = 8192,
-             stride: int | None = None, start: int | None = None) -> float:
+def evaluate(model: TinyLM | StackedLM, data: torch.Tensor, seq_len: int, *, n_tokens: int = 8192,
+             stride: int | None = None, start: int | None = None) -> float | torch.Tensor:
     """Mean next-character loss (nats) on n_tokens characters of data (stretches, length), read in windows of seq_len
-    that never leave their stretch.
+    that never leave their stretch. A model (idx (B, L) -> (logits, _)) gives a float; a StackedLM of M models gives
+    each model's loss, (M,), on the same windows.
 
     In every stretch the scored characters are those from position `start` on (default EVAL_START), stretch after
     stretch until n_tokens are scored, so every scored character has at least `start` characters of its own
@@ -108,12 +110,15 @@ def evaluate(model: TinyLM, data: torch.Tensor, seq_len: int, *, n_tokens: int =
     stride=s: sliding windows moved s at a time, scoring only each window's last s characters, so every
     scored character sees at least seq_len - s earlier ones (the paper's Appendix B control).
     """
-    total, count = 0.0, 0
+    stacked = isinstance(model, StackedLM)
+    M = model.n_models if stacked else 1
+    total, count = torch.zeros(M, dtype=torch.float64), 0
     for x, y, skip in eval_windows(data, seq_len, n_tokens=n_tokens, stride=stride, start=start):
-        logits, _ = model(x)
-        losses = F.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="none").view(x.shape)[:, skip:]
-        total, count = total + losses.sum().item(), count + losses.numel()
-    return total / count
+        x, y = x.expand(M, *x.shape), y.expand(M, *y.shape)  # (M, windows, seq_len)
+        logits = model(x)[0] if stacked else model(x[0])[0][None]
+        losses = F.cross_entropy(logits.flatten(0, 2), y.flatten(), reduction="none").view(y.shape)[..., skip:]
+        total, count = total + losses.double().sum((1, 2)), count + losses[0].numel()
+    return (total / count).float() if stacked else (total / count).item()
 
 
 def eval_plan(data: torch.Tensor, seq_len: int, *, n_tokens: int = 8192, stride: int | None = None,
@@ -203,18 +208,3 @@ class Table(list):
 def _cell(value) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
-
-def sweep(corpus: Corpus, settings: dict[str, dict], *, config: TrainConfig | None = None,
-          progress: bool = True) -> tuple[Table, dict[str, Run]]:
-    """Train one model per setting ({label: model options}); a table of validation results and the runs."""
-    if not settings:
-        raise ValueError("settings must name at least one model to train, got an empty dict")
-    config = config or TrainConfig()
-    runs, table = {}, Table()
-    with tqdm(total=config.steps * len(settings), disable=not progress) as bar:
-        for label, options in settings.items():
-            run = train(corpus, config=config, label=label, progress=bar, **options)
-            runs[label] = run
-            table.append({"setting": label, "val_loss": run.val_loss, "val_ppl": math.exp(run.val_loss),
-                          "seconds": round(run.wall_time, 1)})
-    return table, runs
