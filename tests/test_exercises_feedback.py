@@ -23,7 +23,7 @@ IDS = list_exercises()
 KEYS = {q["id"]: q["key"] for f in resources.files(questions).iterdir() if f.name.endswith(".toml")
         for q in questions.load(f.read_text(encoding="utf-8"), f.name)}
 NUMERIC = [i for i in IDS if i not in KEYS and not callable(runpy.run_path(
-    str(SOLUTIONS / f"{i.replace('.', '_')}.py"))["answer"]) and i not in ("05.1", "06.2", "03.8")]
+    str(SOLUTIONS / f"{i.replace('.', '_')}.py"))["answer"]) and i not in ("05.1", "06.2", "03.8", "04.4", "04.5")]
 
 
 @functools.cache          # 03.8's solution trains two small models: once per session is enough
@@ -114,6 +114,10 @@ def wrong_answers(exercise_id) -> list:
                 ["learned"], "sinusoidal, rope"]
     if exercise_id == "06.2":
         return [[2, 4, 8, 16], [1, 2, 4, 8], list(range(1, 17)), [1, 2, 3, 4], [3, 5], [1.5], [0, 1, 2]]
+    if exercise_id == "04.4":                  # the solution's run, with a prediction it contradicts or no run
+        return [dict(right, prediction="lower"), dict(right, prediction="same"), {"prediction": "higher"}]
+    if exercise_id == "04.5":                  # the solution's run, with a wrong choice, tie or test loss
+        return [dict(right, beta=0.3), dict(right, tied=[0.3]), dict(right, test=0.0), {"beta": 3}]
     if exercise_id == "03.8":                  # the solution's run, with a wrong function or a bare one handed in
         return [dict(right, bias_fn=lambda H, L: -alibi_bias(H, L) + causal_mask(L)),
                 dict(right, bias_fn=lambda H, L: alibi_bias(H, L)), dict(right, own=right["own"] + 0.01),

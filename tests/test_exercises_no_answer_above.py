@@ -33,7 +33,7 @@ def solution(exercise_id: str):
 def numeric_ids() -> list[str]:
     ids = []
     for i in list_exercises():
-        if core.get(i).choices or i == "03.8":        # multiple choice has a letter; 03.8 hands in a training run
+        if core.get(i).choices or i in ("03.8", "04.4", "04.5"):  # a letter; a training run handed in
             continue
         answer = solution(i)
         if not callable(answer) and not isinstance(answer, (set, frozenset, str)):

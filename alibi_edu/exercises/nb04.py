@@ -143,7 +143,7 @@ def check_choice(answer: Any) -> Result:
     truth = set(run.tied_with_best()) - {right}
     extra = sorted(set(named) - truth - {right}, key=_beta)
     if extra:
-        return failed(f"{extra[0]} is not tied with your choice: compare them seed by seed (`run.compare`); "
+        return failed(f"{extra[0]} is not tied with your choice: compare them seed by seed (`what_if.compare`); "
                       "a difference that every seed agrees on and that exceeds twice its standard error is "
                       "unlikely to be noise.")
     if truth - set(named):
