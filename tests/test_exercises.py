@@ -270,3 +270,16 @@ def test_a_large_finite_mask_is_accepted_in_02_1_and_02_3_with_the_same_explanat
         (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])).masked_fill(future(q.shape[-2]), -1e9), -1))
     assert mask.passed and attention.passed
     assert FINITE_NOTE in mask.message and FINITE_NOTE in attention.message
+
+
+@pytest.mark.parametrize("decimals", [3, 4, 6])
+def test_misread_values_pass_in_every_natural_rounding(decimals):
+    values = nb03.misread_formula(nb03.MISREAD_HEADS)
+    assert check("03.6", [round(v, decimals) for v in values.tolist()]).passed
+    assert check("03.6", [0.0039, 0.0625, 0.1575, 0.25, 0.3299, 0.3969, 0.4529, 0.5]).passed
+
+
+def test_misread_values_one_entry_off_by_a_hundredth_fails():
+    values = nb03.misread_formula(nb03.MISREAD_HEADS).tolist()
+    values[5] += 0.01
+    assert not check("03.6", values).passed

@@ -98,6 +98,9 @@ def check_any_count_slopes(answer: Any) -> Result:
                           mistakes=mistakes)
 
 
+ROUNDED_ATOL = 6e-4    # values rounded to 3 or more decimals pass; every wrong set above differs by far more
+
+
 @exercise("03.6", "Compute the misread formula 1/2^(8/k)",
           reread="the section on the misread formula: 1/2^(8/k) for k = 1, 2, …, 8.")
 def check_misread_values(answer: Any) -> Result:
@@ -108,7 +111,8 @@ def check_misread_values(answer: Any) -> Result:
                         mistakes=[("Those are the paper's slopes 2^(−8k/n); compute the misread 1/2^(8/k) instead.",
                                    _slopes(MISREAD_HEADS)),
                                   ("That is 2^(8/k): the formula divides 1 by it.", 1 / misread_formula(MISREAD_HEADS)),
-                                  ("Reversed: start at k = 1.", misread_formula(MISREAD_HEADS).flip(0))])
+                                  ("Reversed: start at k = 1.", misread_formula(MISREAD_HEADS).flip(0))],
+                        atol=ROUNDED_ATOL, rtol=0.0)
 
 
 # --- 03.8 your bias trains a model --------------------------------------------------------------

@@ -134,7 +134,7 @@ print("2^(-8k/12) applied directly, log2:", [round(math.log2(m), 2) for m in dir
 
 # %% [markdown]
 # Not monotone — by design: the first 8 heads keep the 8-head slopes, and the extra 4 are the 16-head slopes at
-# odd $k$, $2^{-0.5}, 2^{-1.5}, 2^{-2.5}, 2^{-3.5}$: halfway (in log2) between 1, 1/2, 1/4, 1/8 and 1/16. Applied directly, $2^{-8k/12}$ gives a different set of slopes: a model trained with the
+# odd $k$, $2^{-0.5}, 2^{-1.5}, 2^{-2.5}, 2^{-3.5}$: the last three halfway (in log2) between 1/2, 1/4, 1/8 and 1/16, the first above the steepest slope 1/2. Applied directly, $2^{-8k/12}$ gives a different set of slopes: a model trained with the
 # paper's would run with the wrong ones.
 
 # %%
@@ -184,7 +184,8 @@ plt.show()
 # ## 6. Explorer
 #
 # Change the number of heads (try 8, 12, 16) and the length; compare the geometric slopes with one shared slope $m$
-# for every head. (The explorer writes the head count $H$ and the slopes $m_h$, $h = 1..H$.) Head h and key j select
+# for every head. (The explorer writes the head count $H$ and the slopes $m_h$, $h = 1..H$. Its *reach* of a head
+# is another measure than the mean distance above: the largest $i - j$ whose weight is still ≥ 1% of the nearest key's.) Head h and key j select
 # one cell of the per-head panels; the readout's second line gives its distance, bias and weight (a click on a cell
 # sets them too, where the front end allows it).
 
@@ -279,12 +280,13 @@ check("03.7", answer)
 # %% [markdown]
 # **Exercise 03.8** — *Your bias trains a model.* Write `my_alibi_bias(n_heads, L)`: an (n_heads, L, L) tensor whose
 # head k holds $-m_k\,(i-j)$ plus the causal mask, built from your own pieces: the slopes of `my_slopes_any` (03.5),
-# the bias β·(j − i) of `my_linear_bias` from notebook 01 with β = $m_k$, and the mask of `my_causal_mask` from
+# `my_linear_bias` from notebook 01 called with the slope $m_k$ (the same function: it builds $m_k\,(j-i)$, the
+# paper's form), and the mask of `my_causal_mask` from
 # notebook 02 (copy them into this notebook, or write them again). Then `bias_trial(my_alibi_bias)` trains two small
-# character-level language models side by side (4 heads, L = 32, 60 steps, on the text notebook 04 uses), from the
+# character-level language models side by side (4 heads, L = 32, 60 steps, on the course's small text corpus), from the
 # same seed, so with the same initial weights and the same batches: one with your bias in its attention, one with the
 # library's ALiBi. The checker compares the two loss curves: they agree to float rounding when your bias gives ALiBi's
-# attention weights, and part when it does not. The model adds your tensor after the $1/\sqrt d$ scaling (the paper's
+# attention weights, and diverge when it does not. It also tries your function at 12 heads and at 1 head. The model adds your tensor after the $1/\sqrt d$ scaling (the paper's
 # placement).
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_8.py` in a new cell loads it; run it and it checks itself.</sub>
@@ -294,7 +296,7 @@ from alibi_edu.lm.trial import bias_trial
 
 
 def my_alibi_bias(n_heads, L):
-    ...   # your code here: for each slope m of my_slopes_any(n_heads), my_linear_bias(L, m) + my_causal_mask(L)
+    ...   # your code here: an (n_heads, L, L) tensor; head k needs its own slope
 
 
 answer = ...   # when ready: answer = bias_trial(my_alibi_bias)   (trains two small models: a few seconds)

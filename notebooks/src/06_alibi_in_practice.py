@@ -64,14 +64,14 @@ from alibi_edu.plots import bias_heatmap
 # | BLOOM | $m\,j$, with $j$ counted over real (non-padding) tokens | (B, H, 1, L_k) |
 # | MPT | $m\,(j-(L_k-1))$, slopes from `alibi_bias_max` | (H, 1, L_k) |
 # | FlashAttention | $-m\,\lvert i + L_k - L_q - j\rvert$ | (H, L_q, L_k) |
-# | FlexAttention | `score + m[h] * (kv_idx - q_idx)` | a function |
+# | FlexAttention | $-m\,(i-j)$, returned by a function of the indices | a function |
 #
 # BLOOM and MPT are open language models trained with ALiBi; FlashAttention is a widely used GPU attention
 # library, FlexAttention PyTorch's programmable attention. Two names from that table need a line each. MPT's **`alibi_bias_max`** (8 by default) is the largest exponent of its slopes:
 # they run from $1/2^{\,8/n}$ down to $1/2^{8}$, with 8 = `alibi_bias_max`. FlexAttention (`torch.nn.attention.flex_attention`) takes
 # two small functions instead of tensors: a **`score_mod(score, b, h, q_idx, kv_idx)`** returns the new score
 # of one query–key pair (`b`, `h` are array indices from 0: index `h` is head $h + 1$), here
-# `score + m[h] * (kv_idx - q_idx)`; a
+# `score` plus ALiBi's bias; a
 # **`mask_mod(b, h, q_idx, kv_idx)`** returns whether the pair may attend at all, here kv_idx ≤ q_idx.
 #
 # ### Worked example (by hand, then with `alibi_edu.forms`)
@@ -220,9 +220,9 @@ print("right:  ", torch.softmax(right, -1)[0, 0, -1].numpy().round(3))
 
 # %% [markdown]
 # The flipped version pays the *most* attention to the farthest key. **Exercise 06.1** — write the fixed
-# `score_mod(score, b, h, q_idx, kv_idx)` for these 8 heads (`m[h]` is head $h$'s slope) and pass the function.
+# `score_mod(score, b, h, q_idx, kv_idx)` for these 8 heads (`m[h]` is the slope of head $h + 1$) and pass the function.
 #
-# <sub>Stuck? `%load solutions/06_1.py` in a new cell shows a solution.</sub>
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_1.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
 answer = ...   # a function score_mod(score, b, h, q_idx, kv_idx)
@@ -243,7 +243,7 @@ print("paper, log2:", torch.log2(geometric_slopes(12, dtype=torch.float64)).nump
 # for which head counts $n$ from 1 to 16 does $2^{-8k/n}$ give the paper's slopes? Answer with a list of integers.
 # (The fix itself is exercise 03.5.)
 #
-# <sub>Stuck? `%load solutions/06_2.py`.</sub>
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_2.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
 answer = ...   # a list of head counts, e.g. [3, 5]
@@ -266,7 +266,7 @@ print("−m|i − j|:   ", torch.softmax(alibi_bias(1, 6, slopes=m_half, symmetr
 # *every* query. **Exercise 06.3** — give the bias an encoder with 4 heads (paper slopes) should use for $L = 6$: a
 # tensor of shape (4, 6, 6).
 #
-# <sub>Stuck? `%load solutions/06_3.py`.</sub>
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_3.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
 answer = ...   # a tensor of shape (4, 6, 6)
@@ -287,11 +287,11 @@ for name, row in (("paper", paper_row), ("bug", buggy_row)):
     print(f"{name:>5}: weight on the newest key {row[-1].item():.3f}, on the 8 newest {row[-8:].sum().item():.3f}")
 
 # %% [markdown]
-# The bug divides every slope by $\sqrt d = 8$: the steep, local heads turn into wide ones the model never saw.
+# The bug shrinks every slope: the steep, local heads turn into wide ones the model never saw.
 # **Exercise 06.4** — which 8 values of $\beta$ must the book-form code use to reproduce the paper-scale checkpoint?
 # A tensor of 8 numbers.
 #
-# <sub>Stuck? `%load solutions/06_4.py`.</sub>
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_4.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
 answer = ...   # a tensor of 8 numbers
@@ -311,7 +311,7 @@ check("06.4", answer)
 # expect noise if the machine is busy; the two slow unfused variants only up to $L = 512$, to keep the notebook
 # quick — `make bench-attention` runs them all):
 #
-# - `plain` — SDPA with `is_causal=True`: no ALiBi; its fused kernel skips the masked half;
+# - `plain` — SDPA with `is_causal=True`: no ALiBi, no mask tensor;
 # - `alibi_attention` — `alibi_edu`'s fast path: blocks of max(64, L/8) queries (128 at $L = 1024$), each against
 #   only the keys it may see, bias blocks built once and cached;
 # - `sdpa_mask` — SDPA's fused kernel given a dense (1, H, L, L) ALiBi + causal mask, built once and cached;
@@ -325,6 +325,7 @@ all_five = bench.cost_table((256, 512), repeats=3)
 fast_three = bench.cost_table((1024, 2048), repeats=3, names=("plain", "alibi_attention", "sdpa_mask"))
 print(bench.format_table(all_five))
 print(bench.format_table(fast_three))
+assert all(r["alibi_attention_bytes"] < r["sdpa_mask_bytes"] for r in all_five + fast_three)
 
 # %%
 names = [key[:-3] for key in all_five[0] if key.endswith("_ms")]
@@ -346,11 +347,11 @@ plt.show()
 
 # %% [markdown]
 # A dense mask makes the kernel read a bias for every pair, the masked half included; a rebuilt bias allocates and
-# fills $H L^2$ numbers per call; an unfused softmax writes the whole score matrix to memory. The fast path avoids all
-# three and stores only the part of the bias its blocks can see (9/16 of it from $L = 512$ on: the memory rows). It
-# pays with one SDPA call per block, 8 calls from $L = 512$ on (first line printed above). Each call waits for all its
-# threads; when other programs compete for the cores those waits add up, and the dense mask's single call can come
-# out ahead. Read your own ×plain column.
+# fills $H L^2$ numbers per call; an unfused softmax writes the whole score matrix to memory. `alibi_attention`
+# stores only the part of the bias its blocks can see (9/16 of it from $L = 512$ on: the memory rows), and pays with
+# one SDPA call per block, 8 calls from $L = 512$ on (first line printed above). Which of these costs weighs most
+# depends on the machine and on how busy it is: a few runs on a shared CPU can order the variants differently from
+# one run to the next. Read your own ×plain column.
 #
 # A full (H, L, L) fp32 bias, at lengths where long-context models live (computed, not allocated):
 
@@ -370,10 +371,10 @@ ratio = at_1024["alibi_attention_ms"] / at_1024["plain_ms"]
 print(f"alibi_ms={at_1024['alibi_attention_ms']:.2f} plain_ms={at_1024['plain_ms']:.2f} ratio={ratio:.3f}")
 
 # %% [markdown]
-# The same pair with a single thread: no threads to keep in step, so less of the per-call waiting shows. What remains
-# in the ratio is the bias itself, the masked half of the diagonal blocks that the fast path still computes, the
-# Python loop over the blocks — and noise: other programs on a busy machine can push a ratio of a few runs either way,
-# even below 1.
+# The same pair with a single thread. In either ratio `alibi_attention` pays for the bias itself, the masked half of
+# the diagonal blocks it still computes and the Python loop over the blocks. Both ratios come from a few runs: other
+# programs on a busy machine can push either one up or down, even below 1, so this pair cannot say how much the
+# thread count itself matters (`make bench-attention` measures with more runs).
 
 # %%
 threads = torch.get_num_threads()
@@ -405,7 +406,7 @@ print(f"1 thread: alibi_ms={one_thread['alibi']:.2f} plain_ms={one_thread['plain
 # %% [markdown]
 # **Exercise 06.5** — Two heads of one ALiBi model (paper's form) read the same text. Head 1 has slope m = 1/2, head 8 m = 1/256. The query needs a token 50 positions back; its content score q·k/√d beats that of the token just before the query (1 position back) by 5. In which head does the far token get more weight than the near one?
 #
-# - **A.** In head 8: its extra penalty for 49 more steps back is about 0.19, far below the content edge of 5.
+# - **A.** In head 8: its extra penalty for 49 more steps back is far below the content edge of 5.
 # - **B.** In head 1: a steep slope sharpens attention, so the strongest content match stands out more clearly.
 # - **C.** In both alike: a slope multiplies every score of a row the same way, so softmax cancels it out.
 # - **D.** In head 1: the token just before the query pays the same distance penalty, so only content decides.
@@ -441,7 +442,7 @@ check("06.6", answer)
 #
 # - **A.** 0 for j ≤ i and −2 for j < i − 2 before softmax, so keys beyond the window are discouraged but kept.
 # - **B.** Weights times 1 for i − 2 ≤ j ≤ i and times 0 elsewhere, applied after softmax to each row.
-# - **C.** 0 for j ≥ i − 2 and −∞ for j < i − 2 before softmax, with no other change to the usual scores.
+# - **C.** 0 for j ≥ i − 2 and −∞ for j < i − 2 before softmax, as the only mask on the scores.
 # - **D.** 0 for i − 2 ≤ j ≤ i and −∞ otherwise, before softmax; each row's weights still sum to 1.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/06_7.py` in a new cell loads it; run it and it checks itself.</sub>
@@ -473,7 +474,7 @@ check("06.8", answer)
 # %% [markdown]
 # **Exercise 06.9** — You compare two slope sets, X and Y, on one task with the same three seeds (same initial weights and batches per seed). Validation loss of X minus that of Y, seed by seed: −0.02, +0.01, −0.03. Either set's own spread over seeds is about 0.05. What can you conclude?
 #
-# - **A.** Not distinguishable yet: the seeds disagree in sign, so run more seeds before choosing either set.
+# - **A.** Not distinguishable yet: the signs disagree and the mean is under two standard errors; run more seeds.
 # - **B.** X is better: its mean validation loss is lower, and choosing on validation means taking the lower mean.
 # - **C.** Y is better: the spread over seeds is larger than the differences, so the true difference favours Y.
 # - **D.** Run both sets on the test set and keep the one that scores lower there, since validation is too noisy.
@@ -491,7 +492,7 @@ check("06.9", answer)
 # **Exercise 06.10** — A model goes from 8 heads to 16, with the paper's slopes m_k = 2^(−8k/n) for k = 1..n. What happens to the set of slopes?
 #
 # - **A.** Every slope halves, so each head looks about twice as far back as the head with its index did before.
-# - **B.** The 8-head slopes all remain, at even k, and 8 new ones fall halfway between them in log2.
+# - **B.** The 8-head slopes all remain, at even k; 8 new ones at odd k, 7 of them halfway between two old ones in log2.
 # - **C.** The range doubles: the steepest slope grows to 1 and the flattest shrinks to 2^(−16).
 # - **D.** The slopes stay those of 8 heads, each used twice, because the paper fixes one set of slopes.
 #
@@ -542,12 +543,12 @@ progress()   # every exercise of the course: not tried, tried or passed
 #   identical weights under the causal mask, including with a KV cache (queries at the end).
 # - The shortcuts need the causal mask; the sign must penalise the past; non-power-of-two head counts need the
 #   paper's interpolation; and the scale ($\beta = \sqrt d\, m$) must match the one the model was trained with.
-# - ALiBi adds about one add per score; stored as a full bias its memory grows as $H L^2$ (2 GiB at 8 heads and
+# - ALiBi adds about one multiply-add per score; stored as a full bias its memory grows as $H L^2$ (2 GiB at 8 heads and
 #   $L = 8192$). Its time cost on this machine, for one attention call:
 
 # %%
 print(f"alibi_attention at L = 1024 took {ratio:.2f}× the time of plain causal attention with "
-      f"{torch.get_num_threads()} threads and {ratio_1:.2f}× with one: one attention call on this CPU. The paper's "
+      f"{torch.get_num_threads()} threads and {ratio_1:.2f}× with one: one attention call on this CPU, a few runs each. The paper's "
       f"'within about 1% (training), 3% (inference)' compares whole models against a sinusoidal one.")
 
 # %% [markdown]
