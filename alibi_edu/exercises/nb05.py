@@ -9,17 +9,11 @@ from .compare import as_tensor, call_safely, direction
 from .core import Result, exercise, failed, passed, short
 
 CURVE_METHODS = ("alibi", "sinusoidal", "rope", "none")
-RISE_CLEARLY = {"sinusoidal", "rope"}     # positions or angles past L_train are inputs the model never saw
-RISE_A_LITTLE = {"none"}                  # drifts up a little: defensible either way, so both are accepted
+RISES = {"sinusoidal", "rope", "none"}  # section 3 asserts each rises 64 → 1024 in every seed (paired rule)
 SLOPES = (0.25, 0.0625, 0.015625, 0.5, 1.0, 0.003, 1 / 3)
 
-NONE_NOTE = ("`none` is a judgement call: with no positions a causal model can still infer position from how many "
-             "tokens it has seen, and past L_train that count runs beyond anything seen in training — so its curve "
-             "may drift up a little. Compare with the table you measured below.")
-
-
 @exercise("05.1", "Predict: which loss curves rise past L_train?",
-          reread="the section “Why a penalty that grows with distance has no length limit”, and ask of each method: "
+          reread="the section “What a penalty on distance does past L_train”, and ask of each method: "
                  "does it feed the model something at a new length that it never saw in training?")
 def check_rising_curves(answer: Any) -> Result:
     """answer: a set (or list, tuple) of method names whose loss rises past L_train."""
@@ -40,11 +34,14 @@ def check_rising_curves(answer: Any) -> Result:
                       "distance: its steep heads give keys farther back than anything seen in training almost no "
                       "weight (its flattest heads do give them a large share; the notebook measures it). Would that "
                       "make its loss rise?")
-    if not RISE_CLEARLY <= names:
-        return failed(f"{len(RISE_CLEARLY - names)} method(s) missing: which methods give the model a position "
-                      "vector, or a rotation angle, for every position — including positions it never saw?")
-    return passed("Sinusoidal and rotary positions past L_train are inputs the model never saw, so their loss "
-                  f"rises. {NONE_NOTE}")
+    if not RISES <= names:
+        return failed(f"{len(RISES - names)} method(s) missing: for each method, ask whether past L_train anything "
+                      "the model computes from position (a vector, an angle, or just how many keys a query averages "
+                      "over) takes values it never saw in training.")
+    return passed("Right, and section 3 measures it: past L_train sinusoidal vectors and rotary angles are inputs "
+                  "the model never saw, and a model with no positions meets key counts it never saw (a causal "
+                  "model can infer position from how many tokens it sees). All three rise in every seed there; "
+                  "check your prediction against its paired verdicts.")
 
 
 @exercise("05.2", "How far back does a head look?",

@@ -47,7 +47,7 @@ notebook_start = time.perf_counter()
 # ### Settings
 #
 # Every setting is trained with three seeds (the seed fixes the initial weights and the order of the training
-# batches). The models are small (d = 32, 2 layers, 2 heads of d_head = 16, 200 steps of 16 windows of L_train = 64
+# batches). The models are small (width 32, 2 layers, 2 heads of d_head = 16, 200 steps of 16 windows of L_train = 64
 # tokens), the same shape for both tasks of this notebook, and the models of one sweep train side by side as one
 # stacked model, so dozens of them fit in about a minute.
 #
@@ -74,8 +74,24 @@ print(config, "| seeds", SEEDS)
 #
 # $$\alpha(i,j) = \mathrm{Softmax}\!\left(\frac{q_i^\top k_j + \beta\,(j-i)}{\sqrt{d}} + \mathrm{Mask}(i,j)\right).$$
 #
-# Our model (like the paper, Press, Smith & Lewis, ICLR 2022, and BLOOM and MPT) adds the bias **after** the scaling,
-# $q_i^\top k_j/\sqrt d - m\,(i-j)$. The two are the same when
+# Here d is the size of one head's queries and keys (the √d the scores are divided by): d_head = 32/2 = 16 in our
+# model, not the model width d = 32. Our model (like the paper, Press, Smith & Lewis, ICLR 2022, and BLOOM and MPT)
+# adds the bias **after** the scaling, $q_i^\top k_j/\sqrt{d_\text{head}} - m\,(i-j)$.
+#
+# **Exercise 04.1** — Write `to_slope(beta, d_head)` returning the paper's slope m that gives the same attention as the
+# book's β: match the two bias terms above. (It is the conversion the model uses.)
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/04_1.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+def to_slope(beta, d_head):
+    return ...
+
+answer = ...   # the function itself: answer = to_slope
+check("04.1", answer)
+
+# %% [markdown]
+# The two forms are the same when
 #
 # $$m = \frac{\beta}{\sqrt{d_\text{head}}}.$$
 #
@@ -160,8 +176,8 @@ print(f"trained in {coarse.seconds:.0f} s")
 coarse.table()
 
 # %% [markdown]
-# The table has one row per setting: the validation loss averaged over the seeds, its spread (the standard
-# deviation over seeds), and each seed's value.
+# The table has one row per setting: the validation loss averaged over the seeds, its spread (the column "± spread":
+# the standard deviation, SD, over seeds), and each seed's value.
 #
 # **Comparing seed by seed.** The seeds are *paired*: seed 0 gives every setting the same initial weights and the same
 # batches. So compare two settings seed by seed: take the difference in each seed, then ask whether the differences
@@ -171,8 +187,8 @@ coarse.table()
 # noise with 3 seeds"; otherwise "not distinguishable with 3 seeds". With three seeds this is a rule of thumb, not
 # a proof. The last columns apply it to each setting against the best: the mean paired difference ± its standard
 # error, and in how many seeds the setting was worse; "tied" would mark a setting the rule cannot tell from the
-# best. Note how much smaller the paired scatter is than the spread of the levels: a seed that is good for one
-# setting is good for the others too.
+# best. So in this course a ± next to a paired difference or in a verdict is a standard error (SE); a "± spread" is
+# an SD.
 #
 # The training curves, with their noise: each faint line is one seed's loss at every step (one batch of 16 windows
 # is a noisy estimate), the solid line the seeds' mean smoothed over 20 steps. All start at ln V.
@@ -234,9 +250,11 @@ zero_vs_tiny = text.compare("β = 0", "β = 0.01")
 print(" ", zero_vs_tiny)
 if not lm.quick_mode():
     assert geo_vs_chosen.direction == 1 and abs(geo_vs_flat.mean) < 0.5 * geo_vs_chosen.mean
+    assert zero_vs_tiny.direction == 1 and zero_vs_tiny.mean < 0.005   # real, and negligible
+    assert min(text.compare(f"β = {b:g}", chosen).mean for b in (0, 0.01)) > 0.1
 
 # %% [markdown]
-# Validation and test are both samples of the whole text, but each scores only 8 blocks of it, and blocks differ in
+# Validation and test are both samples of the whole text, but each scores only 8 of its 11 blocks (8 192 characters, 1 024 per block), and blocks differ in
 # difficulty: the gap between the two levels above comes from which blocks were drawn (the same three models score
 # both), and more seeds would not shrink it. The one-time test number says how the chosen setting does on text it
 # was neither trained nor chosen on; compare settings with each other on one split, never across splits.
@@ -248,10 +266,12 @@ if not lm.quick_mode():
 #
 # The geometric set needed no search, but with only 2 heads its slopes are β = 0.25 and 0.016, both far flatter than
 # the β this text prefers; the lines above show what that costs here: it is worse than the chosen β in every seed,
-# and closer to β = 0.1 than to the chosen β. (The paper uses 8 or more heads, whose slopes run from 1/2 down to
-# 1/256.)
+# and closer to β = 0.1 than to the chosen β. (With 8 heads the geometric slopes run from 1/2 down to 1/256; with
+# more heads the steepest starts closer to 1, e.g. 2^(−0.5) ≈ 0.71 with 16.)
 #
-# β = 0 against β = 0.01: the line above says whether a tiny penalty differs from none at all on this text.
+# β = 0 against β = 0.01: β = 0 is higher in every seed, unlikely to be noise with 3 seeds, but by about 0.001
+# nats per character, against more than 0.1 between either and the chosen β. A difference can be real and still
+# too small to matter: read its size, not only its verdict.
 
 # %% [markdown]
 # ## 4. "For a specific task": a second task moves the best β
@@ -269,7 +289,8 @@ if not lm.quick_mode():
 # scores are equal). Too steep, and the model reads only the last few of the 16 useful symbols; too flat, and the
 # symbols beyond 16, which are useless here, dilute the mix. On text, section 3 found the opposite pull: a steep
 # penalty that keeps attention on the last few characters won. We sweep the same grid, the same way, with the same
-# seeds and the same model shape (2 layers, 2 heads, d = 32), so the task is the only difference.
+# seeds and the same model shape (2 layers, 2 heads, width 32). Only the data differ, but they differ in more than
+# where the useful context sits: 32 symbols instead of 103, other local statistics, another best possible loss.
 
 # %%
 echo = lm.echo_task(k=16)
@@ -323,15 +344,18 @@ print("on echo, the echo task's β against the text's:", on_echo)
 separated = on_text.direction == -1 and on_echo.direction == -1
 if not lm.quick_mode():
     assert separated and echo_best < text_best, (on_text, on_echo)
+    assert math.exp(-16 * echo_best / 4) < 0.05                     # the 16th symbol back: a small e^(−16m)
+    assert all(echo_sweep.compare(f"β = {b:g}", f"β = {echo_best:g}").direction == 1 for b in ECHO_GRID if b < echo_best)
 
 # %% [markdown]
 # Circles mark the β values not distinguishable from each task's best (the rule of 3.1), the star the chosen one;
 # grey lines are the baselines (those far above the curves are only named in the legend). The last two lines
 # compare the two choices on each task, seed by seed: on text the text's β wins in every seed, on the echo task the
-# echo task's β does; unlikely to be noise with 3 seeds. The shift follows the tasks' structure: the echo task's
-# useful symbols reach 16 steps back, and a slope that keeps e^(−m·16) from being negligible must be small; text
-# rewards a steeper penalty that concentrates attention on the last few characters. The same model, grid and seeds,
-# different best β: that is why β is tuned on a validation set *for a task* and not copied from somewhere else.
+# echo task's β does; unlikely to be noise with 3 seeds. The same model shape, grid and seeds, different best β:
+# that is why β is tuned on a validation set *for a task* and not copied from somewhere else. What the sweep does
+# not show is why. The echo task's best slope does not keep all 16 useful symbols in view: the bias alone leaves
+# the 16th symbol back only the small e^(−16m) printed above, and every flatter β of the grid loses to it in every
+# seed. And the tasks differ in several ways at once (see above), so no single cause can be read off.
 #
 # "Best" means best after 200 steps of training. The trained echo models are still well above the best possible
 # loss printed with the baselines: the β chosen here is the best for this training budget, and a longer run could
@@ -346,16 +370,15 @@ if not lm.quick_mode():
 # |---|---|---|---|---|
 # | validation ROUGE (higher is better) | 0.35 | **0.42** | 0.38 | 0.29 |
 #
-# Same shape as our loss curves turned upside down: too small, too large, best in between. One run per value and a
-# 10× grid, as in that table, is where our sweep *started*; the seeds and the refinement are what made its answer
-# trustworthy.
+# Same shape as our loss curves turned upside down. Exercise 04.2 asks what such a table lets you conclude.
 
 # %% [markdown]
 # ## 5. β and length
 #
 # The models of section 3 were trained at L_train = 64. Run them, unchanged, on longer windows: every length scores
-# the same validation characters as the table of section 3, so the L = 64 values here are the table's. A strong
-# penalty (large β) makes every head look only a few characters back, so a longer window changes nothing for it;
+# the same validation characters as the table of section 3, so the L = 64 values here are the table's. Under the
+# steepest penalty (β = 100) every head sees hardly more than the current character, so a longer window should change
+# nothing for it;
 # with a tiny β the model is close to β = 0, which has nothing tying attention to distance and meets windows longer
 # than any it was trained on. Each change from 64 to 512 below is compared seed by seed (the same models at two
 # lengths).
@@ -381,20 +404,24 @@ if not lm.quick_mode():
     assert change["β = 0"].direction == 1 and change["β = 0.01"].direction == 1   # both rise
     assert abs(change["β = 0"].mean - change["β = 0.01"].mean) < 0.5 * change["β = 0"].mean  # by about as much
     assert change[tuned].direction == -1, change[tuned]              # lower at 512 in every seed
+    assert change["β = 1"].direction == -1, change["β = 1"]
+for b in (1.0, text_best):
+    print(f"β = {b:g}: bias alone at Δ = 64: e^(−64·{b / 4:g}) = {math.exp(-64 * b / 4):.1g}")
 
 # %% [markdown]
 # Read the printed changes against each other: the steepest penalty (β = 100, slope m = 25) does not move at all,
 # since already one step back the bias alone is e^(−25), so its heads see only the current character; β = 0 and
-# β = 0.01 rise, by about as much, the tiny β behaving almost like no penalty; the tuned β is lower at 512 than at
-# 64 in every seed. A longer back-to-back window has fewer characters at its start that see little context;
-# notebook 05 measures whether that, or the far characters themselves, make the difference.
+# β = 0.01 rise, by about as much, the tiny β behaving almost like no penalty; β = 1 and the tuned β are lower at 512
+# than at 64 in every seed. That is not the far characters at work: 64 steps back the bias alone is the tiny
+# e^(−64m) printed above. What a longer back-to-back window changes is that fewer of its characters sit at its
+# start, where they see little context.
 
 # %% [markdown]
 # ## 6. Explorer: what each β does to attention
 #
 # Pick a β (and a layer) to see that trained model's (seed 0) attention weights on a validation snippet. Rows are
 # queries i, columns keys j; the hatched triangle is the causal mask.
-# Look for: small β → smeared rows; large β → a bright diagonal and nothing else.
+# Compare the smallest β of the grid with the largest.
 
 # %%
 snippet = corpus.val[0, 1200:1248]
@@ -416,22 +443,9 @@ for label in ("β = 0.01", f"β = {text_best:g}", "β = 100"):
 # %% [markdown]
 # ## 7. Exercises
 #
-# **Exercise 04.1** — Write `to_slope(beta, d_head)` returning the paper's slope m that gives the same attention as the
-# book's β. (It is the conversion the model uses.)
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/04_1.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-def to_slope(beta, d_head):
-    return ...
-
-answer = ...   # the function itself: answer = to_slope
-check("04.1", answer)
-
-# %% [markdown]
 # **Exercise 04.2** — A summariser fine-tuned with β = 0.01, 0.1, 1.0 and 10.0 scored ROUGE 0.35, 0.42, 0.38 and 0.29 on validation (higher is better). What is the most reasonable conclusion?
 #
-# - **A.** The best β lies near 0.1: refine the search around it on validation, then confirm once on held-out test data.
+# - **A.** One run per value decides nothing: rerun each β with several seeds, refine near the best, then test once.
 # - **B.** Larger β is better up to 1.0 and the last run must have failed; rerun β = 10 and expect the best score there.
 # - **C.** β barely matters: the spread between 0.29 and 0.42 is noise, so any of the four values is as good as another.
 # - **D.** Choose β = 0.1 and report its 0.42 as the final score, since validation is held out from the training data.
@@ -519,8 +533,9 @@ progress()   # every exercise of the course: not tried, tried or passed
 #   mean difference exceeds twice its standard error; otherwise it is "not distinguishable with 3 seeds".
 # - Baselines give a loss its scale: ln V, unigram, bigram and, for a synthetic task, the best possible loss.
 # - The best β belongs to a task: on the same model, text and the echo task (useful context 16 steps back) each
-#   prefer their own β in every seed, for reasons you can read off their structure.
-# - β and length: a model with a steep penalty barely notices a longer window; a flat one meets something new.
+#   prefer their own β in every seed; the tasks differ in several ways, so the sweep does not say which one causes
+#   it.
+# - β and length: the steepest penalty does not notice a longer window; a flat one meets something new and rises.
 # - The geometric slopes need no search; with 2 heads they were worse here than the tuned β (section 3.3).
 #
 # Your progress so far: `from alibi_edu.exercises import progress; progress()`.

@@ -84,15 +84,15 @@ print(config, "| seeds", SEEDS)
 # number of equally likely characters the model is, on average, choosing between (lower is better).
 
 # %% [markdown]
-# ## 1. Why a penalty that grows with distance has no length limit
+# ## 1. What a penalty on distance does past L_train
 #
 # ALiBi adds $-m\,(i-j)$ to the score of query $i$ and key $j$. It depends only on the **distance** $i-j$,
 # never on $i$ itself: a query at position 5 000 gets exactly the same penalties for its last few keys as a query
 # at position 5.
 #
 # That alone does not make long inputs safe. Past L_train a query meets keys at distances it never saw in
-# training (more than 63 steps back) and more keys than ever; rotary positions are relative too, and section 3
-# shows them fail. What ALiBi adds is a penalty that **grows** with distance: the weight of a key Δ steps back
+# training (more than 63 steps back) and more keys than ever; depending only on distance is not enough by itself.
+# What ALiBi adds is a penalty that **grows** with distance: the weight of a key Δ steps back
 # carries a factor $e^{-m\Delta}$, so the further back an unseen key is, the less it can count. For a steep head
 # that settles it (m = 1/4: $e^{-64/4} \approx 10^{-7}$ at the edge of the training window). For the flattest of our
 # 4 heads, m = 1/256, the bias alone still leaves $e^{-64/256} \approx 0.78$ there. So what keeps the model from
@@ -192,8 +192,10 @@ if not lm.quick_mode():
 
 # %% [markdown]
 # What to see (the printed verdicts, seed by seed):
-# - **alibi** does not rise all the way to 16 × L_train (the verdict above says whether it even goes down a little);
-# - **sinusoidal** and **rope** rise past 64 in every seed: positions, or rotation angles, the model never saw;
+# - **alibi** does not rise all the way to 16 × L_train: it is even a little lower at 1024 in every seed;
+# - **sinusoidal** and **rope** rise past 64 in every seed, and by more than none: they meet positions, or rotation
+#   angles, the model never saw, but since none rises too, unseen position inputs are not the whole story (and the
+#   sinusoidal curve is one configuration, at 0.1 scale);
 # - **none** has no position signal, so it cannot easily tell which character came just before; at L = 64 it is
 #   behind alibi in every seed. It rises too, by less than sinusoidal and rope: a causal model without positions
 #   can infer position from how many tokens it sees (a query at position i averages over i + 1 keys, so its
@@ -201,8 +203,7 @@ if not lm.quick_mode():
 #   kind of model;
 # - **learned** cannot even be evaluated past its table.
 #
-# At L = 64, where no method meets anything new, sinusoidal is behind none in every seed (the line for learned says
-# whether it is too): adding position vectors made these small models worse after 200 steps. This notebook does not
+# At L = 64, where no method meets anything new, sinusoidal and learned are both behind none in every seed: adding position vectors made these small models worse after 200 steps. This notebook does not
 # measure why.
 #
 # ## 4. Sliding-window evaluation (the paper's Appendix B)
@@ -237,8 +238,9 @@ if not lm.quick_mode():
 # Read the three lines. At L = 64 the sliding windows beat the back-to-back ones in every seed: that gap is the cost
 # of the early, context-starved characters. Back-to-back at 1024 gains about as much, since a longer window has
 # fewer early characters. And with sliding windows, where every scored character has at least L − 32 characters of
-# its own text before it, going from 64 to 1024 does not lower the loss: the characters more than 64 back do not
-# help this model. The paper found the same for ALiBi (Appendix B): its gain at long lengths comes mostly from
+# its own text before it, going from 64 to 1024 does not lower the loss. At L = 64 those scored characters see
+# 32–63 earlier ones, so what this shows is: characters further back than that do not help this model. (The
+# control was run for alibi only.) The paper found the same for ALiBi (Appendix B): its gain at long lengths comes mostly from
 # fewer early characters.
 #
 # ## 5. How far back can a head see?
@@ -249,7 +251,7 @@ if not lm.quick_mode():
 # %% [markdown]
 # **Exercise 05.2** — Write `reach(m)`: the largest whole number of steps Δ for which $e^{-m\Delta} \ge 0.01$.
 #
-# <sub>Stuck? `%load solutions/05_2.py` in a new cell shows a solution.</sub>
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_2.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
 def reach(m):
@@ -260,7 +262,7 @@ check("05.2", answer)
 
 # %% [markdown]
 # Now check against a trained ALiBi model (seed 0; the reach is computed from the formula, since `reach` above may
-# still be a placeholder). Measured: for each head, the median over queries of weight(Δ back) / weight(nearest key),
+# still be a placeholder). Measured: for each head of layer 1, the median over queries of weight(Δ back) / weight(nearest key),
 # on 256 validation characters. Dashed: the bias alone, $e^{-m\Delta}$; dotted: the computed reach (heads 3 and 4
 # reach past the plotted range). Compare each measured curve with its dashed line: the printed ratios put numbers on
 # how close they are.
@@ -284,7 +286,9 @@ print(f"flattest head (head 4, m = 1/{1 / flat:g}): bias alone at the edge of th
 # %% [markdown]
 # How much weight lands beyond the training window? For each layer and head of the three trained ALiBi models:
 # the share of each query's attention on keys 64 or more steps back (distances never seen in training), averaged over
-# the queries of windows of L = 1 024 (the last 1 024 characters of 4 validation blocks), then over the seeds.
+# the queries i ≥ 64 (the only ones that have such keys) of windows of L = 1 024 (the last 1 024 characters of 4
+# validation blocks), then over the seeds. Next to it: the share the bias alone would give, with equal content
+# scores for every key.
 
 # %%
 far_mass = lm.mass_beyond(sweep.models["alibi"], corpus.val, config.seq_len, length=longest)  # (seeds, layers, H)
@@ -296,8 +300,20 @@ for layer in range(mass.shape[0]):
 if not lm.quick_mode():
     head = mass.mean(0)
     assert head[0] < 0.001 and head[1] < 0.05 and head[2] > 0.2 and head[3] > 0.5, mass
+distance = torch.arange(longest, dtype=torch.float64)        # Δ = 0 … 1023
+bias_only = []
+for m in slopes.tolist():
+    w = torch.exp(-m * distance)
+    share = [w[config.seq_len:i + 1].sum() / w[:i + 1].sum() for i in range(config.seq_len, longest)]
+    bias_only.append(torch.stack(share).mean().item())
+print("  bias alone:", "  ".join(f"head {h + 1}: {b:.3f}" for h, b in enumerate(bias_only)))
+if not lm.quick_mode():
+    assert (mass - torch.tensor(bias_only)).abs().max() < 0.01, (mass, bias_only)
 
 # %% [markdown]
+# In both layers every head's measured share matches the bias alone to within 0.01 (asserted above): at distances
+# past the training window the content scores change almost nothing, and the weight there is set by the slopes.
+#
 # ## 6. Multiple choice
 #
 # **Exercise 05.3** — Which property lets an ALiBi model process sequences longer than any it was trained on?
@@ -361,10 +377,11 @@ progress()   # every exercise of the course: not tried, tried or passed
 # - ALiBi's penalty depends only on distance and **grows** with it. Past L_train the model does meet distances it
 #   never saw. The steep heads give them next to no weight; the two flattest heads put a large share of their
 #   attention there (section 5 measured it). Yet the loss does not rise: back-to-back it is even a little lower at
-#   L = 1024, because fewer characters are context-starved, and with sliding windows the characters more than 64
-#   back do not lower it. This notebook shows that the far weight does no harm here, not why.
+#   L = 1024, because fewer characters are context-starved, and with sliding windows the characters beyond the
+#   32–63 a scored character sees at L = 64 do not lower it. The far weight is what the bias alone gives with equal
+#   content scores. This notebook shows that the far weight does no harm here, not why.
 # - Sinusoidal and rotary positions past L_train are positions or angles never seen in training: their loss rises.
-#   A learned table cannot run at all. A model with no positions (`none`) also changes with length: a causal model
+#   A learned table cannot run at all. A model with no positions (`none`) rises too, by less: a causal model
 #   can infer position from how many tokens it sees.
 # - Every comparison above is seed by seed over three seeds on the same validation characters: "unlikely to be
 #   noise with 3 seeds" when all seeds agree and the mean difference exceeds twice its standard error.
