@@ -154,7 +154,8 @@ assert weights[-0.5][last, 0] > weights[-0.5][last, last - 1]    # beta < 0: the
 #
 # (BLOOM and MPT are open language models trained with ALiBi; Falcon's code offers it as an option.)
 # Same family: the book's β is divided by $\sqrt d$, so $\beta_\text{book} = \sqrt d \cdot m_\text{paper}$ gives the same
-# weights. Checked numerically on random q, k:
+# weights. Called with a slope m, `linear_bias(L, beta=m)` builds m·(j − i), the paper's form: the same function.
+# Checked numerically on random q, k:
 
 # %% tags=["nbval-check-output"]
 torch.manual_seed(0)

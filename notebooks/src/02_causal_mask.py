@@ -82,7 +82,8 @@ plt.show()
 # %% [markdown]
 # ## 2. Why not just a large finite number?
 #
-# Some codebases write a "very negative" number instead of −∞. Two things can go wrong.
+# Some codebases write a "very negative" number instead of −∞: a stand-in −M, with $M$ a large positive number such
+# as $10^9$. Two things can go wrong.
 #
 # **Low precision.** float16 has a small range: a float32 stand-in such as −1e9 becomes −∞ anyway, and the most
 # negative float16 plus a bias overflows too.
@@ -358,7 +359,7 @@ progress()   # every exercise of the course: not tried, tried or passed
 #   hidden keys get weight.
 # - Without a mask (encoders), ALiBi is −m·|i − j|; the causal −m·(i − j) would reward future keys.
 # - BLOOM's m·j equals −m·(i − j) up to a per-row constant — the same weights, but only under the causal mask.
-# - Without the mask, a model trained to predict the next token reads it: on random tokens its loss falls near 0,
+# - Without the mask, in this toy, a model trained to predict the next token reads it: on random tokens its loss falls near 0,
 #   while the masked model stays at the guessing loss log V.
 #
 # Your progress over the whole course: run `progress()` (from `alibi_edu.exercises`) to see every exercise and its state.
