@@ -249,9 +249,17 @@ def test_hints_climb_then_reset_on_a_pass(exercise_id, wrong, monkeypatch):
 
 
 def test_without_solution_files_the_third_hint_points_to_the_instructor(tmp_path, monkeypatch):
+    from alibi_edu.exercises import solutions
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(solutions, "PACKAGE_SOLUTIONS", tmp_path / "none")   # a handout: no course clone either
     third = ladder("00.1", 4.0)[2]
     assert "%load" not in third and "instructor" in third
+
+
+def test_from_another_folder_the_third_hint_offers_the_course_clones_solution(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                         # e.g. a kernel started in the project root
+    third = ladder("00.1", 4.0)[2]
+    assert f"%load {SOLUTIONS / '00_1.py'}" in third and "instructor" not in third
 
 
 def test_the_verdict_never_depends_on_the_attempt_count():

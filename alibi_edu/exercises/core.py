@@ -18,7 +18,6 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from . import store
@@ -122,12 +121,29 @@ def exercise(exercise_id: str, title: str, reread: str) -> Callable:
     return register
 
 
+_LISTENERS: list[Callable[[str, Any], None]] = []
+
+
+def on_check(listener: Callable[[str, Any], None]) -> Callable[[str, Any], None]:
+    """Call listener(exercise_id, answer) at every check(), before judging (the grader records answers so);
+    a listener that raises is ignored. Returns the listener."""
+    if not callable(listener):
+        raise TypeError(f"listener must be callable, got {type(listener).__name__}")
+    _LISTENERS.append(listener)
+    return listener
+
+
 def check(exercise_id: str, answer: Any, *, record: bool = True) -> Result:
     """Check an answer. Wrong, junk or raising answers give a failed Result with a hint, never an exception.
 
     record=False (for graders) leaves the progress file and the hint ladder alone. A pass checked from
     the course's solution (a cell %load-ed from solutions/, or its code) is recorded as such.
     """
+    for listener in list(_LISTENERS):  # e.g. the grader's recorder, before anything can go wrong
+        try:
+            listener(exercise_id, answer)
+        except Exception:
+            pass
     ex = get(exercise_id)
     if answer is Ellipsis:
         return Result(False, PLACEHOLDER_MESSAGE, ex.id, kind=UNANSWERED)
@@ -165,11 +181,13 @@ def called_from_solution(exercise_id: str, frame: Any, depth: int = 4) -> bool:
 
 def climb(ex: Exercise, hint: str, attempt: int) -> str:
     """The hint ladder: 1st wrong attempt the hint, 2nd also what to reread, 3rd+ also the solution file."""
+    from . import solutions
     message = hint
     if attempt >= 2 and ex.reread:
         message += f" Reread: {ex.reread}"
-    if attempt >= 3 and Path(ex.solution_file).is_file():       # notebooks run in notebooks/, next to solutions/
-        message += (f" Still stuck? Run `%load {ex.solution_file}` in a new cell, read it, then run it: "
+    path = solutions.solution_path(ex.id) if attempt >= 3 else None   # next to the notebook, else the course clone's
+    if path is not None:
+        message += (f" Still stuck? Run `%load {path}` in a new cell, read it, then run it: "
                     "it checks itself.")
     elif attempt >= 3:                                            # a handout without solutions
         message += " Still stuck? Ask your instructor, with the answer you tried."
