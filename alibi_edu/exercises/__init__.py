@@ -7,7 +7,7 @@ import importlib
 import pkgutil
 
 from . import store
-from .core import Result, check, get, list_exercises
+from .core import Result, check, get, list_exercises, on_check
 from .quiz import quiz
 from .store import Progress
 
@@ -29,4 +29,4 @@ def progress(reset: bool = False) -> Progress:
     return Progress([(i.split(".")[0], i, get(i).title, states.get(i, "not tried")) for i in list_exercises()])
 
 
-__all__ = ["Progress", "Result", "check", "list_exercises", "progress", "quiz"]
+__all__ = ["Progress", "Result", "check", "list_exercises", "on_check", "progress", "quiz"]
