@@ -8,8 +8,7 @@ import torch
 
 from . import questions
 from .compare import as_tensor, call_safely, call_text, direction, match_tensor
-from .core import short
-from .core import WRONG, Result, exercise, failed, passed
+from .core import WRONG, Result, exercise, failed, passed, short
 
 CASES = [(1.0, 16), (0.1, 16), (10.0, 64), (2.0, 4), (3.0, 9)]  # (β, d_head)
 

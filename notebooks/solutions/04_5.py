@@ -3,7 +3,7 @@ from alibi_edu import lm
 from alibi_edu.exercises import check
 
 try:
-    what_if, test_loss       # in the notebook: the run of 04.4's cell and its test_loss
+    what_if, test_loss  # noqa: B018 (does the notebook's run exist?) — in the notebook: the run of 04.4's cell and its test_loss
     if what_if is None:
         raise NameError
 except NameError:            # on its own: the same run as the notebook's cell
