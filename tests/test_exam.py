@@ -165,8 +165,12 @@ def wrong(answer):
         return lambda *a, **k: answer(*a, **k) * 2 + 1
     if isinstance(answer, (set, frozenset)):
         return {"alibi"}
-    if isinstance(answer, dict):
-        return {**answer, "own": [x + 1 for x in answer["own"]]}
+    if isinstance(answer, dict):  # a training run handed in: 03.8's losses, 04.4's prediction, 04.5's choice
+        if "own" in answer:
+            return {**answer, "own": [x + 1 for x in answer["own"]]}
+        if "prediction" in answer:
+            return {**answer, "prediction": "lower" if answer["prediction"] == "higher" else "higher"}
+        return {**answer, "beta": 123.0}
     if isinstance(answer, list) and all(isinstance(x, int) for x in answer):
         return answer[:-1] + [3]
     return torch.as_tensor(answer, dtype=torch.float64) * 1.37 + 0.5

@@ -165,6 +165,8 @@ FORMS = {
     "03.6": Numbers(),
     "03.8": Mapping(("bias_fn", "library", "n_heads", "own", "seq_len")),
     "04.1": Function((1.0, 16), Number()),
+    "04.4": Mapping(("prediction", "run", "k16")),
+    "04.5": Mapping(("beta", "tied", "test", "run", "test_loss")),
     "05.1": Names(("alibi", "sinusoidal", "rope", "none")),
     "05.2": Function((0.25,), Number()),
     "06.1": ScoreMod(8, 12),
