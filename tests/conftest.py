@@ -9,12 +9,18 @@ import pytest
 # Tests that start a Jupyter kernel or a fresh Python process: make test runs them, make test-fast does not.
 KERNEL_MODULES = {"test_grade.py"}       # the grader runs each submission in a fresh kernel
 KERNEL_TESTS = ("fresh_process",)        # progress survives a new process
+# Solutions that train a dozen models each (about 12 s): make test runs them, make test-fast does not.
+TRAINING_SOLUTIONS = {"04.4", "04.5"}
+SOLUTION_TESTS = {"test_solution_file_passes", "test_solution_passes", "test_result_renders"}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in KERNEL_MODULES or any(word in item.name for word in KERNEL_TESTS):
             item.add_marker(pytest.mark.kernel)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.originalname in SOLUTION_TESTS and params.get("exercise_id") in TRAINING_SOLUTIONS:
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_configure(config):

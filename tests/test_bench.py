@@ -2,6 +2,7 @@
 alibi_ms=… plain_ms=… ratio=… line. No timing assertions: the machine may be shared."""
 import re
 
+import pytest
 import torch
 
 from alibi_edu import alibi_attention
@@ -53,6 +54,7 @@ def test_main_prints_the_ratio_line_last(monkeypatch, capsys):
 WIDGETS_LINE = re.compile(r"^update_ms=(\d+\.\d+) baseline_ms=(\d+\.\d+) speedup=(\d+\.\d+)$")
 
 
+@pytest.mark.slow            # times every control of every explorer: seconds, and a tool, not a unit
 def test_widget_bench_times_every_control_of_every_explorer(monkeypatch, capsys):
     from alibi_edu.bench import widgets as wbench
     monkeypatch.setattr(wbench, "LENGTH", 16)
