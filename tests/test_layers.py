@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 import sys
 from pathlib import Path
 
@@ -115,4 +116,21 @@ def test_the_rule_can_fail(tmp_path, monkeypatch):
     assert check("exercises/x.py", "def f():\n    from alibi_edu.grade import grade\n")  # nested, wing -> tool
     assert not check("lm/y.py", "from .. import _validate as check\nfrom ..bias import alibi_bias\n")
     assert not check("grade/y.py", "from alibi_edu.exercises import core\nfrom .. import lm\n")
-    assert not check("lm/z.py", "from .train import _cosine_lr\n")             # private, same package
+    assert not check("lm/z.py", "from .training import _cosine_lr\n")          # private, same package
+
+
+def test_no_exported_name_shadows_a_module_of_its_package():
+    """`from .train import train` in a package __init__ replaces the module by the function: `lm.train` would
+    mean two things."""
+    import importlib
+    import pkgutil
+
+    import alibi_edu
+    for info in pkgutil.walk_packages(alibi_edu.__path__, "alibi_edu."):
+        if not info.ispkg:
+            continue
+        package = importlib.import_module(info.name)
+        modules = {m.name for m in pkgutil.iter_modules(package.__path__)}
+        exported = set(getattr(package, "__all__", []))
+        clashes = {n for n in modules & exported if not inspect.ismodule(getattr(package, n))}
+        assert not clashes, f"{info.name} exports {sorted(clashes)}, which are also its module names"

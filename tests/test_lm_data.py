@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from alibi_edu import lm
 from alibi_edu.lm.data import random_windows
-from alibi_edu.lm.train import eval_windows
+from alibi_edu.lm.training import eval_windows
 
 TASKS = {"text": lm.load_corpus, "echo": lambda: lm.echo_task(16)}
 # every (L, stride, n_tokens) notebooks 04 and 05 evaluate with, and the lengths of 04's length section

@@ -8,7 +8,7 @@ import pkgutil
 
 from . import store
 from .core import Result, check, get, list_exercises, on_check
-from .quiz import quiz
+from .quiz_widget import quiz
 from .store import Progress
 
 for _module in pkgutil.iter_modules(__path__):

@@ -1,12 +1,12 @@
 """A tiny character-level language model to run ALiBi experiments on a laptop CPU."""
-from .baselines import CountLM, baseline_losses, baselines, echo_best_loss
 from .batched import StackedLM, train_stacked
 from .compare import Paired, paired
 from .data import Corpus, echo_task, load_corpus, load_text, split_indices
 from .model import METHODS, ModelConfig, TinyLM, alibi_slopes
 from .reach import mass_beyond
+from .scales import CountLM, baseline_losses, baselines, echo_best_loss
 from .sweep import Sweep, estimate_seconds, length_curves, length_runs, refine, seed_sweep
-from .train import Run, Table, TrainConfig, evaluate, length_curve, quick_mode, scored_positions, train
+from .training import Run, Table, TrainConfig, evaluate, length_curve, quick_mode, scored_positions, train
 
 __all__ = ["CountLM", "baseline_losses", "baselines", "echo_best_loss", "Paired", "paired", "mass_beyond",
            "Corpus", "echo_task", "load_corpus", "load_text", "split_indices", "METHODS", "ModelConfig", "TinyLM",

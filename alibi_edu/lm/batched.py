@@ -80,7 +80,7 @@ def train_stacked(train: torch.Tensor, model_configs: list[ModelConfig], seeds: 
     with seeds[i], exactly as lm.train does for one model.
     """
     from .data import random_windows
-    from .train import _cosine_lr
+    from .training import _cosine_lr
 
     if len(model_configs) != len(seeds):
         raise ValueError(f"model_configs and seeds must pair up, got {len(model_configs)} and {len(seeds)}")

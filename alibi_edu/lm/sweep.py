@@ -15,7 +15,7 @@ from .batched import stack_shape, train_stacked
 from .compare import Paired, paired
 from .data import Corpus, require_length
 from .model import ModelConfig, TinyLM
-from .train import Table, TrainConfig, evaluate, length_curve, same_text
+from .training import Table, TrainConfig, evaluate, length_curve, same_text
 
 STACK = 12  # models per stack: about the fastest size measured for d = 32 on two CPU threads
 

@@ -16,7 +16,7 @@ import torch
 from .batched import train_stacked
 from .data import load_corpus
 from .model import ModelConfig, own_bias
-from .train import TrainConfig
+from .training import TrainConfig
 
 TRIAL_MODEL = dict(d_model=32, n_layers=1, n_heads=4)
 TRIAL_TRAIN = TrainConfig(steps=60, batch_size=16, seq_len=32, lr=1e-2, seed=0)

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from alibi_edu import lm
-from alibi_edu.lm.train import eval_plan
+from alibi_edu.lm.training import eval_plan
 
 A, B = 0, 1
 

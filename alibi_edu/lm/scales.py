@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 
 from .data import Corpus, as_rows
-from .train import Table, eval_plan, evaluate
+from .training import Table, eval_plan, evaluate
 
 
 class CountLM(nn.Module):
