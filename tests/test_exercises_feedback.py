@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from conftest import TRAINING_SOLUTIONS  # solutions that train a dozen models: slow
 
 from alibi_edu import alibi_bias, attention_weights, causal_mask, geometric_slopes, linear_bias
 from alibi_edu.exercises import check, core, list_exercises, nb00, nb01, nb02, nb03, nb04, nb05, nb06, questions
@@ -144,18 +145,21 @@ TRAINED = {"03.8": 5, "04.4": 3, "04.5": 4}    # how many wrong answers wrong_an
 LATER = object()
 
 
+def slow_if_trains(exercise_id) -> list:
+    return [pytest.mark.slow] if exercise_id in TRAINING_SOLUTIONS else []
+
+
 def cases(exercise_id):
     made = [LATER] * TRAINED[exercise_id] if exercise_id in TRAINED else wrong_answers(exercise_id)
-    slow = [pytest.mark.slow] if exercise_id in ("04.4", "04.5") else []
-    return [pytest.param(exercise_id, n, a, id=f"{exercise_id}-{n}", marks=slow if a is LATER else [])
+    return [pytest.param(exercise_id, n, a, id=f"{exercise_id}-{n}",
+                         marks=slow_if_trains(exercise_id) if a is LATER else [])
             for n, a in enumerate(made + JUNK)]
 
 
 CASES = [case for i in IDS for case in cases(i)]
 
 
-@pytest.mark.parametrize("exercise_id", [pytest.param(i, marks=[pytest.mark.slow] if i != "03.8" else [])
-                                         for i in TRAINED])
+@pytest.mark.parametrize("exercise_id", [pytest.param(i, marks=slow_if_trains(i)) for i in TRAINED])
 def test_wrong_answers_made_later_are_counted_right(exercise_id):
     assert len(wrong_answers(exercise_id)) == TRAINED[exercise_id]
 
@@ -306,8 +310,7 @@ def test_the_placeholder_does_not_climb_the_ladder():
 LABEL = re.compile(r"\bQ-[A-G]\d\b|\b[A-G]\d\s*[—–-]|\b[A-G]–[A-G]\b|\b[DE][1-3]\b|\bconcept [A-G]\b")
 
 
-@pytest.mark.parametrize("exercise_id", [pytest.param(i, marks=[pytest.mark.slow] if i in ("04.4", "04.5") else [])
-                                         for i in IDS])
+@pytest.mark.parametrize("exercise_id", [pytest.param(i, marks=slow_if_trains(i)) for i in IDS])
 def test_no_outline_label_in_titles_questions_or_messages(exercise_id):
     ex = core.get(exercise_id)
     texts = [ex.title, ex.question, ex.reread, *ex.choices.values(), check(exercise_id, solution(exercise_id)).message]

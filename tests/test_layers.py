@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -122,11 +124,7 @@ def test_the_rule_can_fail(tmp_path, monkeypatch):
 def test_no_exported_name_shadows_a_module_of_its_package():
     """`from .train import train` in a package __init__ replaces the module by the function: `lm.train` would
     mean two things."""
-    import importlib
-    import pkgutil
-
-    import alibi_edu
-    for info in pkgutil.walk_packages(alibi_edu.__path__, "alibi_edu."):
+    for info in pkgutil.walk_packages([str(PACKAGE)], "alibi_edu."):
         if not info.ispkg:
             continue
         package = importlib.import_module(info.name)
