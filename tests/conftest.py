@@ -9,8 +9,9 @@ import pytest
 # Tests that start a Jupyter kernel or a fresh Python process: make test runs them, make test-fast does not.
 KERNEL_MODULES = {"test_grade.py"}       # the grader runs each submission in a fresh kernel
 KERNEL_TESTS = ("fresh_process",)        # progress survives a new process
-# Solutions that train a dozen models each (about 12 s): make test runs them, make test-fast does not.
-TRAINING_SOLUTIONS = {"04.4", "04.5"}
+# Solutions that train models (04.4, 04.5: a dozen each, about 12 s; 05.6: three): make test runs them,
+# make test-fast does not.
+TRAINING_SOLUTIONS = {"04.4", "04.5", "05.6"}
 SOLUTION_TESTS = {"test_solution_file_passes", "test_solution_passes", "test_result_renders"}
 
 

@@ -10,7 +10,7 @@ import torch
 from alibi_edu.exercises import check
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
-IDS = ["04.1", "04.2", "04.3", "04.4", "04.5", "05.1", "05.2", "05.3", "05.4", "05.5"]
+IDS = ["04.1", "04.2", "04.3", "04.4", "04.5", "05.1", "05.2", "05.3", "05.4", "05.5", "05.6"]
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
@@ -31,6 +31,7 @@ def test_placeholder_and_junk_fail_politely(exercise_id):
     (lambda b, d: b * math.sqrt(d), "β·√d"),
     (lambda b, d: b / d, "not by d_head"),
     (lambda b, d: b, "No conversion"),
+    (lambda b, d: b / math.sqrt(32), "each head's own dimension"),
     (lambda b, d: 1 / 0, "ZeroDivisionError"),
     (lambda b, d: "0.25", "one number"),
     (lambda b, d: b / d ** 0.3, "too large"),

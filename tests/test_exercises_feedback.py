@@ -23,7 +23,8 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 IDS = list_exercises()
 KEYS = {q["id"]: q["key"] for f in resources.files(questions).iterdir() if f.name.endswith(".toml")
         for q in questions.load(f.read_text(encoding="utf-8"), f.name)}
-RUNS = ("05.1", "06.2", "03.8", "04.4", "04.5")  # not numbers; 03.8 and 04.x train models: never run at collection
+# not numbers; 03.8, 04.4, 04.5 and 05.6 train models: never run at collection
+RUNS = ("05.1", "06.2", "03.8", "04.4", "04.5", "05.6")
 NUMERIC = [i for i in IDS if i not in KEYS and i not in RUNS and not callable(runpy.run_path(
     str(SOLUTIONS / f"{i.replace('.', '_')}.py"))["answer"])]
 
@@ -118,6 +119,8 @@ def wrong_answers(exercise_id) -> list:
         return [[2, 4, 8, 16], [1, 2, 4, 8], list(range(1, 17)), [1, 2, 3, 4], [3, 5], [1.5], [0, 1, 2]]
     if exercise_id == "04.4":                  # the solution's run, with a prediction it contradicts or no run
         return [dict(right, prediction="lower"), dict(right, prediction="same"), {"prediction": "higher"}]
+    if exercise_id == "05.6":                  # the solution's run, with a prediction it contradicts or no run
+        return [dict(right, prediction="lower"), dict(right, prediction="same"), {"prediction": "higher"}]
     if exercise_id == "04.5":                  # the solution's run, with a wrong choice, tie or test loss
         return [dict(right, beta=0.3), dict(right, tied=[0.3]), dict(right, test=0.0), {"beta": 3}]
     if exercise_id == "03.8":                  # the solution's run, with a wrong function or a bare one handed in
@@ -140,8 +143,8 @@ def wrong_answers(exercise_id) -> list:
 
 
 # Wrong answers built from a solution that trains models are made when the test runs, not at collection;
-# those of 04.4 and 04.5 (a dozen models each) are slow.
-TRAINED = {"03.8": 5, "04.4": 3, "04.5": 4}    # how many wrong answers wrong_answers() makes for each
+# those of 04.4, 04.5 (a dozen models each) and 05.6 (three) are slow.
+TRAINED = {"03.8": 5, "04.4": 3, "04.5": 4, "05.6": 3}    # how many wrong answers wrong_answers() makes for each
 LATER = object()
 
 

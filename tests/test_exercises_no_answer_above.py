@@ -33,7 +33,7 @@ def solution(exercise_id: str):
 def numeric_ids() -> list[str]:
     ids = []
     for i in list_exercises():
-        if core.get(i).choices or i in ("03.8", "04.4", "04.5"):  # a letter; a training run handed in
+        if core.get(i).choices or i in ("03.8", "04.4", "04.5", "05.6"):  # a letter; a training run handed in
             continue
         answer = solution(i)
         if not callable(answer) and not isinstance(answer, (set, frozenset, str)):

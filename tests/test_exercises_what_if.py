@@ -1,5 +1,6 @@
-"""Notebook 04's run-based exercises: 04.4 (predict, then run) and 04.5 (choose β, name the ties, test once) are
-checked against the run handed in; consistent answers pass, the opposite fails with the hint naming the mistake."""
+"""The run-based exercises: 04.4 (predict, then run), 04.5 (choose β, name the ties, test once) and 05.6 (predict,
+then run: a shorter L_train) are checked against the run handed in; consistent answers pass, the opposite fails
+with the hint naming the mistake."""
 import re
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ import torch
 from alibi_edu import lm
 from alibi_edu.exercises import check
 
-SOURCE = Path(__file__).resolve().parents[1] / "notebooks" / "src" / "04_beta_sweeps.py"
+SOURCES = Path(__file__).resolve().parents[1] / "notebooks" / "src"
 GRID = [0.3, 1.0, 3.0, 10.0]
 
 
@@ -27,7 +28,7 @@ TIE = run([[2.06, 2.06, 2.05], [1.85, 1.83, 1.86], [1.84, 1.84, 1.84], [1.97, 1.
 
 @pytest.mark.parametrize("sweep, word", [(HIGHER, "higher"), (HIGHER, "Larger "), (LOWER, "lower"), (LOWER, "flatter")])
 def test_04_4_accepts_a_prediction_the_run_confirms_and_says_the_numbers(sweep, word):
-    result = check("04.4", {"prediction": word, "run": sweep, "k16": 1.0})
+    result = check("04.4", {"prediction": word, "run": sweep.record(), "k16": 1.0})
     assert result.passed and "Consistent with your run" in result.message
     assert f"{sweep.mean(sweep.best):.3f}" in result.message and "3 of 3 seeds" in result.message
 
@@ -37,19 +38,19 @@ def test_04_4_accepts_a_prediction_the_run_confirms_and_says_the_numbers(sweep, 
                                                (HIGHER, "same", "tells the two apart"),
                                                (HIGHER, "up", "one word")])
 def test_04_4_rejects_the_opposite_of_the_run(sweep, word, hint):
-    result = check("04.4", {"prediction": word, "run": sweep, "k16": 1.0})
+    result = check("04.4", {"prediction": word, "run": sweep.record(), "k16": 1.0})
     assert not result.passed and hint in result.message
 
 
 @pytest.mark.parametrize("word", ["higher", "lower", "same"])
 def test_04_4_a_run_that_cannot_tell_refutes_nothing(word):
-    result = check("04.4", {"prediction": word, "run": TIE, "k16": 1.0})
+    result = check("04.4", {"prediction": word, "run": TIE.record(), "k16": 1.0})
     assert result.passed and "cannot tell" in result.message
 
 
 def test_04_4_bad_input():
     assert "run the cell" in check("04.4", "higher").message
-    assert "no setting" in check("04.4", {"prediction": "higher", "run": HIGHER, "k16": 5.0}).message
+    assert "no setting" in check("04.4", {"prediction": "higher", "run": HIGHER.record(), "k16": 5.0}).message
     assert not check("04.4", {"prediction": "higher"}).passed
 
 
@@ -59,7 +60,7 @@ TEST = {"β = 0.3": 1.9, "β = 1": 1.7, "β = 3": 1.75, "β = 10": 1.8}
 
 
 def choose(beta, tied, test, sweep=CHOICE):
-    return check("04.5", {"beta": beta, "tied": tied, "test": test, "run": sweep, "test_loss": TEST.get})
+    return check("04.5", {"beta": beta, "tied": tied, "test": test, "run": sweep.record(test=TEST.get)})
 
 
 def test_04_5_construction():
@@ -97,13 +98,14 @@ def test_04_5_names_the_mistake_and_not_the_answer(beta, tied, test, hint):
 
 
 def test_04_5_without_a_run_says_to_run_04_4():
-    result = check("04.5", {"beta": 3, "tied": [], "test": 1.75, "run": None, "test_loss": None})
+    result = check("04.5", {"beta": 3, "tied": [], "test": 1.75, "run": None})
     assert not result.passed and "04.4" in result.message
 
 
 def exercise_cell(exercise_id):
-    """The code cell that runs exercise_id's check in notebook 04's source."""
-    cells = re.split(r"^# %%.*$", SOURCE.read_text(encoding="utf-8"), flags=re.M)
+    """The code cell that runs exercise_id's check in its notebook's source."""
+    source = next(SOURCES.glob(f"{exercise_id[:2]}_*.py"))
+    cells = re.split(r"^# %%.*$", source.read_text(encoding="utf-8"), flags=re.M)
     return next(c for c in cells if f'check("{exercise_id}"' in c)
 
 
@@ -112,10 +114,45 @@ class NoTraining:
         raise AssertionError(f"the placeholder cell used lm.{name}")
 
 
-@pytest.mark.parametrize("exercise_id", ["04.4", "04.5"])
+@pytest.mark.parametrize("exercise_id", ["04.4", "04.5", "05.6"])
 def test_placeholder_cells_train_nothing_and_cost_under_a_second(exercise_id):
     scope = {"lm": NoTraining(), "check": check, "echo_best": 1.0, "what_if": None, "test_loss": None}
     start = time.perf_counter()
     exec(exercise_cell(exercise_id), scope)
     assert time.perf_counter() - start < 1.0
     assert scope["answer"] is ... and "Not answered yet" in check(exercise_id, ...).message
+
+
+# 05.6: one loss per seed at L = 16 and at L = 256, from the same models
+RISES = {"at 16": [2.529, 2.517, 2.527], "at 256": [2.539, 2.540, 2.538]}       # higher in every seed
+FALLS = {"at 16": [2.539, 2.540, 2.538], "at 256": [2.529, 2.517, 2.527]}
+MIXED = {"at 16": [2.529, 2.540, 2.527], "at 256": [2.539, 2.517, 2.538]}       # mixed signs: cannot tell
+
+
+@pytest.mark.parametrize("run, word", [(RISES, "higher"), (RISES, " Rises"), (FALLS, "lower"), (FALLS, "falls")])
+def test_05_6_accepts_a_prediction_the_run_confirms(run, word):
+    result = check("05.6", {"prediction": word, **run})
+    assert result.passed, result.message
+    assert "Consistent with your run" in result.message
+
+
+@pytest.mark.parametrize("run, word, hint", [(RISES, "lower", "how far back do the flattest heads reach"),
+                                             (FALLS, "higher", "measured the opposite"),
+                                             (RISES, "same", "tells the two apart")])
+def test_05_6_rejects_what_the_run_contradicts(run, word, hint):
+    result = check("05.6", {"prediction": word, **run})
+    assert not result.passed and hint in result.message
+
+
+@pytest.mark.parametrize("word", ["higher", "lower"])
+def test_05_6_a_run_that_cannot_tell_refutes_nothing(word):
+    result = check("05.6", {"prediction": word, **MIXED})
+    assert result.passed and "cannot tell" in result.message
+
+
+def test_05_6_bad_input():
+    assert "run the cell" in check("05.6", "higher").message
+    assert "one word" in check("05.6", {"prediction": "maybe", **RISES}).message
+    assert not check("05.6", {"prediction": "higher", "at 16": [2.5], "at 256": [2.6]}).passed
+    assert not check("05.6", {"prediction": "higher", "at 16": [2.5, 2.4], "at 256": [2.6, float("nan")]}).passed
+    assert not check("05.6", {"prediction": "higher"}).passed

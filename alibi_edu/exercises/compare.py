@@ -166,3 +166,12 @@ def _arg_text(x: Any) -> str:
 
 def _close(a: torch.Tensor, b: torch.Tensor, atol: float, rtol: float) -> bool:
     return bool(torch.allclose(a, b, atol=atol, rtol=rtol, equal_nan=True))
+
+
+WORDS = {"higher": ("higher", "larger", "bigger"), "lower": ("lower", "smaller"), "same": ("same", "equal")}
+
+
+def prediction_word(answer: Any, synonyms: dict[str, tuple[str, ...]] | None = None) -> str | None:
+    """A one-word prediction as "higher", "lower" or "same" (synonyms adds an exercise's own words); None if neither."""
+    word = str(answer).strip().lower()
+    return next((key for key, words in WORDS.items() if word in words + (synonyms or {}).get(key, ())), None)

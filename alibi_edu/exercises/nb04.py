@@ -6,8 +6,9 @@ from typing import Any
 
 import torch
 
+from ..paired import Runs
 from . import questions
-from .compare import as_tensor, call_safely, call_text, direction, match_tensor
+from .compare import as_tensor, call_safely, call_text, direction, match_tensor, prediction_word
 from .core import WRONG, Result, exercise, failed, passed, short
 
 CASES = [(1.0, 16), (0.1, 16), (10.0, 64), (2.0, 4), (3.0, 9)]  # (β, d_head)
@@ -36,6 +37,8 @@ def check_to_slope(answer: Any) -> Result:
          torch.tensor([b / d for b, d in CASES])),
         ("No conversion: the book's bias sits inside the 1/√d scale, the paper's outside it.",
          torch.tensor([b for b, _ in CASES])),
+        ("That divides by √32, the model's width: the scale 1/√d uses each head's own dimension, d_head, the "
+         "function's second argument.", torch.tensor([b / math.sqrt(32) for b, _ in CASES])),
     ]
     right = torch.tensor([b / math.sqrt(d) for b, d in CASES], dtype=torch.float64)
     result = match_tensor(got, right, "Right: (q·k + β(j − i))/√d = q·k/√d − (β/√d)(i − j), so m = β/√d_head.",
@@ -50,11 +53,19 @@ def check_to_slope(answer: Any) -> Result:
                       f"{direction(got[first].item(), right[first].item())}", where=call)
 
 
-HIGHER, LOWER, SAME = ("higher", "larger", "steeper", "bigger"), ("lower", "smaller", "flatter"), ("same", "equal")
+SLOPE_WORDS = {"higher": ("steeper",), "lower": ("flatter",)}
 
 
 def _beta(label: str) -> float:
     return float(label.split("=")[1])
+
+
+def _is_beta_label(label: str) -> bool:
+    try:
+        _beta(label)
+    except (IndexError, ValueError):
+        return False
+    return True
 
 
 def _label(run: Any, beta: Any) -> str | None:
@@ -66,22 +77,29 @@ def _label(run: Any, beta: Any) -> str | None:
     return next((label for label in run.labels if math.isclose(_beta(label), value, rel_tol=1e-6)), None)
 
 
-def _is_run(run: Any) -> bool:
-    return all(hasattr(run, name) for name in ("labels", "mean", "compare", "tied_with_best", "val"))
+def _runs(run: Any) -> Runs | None:
+    """The runs of a record (`what_if.record()`: plain data the grader can carry) or a live sweep; else None."""
+    if isinstance(run, Runs):
+        return run
+    try:
+        runs = Runs.from_record(run)
+    except ValueError:
+        return None
+    return runs if all(map(_is_beta_label, runs.labels)) else None
 
 
 @exercise("04.4", "Predict, then run: the echo task with k = 4",
           reread="section 4: with slope m a key Δ steps back gets weight ∝ e^(−mΔ); ask which keys are useful "
                  "when only the last 4 symbols can be copied, and what a flat penalty lets into the mix.")
 def check_k4_prediction(answer: Any) -> Result:
-    """answer: {"prediction": "higher" | "lower", "run": the k = 4 Sweep, "k16": the β chosen at k = 16}."""
+    """answer: {"prediction": "higher" | "lower", "run": the k = 4 run's record, "k16": the β chosen at k = 16}."""
     if isinstance(answer, str):
         return failed("Put your word in `prediction` and run the cell: it trains the k = 4 sweep and hands "
                       "in your prediction with the run.")
-    if not (isinstance(answer, dict) and _is_run(answer.get("run")) and "prediction" in answer):
+    run = _runs(answer.get("run")) if isinstance(answer, dict) else None
+    if run is None or "prediction" not in answer:
         return failed(f"Expected what the exercise's cell builds (your prediction and its run), got {short(answer)}.")
-    run, word = answer["run"], str(answer["prediction"]).strip().lower()
-    said = "higher" if word in HIGHER else "lower" if word in LOWER else "same" if word in SAME else None
+    said = prediction_word(answer["prediction"], SLOPE_WORDS)
     if said is None:
         return failed(f"Predict with one word, \"higher\" or \"lower\" (the best β at k = 4 against k = 16's); "
                       f"got {short(answer['prediction'])}.")
@@ -112,13 +130,15 @@ def check_k4_prediction(answer: Any) -> Result:
                  "twice its standard error) and 3.3 (choose on validation, look at test once).")
 def check_choice(answer: Any) -> Result:
     """answer: {"beta": the chosen β, "tied": [β values not distinguishable from it], "test": its test loss,
-    "run": the Sweep chosen from, "test_loss": label -> mean test loss over the seeds' models}."""
+    "run": the record of the run chosen from, with every setting's mean test loss (`what_if.record(test=...)`)}."""
     if not isinstance(answer, dict) or not {"beta", "tied", "test"} <= set(answer):
         return failed(f'Answer with a dict {{"beta": ..., "tied": [...], "test": ...}}; got {short(answer)}.')
-    run, test_loss = answer.get("run"), answer.get("test_loss")
-    if not _is_run(run) or not callable(test_loss):
+    run = _runs(answer.get("run"))
+    tests = as_tensor(answer["run"].get("test")) if run is not None and isinstance(answer["run"], dict) else None
+    if run is None or tests is None or tests.shape != (len(run.labels),):
         return failed("There is no run to check against yet: answer 04.4 and run its cell first (it trains the "
                       "sweep you choose from).")
+    test_loss = dict(zip(run.labels, tests.tolist())).__getitem__
     chosen, right = _label(run, answer["beta"]), run.best
     if chosen is None:
         return failed(f"β = {short(answer['beta'])} is not one of the run's settings: choose among "

@@ -110,10 +110,15 @@ class Judge:
             self.proc = None
 
 
-def _env(data_dir: Path) -> dict[str, str]:
+# Notebooks whose exercises are judged against the student's own training run (04.4, 04.5, 05.6): run at full size,
+# as the student ran them; the quick mode's few-step run would not reproduce the numbers the student answered from.
+FULL_SIZE = {"04", "05"}
+
+
+def _env(data_dir: Path, quick: bool = True) -> dict[str, str]:
     # few malloc arenas: each reserves 64 MiB of address space per thread, which the memory limit counts
-    env = dict(os.environ, ALIBI_EDU_QUICK="1", ALIBI_EDU_DATA_DIR=str(data_dir), MPLBACKEND="Agg",
-               MALLOC_ARENA_MAX="2")
+    env = dict(os.environ, ALIBI_EDU_QUICK="1" if quick else "0", ALIBI_EDU_DATA_DIR=str(data_dir),
+               MPLBACKEND="Agg", MALLOC_ARENA_MAX="2")
     env.pop("PYTHONSTARTUP", None)
     return env
 
@@ -161,7 +166,8 @@ def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout
         workdir.mkdir()
         (base / "data").mkdir()
         shutil.copyfile(path, workdir / path.name)
-        row.status = _execute(nb, workdir, records, _env(base / "data"), timeout, memory_limit)
+        row.status = _execute(nb, workdir, records, _env(base / "data", quick=number not in FULL_SIZE), timeout,
+                                  memory_limit)
         for exercise_id, out in judge(records, ids).items():
             row.verdicts[exercise_id], row.messages[exercise_id] = out[0], out[1]
             fallback = {"pass": "right", "unanswered": "unanswered"}.get(out[0], "wrong")

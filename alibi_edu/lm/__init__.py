@@ -1,6 +1,6 @@
 """A tiny character-level language model to run ALiBi experiments on a laptop CPU."""
+from ..paired import Paired, Runs, paired
 from .batched import StackedLM, train_stacked
-from .compare import Paired, paired
 from .data import Corpus, echo_task, load_corpus, load_text, split_indices
 from .model import METHODS, ModelConfig, TinyLM, alibi_slopes
 from .reach import mass_beyond
@@ -8,7 +8,7 @@ from .scales import CountLM, baseline_losses, baselines, echo_best_loss
 from .sweep import Sweep, estimate_seconds, length_curves, length_runs, refine, seed_sweep
 from .training import Run, Table, TrainConfig, evaluate, length_curve, quick_mode, scored_positions, train
 
-__all__ = ["CountLM", "baseline_losses", "baselines", "echo_best_loss", "Paired", "paired", "mass_beyond",
+__all__ = ["CountLM", "baseline_losses", "baselines", "echo_best_loss", "Paired", "Runs", "paired", "mass_beyond",
            "Corpus", "echo_task", "load_corpus", "load_text", "split_indices", "METHODS", "ModelConfig", "TinyLM",
            "alibi_slopes", "StackedLM", "train_stacked", "Sweep", "estimate_seconds", "length_curves",
            "length_runs", "refine", "seed_sweep",

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import torch
 from tqdm.auto import tqdm
 
+from ..paired import Runs
 from .batched import stack_shape, train_stacked
-from .compare import Paired, paired
 from .data import Corpus, require_length
 from .model import ModelConfig, TinyLM
 from .training import Table, TrainConfig, evaluate, length_curve, same_text
@@ -21,48 +21,12 @@ STACK = 12  # models per stack: about the fastest size measured for d = 32 on tw
 
 
 @dataclass
-class Sweep:
-    """Validation losses val[s, r] of setting s (in `labels` order) and seed seeds[r], and what produced them."""
-    labels: list[str]
-    seeds: list[int]
-    val: torch.Tensor                   # (settings, seeds)
+class Sweep(Runs):
+    """Validation losses val[s, r] of setting s (in `labels` order) and seed seeds[r] (the statistics of
+    alibi_edu.paired.Runs), and what produced them."""
     losses: torch.Tensor = field(repr=False)  # training loss (steps, settings, seeds)
     models: dict[str, list[TinyLM]] = field(repr=False)
     seconds: float = 0.0
-
-    def mean(self, label: str) -> float:
-        return self.val[self.labels.index(label)].mean().item()
-
-    def spread(self, label: str) -> float:
-        """Standard deviation over seeds (n − 1 in the denominator; 0 for a single seed)."""
-        row = self.val[self.labels.index(label)]
-        return row.std().item() if len(row) > 1 else 0.0
-
-    @property
-    def best(self) -> str:
-        """The setting with the lowest validation mean."""
-        return self.best_of(self.labels)
-
-    def best_of(self, labels: list[str]) -> str:
-        """Of these settings, the one with the lowest validation mean."""
-        return min(labels, key=self.mean)
-
-    def runs(self, label: str) -> torch.Tensor:
-        """The validation loss of each seed's model of this setting, (seeds,)."""
-        if label not in self.labels:
-            raise ValueError(f"no setting {label!r} in this sweep; settings: {self.labels}")
-        return self.val[self.labels.index(label)]
-
-    def compare(self, a: str, b: str) -> Paired:
-        """Setting a against setting b, seed by seed (lm.compare's rule)."""
-        return paired(self.runs(a), self.runs(b), names=(a, b))
-
-    def tied_with_best(self, labels: list[str] | None = None) -> list[str]:
-        """Settings (of `labels`, default all) not distinguishable from the best of them, seed by seed
-        (lm.compare's rule); the best is among them. Only outside this set is a difference unlikely to be noise."""
-        labels = self.labels if labels is None else labels
-        best = self.best_of(labels)
-        return [label for label in labels if label == best or not self.compare(label, best).distinguishable]
 
     def table(self) -> Table:
         rows, best = Table(), self.best

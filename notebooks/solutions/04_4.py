@@ -14,5 +14,5 @@ except NameError:            # on its own: the same run as the notebook's cell
     what_if = lm.seed_sweep(lm.echo_task(k=4), {f"β = {b:g}": dict(beta=b) for b in (0.3, 1.0, 3.0, 10.0)},
                             seeds=[0, 1, 2], config=lm.TrainConfig(steps=200, batch_size=16, seq_len=64),
                             n_tokens=8192, progress=False, d_model=32, n_heads=2, n_layers=2)
-answer = {"prediction": prediction, "run": what_if, "k16": echo_best}
+answer = {"prediction": prediction, "run": what_if.record(), "k16": echo_best}
 check("04.4", answer)

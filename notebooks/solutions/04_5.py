@@ -17,5 +17,5 @@ except NameError:            # on its own: the same run as the notebook's cell
 
 chosen = what_if.best_of(what_if.labels)          # the lowest validation mean over the seeds
 tied = [label for label in what_if.labels if label != chosen and not what_if.compare(label, chosen).distinguishable]
-answer = {"beta": chosen, "tied": tied, "test": test_loss(chosen), "run": what_if, "test_loss": test_loss}
+answer = {"beta": chosen, "tied": tied, "test": test_loss(chosen), "run": what_if.record(test=test_loss)}
 check("04.5", answer)

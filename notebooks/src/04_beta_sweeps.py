@@ -502,7 +502,7 @@ if prediction is not ...:
         return sum(lm.evaluate(model, task4.test, config.seq_len, n_tokens=EVAL_TOKENS)
                    for model in what_if.models[label]) / len(SEEDS)
 
-    answer = {"prediction": prediction, "run": what_if, "k16": echo_best}
+    answer = {"prediction": prediction, "run": what_if.record(), "k16": echo_best}   # the run's numbers as data
 check("04.4", answer)
 
 # %% [markdown]
@@ -516,7 +516,9 @@ check("04.4", answer)
 
 # %%
 answer = ...   # a dict: {"beta": ..., "tied": [...], "test": ...}
-check("04.5", answer if answer is ... else {**answer, "run": what_if, "test_loss": test_loss})
+if isinstance(answer, dict) and what_if is not None:   # the run's numbers go in with your answer: the checker
+    answer = {**answer, "run": what_if.record(test=test_loss)}   # sees every setting's test loss, you see yours
+check("04.5", answer)
 
 # %%
 from alibi_edu.exercises import progress

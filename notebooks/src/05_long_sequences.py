@@ -10,6 +10,7 @@
 # - read the result like Figure 1 of the ALiBi paper (Press, Smith & Lewis, ICLR 2022), and check it with
 #   sliding-window evaluation (the paper's Appendix B);
 # - compute how far back an ALiBi head can see, and check it against a trained model.
+# - predict, then measure, what a shorter L_train does to ALiBi's loss past it.
 #
 # **Prerequisites.** Notebook 03 (geometric slopes), notebook 04 (the tiny model, seeds and spread, validation loss).
 # Runs on a laptop CPU in under a minute.
@@ -366,6 +367,35 @@ quiz("05.5")
 answer = ...   # or answer in code: the letter you chose, as a string
 check("05.5", answer)
 
+# %% [markdown]
+# ## 7. What if L_train were shorter?
+#
+# **Exercise 05.6** — *Predict, then run.* Section 3 trained at L_train = 64, and ALiBi's loss did not rise up to
+# 1024. Now train the same ALiBi model (4 heads, slopes 1/4 to 1/256) on windows of **16** characters, and evaluate
+# it at 16 and at 256 (16 × L_train). Will its loss at 256 be higher or lower than at 16? Write your prediction, then
+# run the cell: it trains three models (one per seed, the settings of section 2 but L_train = 16; about 15 s),
+# prints what they measured, and checks your prediction against it. With the placeholder still in place the cell
+# trains nothing.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_6.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+prediction = ...   # "higher" or "lower": ALiBi's loss at 256 against its loss at L_train = 16
+
+answer = ...
+if prediction is not ...:
+    short_config = lm.TrainConfig(steps=config.steps, batch_size=config.batch_size, seq_len=16)
+    short_run = lm.seed_sweep(corpus, {"alibi": dict(method="alibi")}, seeds=SEEDS, config=short_config,
+                              n_tokens=EVAL_TOKENS, **MODEL)
+    short_at = lm.length_runs(short_run, ["alibi"], corpus.val, [16, 256], n_tokens=EVAL_TOKENS)["alibi"]
+    print(f"ALiBi trained at L_train = 16 ({len(SEEDS)} seeds, {short_run.seconds:.0f} s); bigram baseline "
+          f"{bigram:.3f}")
+    for L in (16, 256):
+        print(f"  at L = {L:>3}: " + "  ".join(f"{v:.3f}" for v in short_at[L].tolist()))
+    print(" ", lm.paired(short_at[256], short_at[16], names=("at 256", "at 16")))
+    answer = {"prediction": prediction, "at 16": short_at[16].tolist(), "at 256": short_at[256].tolist()}
+check("05.6", answer)
+
 # %%
 from alibi_edu.exercises import progress
 
@@ -386,6 +416,8 @@ progress()   # every exercise of the course: not tried, tried or passed
 # - Every comparison above is seed by seed over three seeds on the same validation characters: "unlikely to be
 #   noise with 3 seeds" when all seeds agree and the mean difference exceeds twice its standard error.
 # - A head with slope m reaches about ln(100)/m ≈ 4.6/m tokens back before its weight drops under 1%.
+# - Whether the curve stays flat depends on the training length too: exercise 05.6 trains at L_train = 16, and
+#   your run says what happens there.
 #
 # Your progress so far: `from alibi_edu.exercises import progress; progress()`.
 #

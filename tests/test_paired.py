@@ -55,3 +55,41 @@ def test_one_seed_decides_nothing_and_bad_input_is_named():
         lm.paired([1.0, 2.0], [1.0])
     with pytest.raises(ValueError, match="finite"):
         lm.paired([1.0, float("nan")], [1.0, 2.0])
+
+
+# --- Runs: a sweep's numbers as plain data ---------------------------------------------------------
+
+def _runs():
+    val = torch.tensor([[2.0, 2.1, 2.2], [1.9, 2.0, 2.1], [1.5, 2.6, 1.4]])
+    return lm.Runs(["a", "b", "c"], [0, 1, 2], val)
+
+
+def test_a_record_is_plain_data_and_comes_back_the_same():
+    runs = _runs()
+    record = runs.record(test={"a": 1.0, "b": 2.0, "c": 3.0}.__getitem__)
+    assert record == {"labels": ["a", "b", "c"], "seeds": [0, 1, 2], "val": runs.val.tolist(), "test": [1.0, 2.0, 3.0]}
+    back = lm.Runs.from_record(record)
+    assert back.labels == runs.labels and back.seeds == runs.seeds and torch.allclose(back.val, runs.val.double())
+    assert back.best == runs.best == "c" and back.tied_with_best() == runs.tied_with_best() == ["a", "b", "c"]
+
+
+def test_b_is_lower_than_a_in_every_seed():
+    assert _runs().compare("b", "a").direction == -1 and _runs().compare("c", "b").direction == 0
+
+
+@pytest.mark.parametrize("record, says", [
+    ("runs", "a dict"), ({"labels": ["a"], "seeds": [0]}, "a dict"),
+    ({"labels": ["a", "a"], "seeds": [0], "val": [[1.0], [1.0]]}, "distinct strings"),
+    ({"labels": ["a"], "seeds": ["0"], "val": [[1.0]]}, "list of integers"),
+    ({"labels": ["a"], "seeds": [0, 1], "val": [[1.0]]}, "1 × 2 finite numbers"),
+    ({"labels": ["a"], "seeds": [0], "val": [[float("nan")]]}, "finite"),
+    ({"labels": ["a"], "seeds": [0], "val": [["x"]]}, "table of numbers"),
+])
+def test_a_bad_record_is_refused_naming_what_is_wrong(record, says):
+    with pytest.raises(ValueError, match=says):
+        lm.Runs.from_record(record)
+
+
+def test_a_sweep_is_runs_with_its_models():
+    sweep = lm.Sweep(["a", "b"], [0, 1], torch.tensor([[1.0, 2.0], [0.5, 1.0]]), torch.zeros(1, 2, 2), {})
+    assert isinstance(sweep, lm.Runs) and sweep.best == "b" and lm.Runs.from_record(sweep.record()).best == "b"
