@@ -1,4 +1,4 @@
-# 02.4 — -inf: NaN (0/0, loud); -1e9 in float32: a uniform row over hidden keys (silent)
+# 02.4 — -inf then nan_to_num: zero weights, zero output; masked_fill(-1e9): a uniform row, the mean of hidden values
 from alibi_edu.exercises import check
 
 answer = "D"

@@ -1,5 +1,5 @@
-# 03.7 — it rises with k and its neighbour ratios are not constant; n does not appear
+# 03.7 — reversed, it shares the paper's ends, but its neighbour ratios change: the middle heads differ
 from alibi_edu.exercises import check
 
-answer = "D"
+answer = "B"
 check("03.7", answer)

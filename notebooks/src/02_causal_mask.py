@@ -302,12 +302,12 @@ answer = ...   # your fixed function
 check("02.3", answer)
 
 # %% [markdown]
-# **Exercise 02.4** — A padding query has every key masked. What do its attention weights come out as with a −∞ mask, and with a large finite mask such as −1e9 in float32?
+# **Exercise 02.4** — A padding query has every key masked. Version 1 adds −∞ to the scores, then applies torch.nan_to_num to the weights (NaN becomes 0); version 2 uses scores.masked_fill(mask, −1e9) in float32 and nothing else. What does the padding query's output (its weights times the values) come out as in each?
 #
-# - **A.** All zeros in both cases: a row with no visible key simply gives no weight to anything at all.
-# - **B.** −∞: a uniform row over the hidden keys; −1e9: NaN, because the huge numbers overflow in float32.
-# - **C.** Both give one-hot weights on the first key, since ties in softmax go to the lowest index.
-# - **D.** −∞: NaN, from 0/0; −1e9: a uniform row in float32, silently spread over keys meant to be hidden.
+# - **A.** Zero in both: a query with no visible key gives no weight to any value, however the mask is written.
+# - **B.** Version 1: the mean of the hidden keys' values; version 2: NaN, as e^(1e9) overflows float32.
+# - **C.** Version 1: the first key's value, as softmax breaks ties by index; version 2: zero, as e^(−1e9) underflows.
+# - **D.** Version 1: zero, as its NaN weights become 0; version 2: the mean of the values of keys meant to be hidden.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_4.py` in a new cell loads it; run it and it checks itself.</sub>
 

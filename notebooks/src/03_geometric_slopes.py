@@ -261,12 +261,12 @@ answer = ...   # when ready: answer = my_slopes_any
 check("03.5", answer)
 
 # %% [markdown]
-# **Exercise 03.7** — You computed 1/2^(8/k) for k = 1..8. Why is it not the paper's set of slopes?
+# **Exercise 03.7** — Reversed (k = 8 down to 1), the misread 1/2^(8/k) falls from 1/2 to 1/256: the same first and last slope as the paper's eight. Is it now the paper's set of slopes?
 #
-# - **A.** It is the same set of eight values, written in a different order, so only the head order differs.
-# - **B.** It falls far too fast: all its slopes are steep, so every head ends up looking only very locally.
-# - **C.** It is right for powers of two and wrong only for head counts such as 6 or 12 that are not.
-# - **D.** It rises with k and its neighbour ratios are not constant; the head count n does not even appear.
+# - **A.** Yes: a falling set with the paper's first and last slope is the paper's geometric set all the way through.
+# - **B.** No: its neighbour ratios still change, so its middle heads are steeper than the paper's (head 2: ≈ 0.45).
+# - **C.** Yes for 8 heads, a power of two; it would differ from the paper's only at head counts such as 6 or 12.
+# - **D.** No: the values now match, but the paper's formula counts heads from 0, so every head is shifted by one.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_7.py` in a new cell loads it; run it and it checks itself.</sub>
 

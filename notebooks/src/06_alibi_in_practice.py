@@ -229,7 +229,7 @@ answer = ...   # a function score_mod(score, b, h, q_idx, kv_idx)
 check("06.1", answer)
 
 # %% [markdown]
-# ### 06.2 — the power-of-two-only slope formula
+# ### 06.2 — one slope formula for every head count
 # Slope code that applies $2^{-8k/n}$ to every head count $n$. At 12 heads:
 
 # %% tags=["nbval-check-output"]
@@ -454,8 +454,15 @@ quiz("06.7")
 answer = ...   # or answer in code: the letter you chose, as a string
 check("06.7", answer)
 
+# %% tags=["nbval-check-output"]
+# Equal content, L = 2048: the last query's weights over distances 0 … 2047, for the three flattest of 8 heads.
+distance = torch.arange(2048, dtype=torch.float64)
+for m in (1 / 256, 1 / 128, 1 / 64):
+    far = torch.softmax(-m * distance, -1)[512:].sum().item()
+    print(f"m = 1/{round(1 / m)}: {far:.1%} of the weight on keys 512 or more back")
+
 # %% [markdown]
-# **Exercise 06.8** — An ALiBi model trained at L_train = 512 runs at L = 2048. Its flattest head has slope m = 1/256: with equal content, a key 1000 tokens back gets e^(−1000/256) ≈ 0.02 of the newest key's weight, and steeper heads far less. What best explains why it keeps working past L_train?
+# **Exercise 06.8** — An ALiBi model trained at L_train = 512 runs at L = 2048. Its flattest head has slope m = 1/256: with equal content, its last query gives about 13.5 % of its weight to keys 512 or more tokens back, distances it never met in training (computed above); steeper heads give them far less. What best explains why it keeps working past L_train?
 #
 # - **A.** In training it saw every position up to 2048 through shifted windows, so nothing at L = 2048 is new.
 # - **B.** At evaluation the slopes are rescaled by L / L_train, so that each head covers the longer window evenly.
