@@ -85,7 +85,7 @@ def test_04_5_no_ties_passes_with_an_empty_list():
     (0.3, [], 1.9, "lower validation mean"),
     (5, [], 1.75, "not one of the run's settings"),
     (3, [1, 10, 0.3], 1.75, "β = 0.3 is not tied"),
-    (3, [1], 1.75, "1 setting(s) missing"),
+    (3, [1], 1.75, "leaves out a setting"),
     (3, 10, 1.75, "as a list"),
     (3, [1, 10], CHOICE.mean("β = 3"), "validation loss"),
     (3, [1, 10], 1.7, "not the test loss"),

@@ -166,8 +166,8 @@ def check_choice(answer: Any) -> Result:
                       "a difference that every seed agrees on and that exceeds twice its standard error is "
                       "unlikely to be noise.")
     if truth - set(named):
-        return failed(f"{len(truth - set(named))} setting(s) missing from `tied`: compare each other setting with "
-                      "your choice seed by seed.")
+        return failed("`tied` leaves out a setting the run cannot tell from your choice: compare each other "
+                      "setting with your choice seed by seed.")
     test = as_tensor(answer["test"])
     if test is None or test.numel() != 1:
         return failed(f"`test` is one number, the test loss of your choice; got {short(answer['test'])}.")
