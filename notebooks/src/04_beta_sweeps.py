@@ -413,8 +413,8 @@ for b in (1.0, text_best):
 # since already one step back the bias alone is e^(−25), so its heads see only the current character; β = 0 and
 # β = 0.01 rise, by about as much, the tiny β behaving almost like no penalty; β = 1 and the tuned β are lower at 512
 # than at 64 in every seed. That is not the far characters at work: 64 steps back the bias alone is the tiny
-# e^(−64m) printed above. What a longer back-to-back window changes is that fewer of its characters sit at its
-# start, where they see little context.
+# e^(−64m) printed above. A likely reason, not measured here: a longer back-to-back window has fewer of its
+# characters at its start, where they see little context (notebook 05 tests this with sliding windows).
 
 # %% [markdown]
 # ## 6. Explorer: what each β does to attention
@@ -480,7 +480,7 @@ check("04.3", answer)
 # **Exercise 04.4** — *Predict, then run.* Section 4 chose β for the echo task with k = 16. Now only the last
 # **k = 4** symbols can be copied. Will the best β be higher or lower than at k = 16? Write your prediction, then run
 # the cell: it trains the same model shape on the k = 4 task for four β values (k = 16's choice among them), three
-# seeds each, 200 steps (about 20 s), prints the run's table, and checks your prediction against what it measured.
+# seeds each, 200 steps (10–20 s), prints the run's table, and checks your prediction against what it measured.
 # With the placeholder still in place the cell trains nothing.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/04_4.py` in a new cell loads it; run it and it checks itself.</sub>

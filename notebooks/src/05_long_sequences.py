@@ -198,10 +198,10 @@ if not lm.quick_mode():
 #   angles, the model never saw, but since none rises too, unseen position inputs are not the whole story (and the
 #   sinusoidal curve is one configuration, at 0.1 scale);
 # - **none** has no position signal, so it cannot easily tell which character came just before; at L = 64 it is
-#   behind alibi in every seed. It rises too, by less than sinusoidal and rope: a causal model without positions
-#   can infer position from how many tokens it sees (a query at position i averages over i + 1 keys, so its
-#   attention output depends on i), and past L_train it meets counts it never saw. Notebook 04's β = 0 is the same
-#   kind of model;
+#   behind alibi in every seed. It rises too, by less than sinusoidal and rope. A likely reason, not measured
+#   here: a causal model without positions can infer position from how many tokens it sees (a query at position
+#   i averages over i + 1 keys, so its attention output depends on i), and past L_train it meets counts it never
+#   saw. Notebook 04's β = 0 is the same kind of model;
 # - **learned** cannot even be evaluated past its table.
 #
 # At L = 64, where no method meets anything new, sinusoidal and learned are both behind none in every seed: adding position vectors made these small models worse after 200 steps. This notebook does not
@@ -373,7 +373,7 @@ check("05.5", answer)
 # **Exercise 05.6** — *Predict, then run.* Section 3 trained at L_train = 64, and ALiBi's loss did not rise up to
 # 1024. Now train the same ALiBi model (4 heads, slopes 1/4 to 1/256) on windows of **16** characters, and evaluate
 # it at 16 and at 256 (16 × L_train). Will its loss at 256 be higher or lower than at 16? Write your prediction, then
-# run the cell: it trains three models (one per seed, the settings of section 2 but L_train = 16; about 15 s),
+# run the cell: it trains three models (one per seed, the settings of section 2 but L_train = 16; a few seconds),
 # prints what they measured, and checks your prediction against it. With the placeholder still in place the cell
 # trains nothing.
 #
@@ -411,13 +411,13 @@ progress()   # every exercise of the course: not tried, tried or passed
 #   32–63 a scored character sees at L = 64 do not lower it. The far weight is what the bias alone gives with equal
 #   content scores. This notebook shows that the far weight does no harm here, not why.
 # - Sinusoidal and rotary positions past L_train are positions or angles never seen in training: their loss rises.
-#   A learned table cannot run at all. A model with no positions (`none`) rises too, by less: a causal model
-#   can infer position from how many tokens it sees.
+#   A learned table cannot run at all. A model with no positions (`none`) rises too, by less (perhaps because a
+#   causal model can infer position from how many tokens it sees).
 # - Every comparison above is seed by seed over three seeds on the same validation characters: "unlikely to be
 #   noise with 3 seeds" when all seeds agree and the mean difference exceeds twice its standard error.
 # - A head with slope m reaches about ln(100)/m ≈ 4.6/m tokens back before its weight drops under 1%.
-# - Whether the curve stays flat depends on the training length too: exercise 05.6 trains at L_train = 16, and
-#   your run says what happens there.
+# - Does the curve stay flat at a shorter training length? Exercise 05.6 trains at L_train = 16: your run
+#   answers it.
 #
 # Your progress so far: `from alibi_edu.exercises import progress; progress()`.
 #
