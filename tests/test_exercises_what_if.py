@@ -26,11 +26,21 @@ LOWER = run([[1.70, 1.71, 1.70], [1.89, 1.90, 1.88], [1.93, 1.94, 1.93], [1.97, 
 TIE = run([[2.06, 2.06, 2.05], [1.85, 1.83, 1.86], [1.84, 1.84, 1.84], [1.97, 1.98, 1.97]])     # 3 vs 1: mixed signs
 
 
-@pytest.mark.parametrize("sweep, word", [(HIGHER, "higher"), (HIGHER, "Larger "), (LOWER, "lower"), (LOWER, "flatter")])
-def test_04_4_accepts_a_prediction_the_run_confirms_and_says_the_numbers(sweep, word):
+@pytest.mark.parametrize("sweep, word", [(HIGHER, "higher"), (HIGHER, "Larger "), (HIGHER, "Higher."),
+                                         (LOWER, "lower"), (LOWER, "flatter")])
+def test_04_4_accepts_a_prediction_the_run_confirms_without_giving_04_5_away(sweep, word):
     result = check("04.4", {"prediction": word, "run": sweep.record(), "k16": 1.0})
     assert result.passed and "Consistent with your run" in result.message
-    assert f"{sweep.mean(sweep.best):.3f}" in result.message and "3 of 3 seeds" in result.message
+    assert ("higher" if sweep is HIGHER else "lower") in result.message
+    # 04.5 asks the student to choose from this run: its best setting's β and mean stay out of the reply
+    assert f"{sweep.mean(sweep.best):.3f}" not in result.message
+    assert sweep.best not in result.message and f"β = {sweep.best.split('= ')[1]} " not in result.message
+
+
+def test_04_4_the_steep_penalty_story_only_when_the_run_found_a_steeper_best():
+    up = check("04.4", {"prediction": "higher", "run": HIGHER.record(), "k16": 1.0}).message
+    down = check("04.4", {"prediction": "lower", "run": LOWER.record(), "k16": 1.0}).message
+    assert "steep penalty loses nothing" in up and "steep penalty loses nothing" not in down
 
 
 @pytest.mark.parametrize("sweep, word, hint", [(HIGHER, "lower", "measured the opposite"),

@@ -173,5 +173,5 @@ WORDS = {"higher": ("higher", "larger", "bigger"), "lower": ("lower", "smaller")
 
 def prediction_word(answer: Any, synonyms: dict[str, tuple[str, ...]] | None = None) -> str | None:
     """A one-word prediction as "higher", "lower" or "same" (synonyms adds an exercise's own words); None if neither."""
-    word = str(answer).strip().lower()
+    word = str(answer).strip().rstrip(".!").strip().lower()   # "Higher." is a natural way to write it
     return next((key for key, words in WORDS.items() if word in words + (synonyms or {}).get(key, ())), None)

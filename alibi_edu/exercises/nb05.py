@@ -38,13 +38,13 @@ def check_rising_curves(answer: Any) -> Result:
                       "weight (its flattest heads do give them a large share; the notebook measures it). Would that "
                       "make its loss rise?")
     if not RISES <= names:
-        return failed(f"{len(RISES - names)} method(s) missing: for each method, ask whether past L_train anything "
+        return failed("Not all of them: for each method you left out, ask whether past L_train anything "
                       "the model computes from position (a vector, an angle, or just how many keys a query averages "
                       "over) takes values it never saw in training.")
     return passed("Right, and section 3 measures it: past L_train sinusoidal vectors and rotary angles are inputs "
-                  "the model never saw, and a model with no positions meets key counts it never saw (a causal "
-                  "model can infer position from how many tokens it sees). All three rise in every seed there; "
-                  "check your prediction against its paired verdicts.")
+                  "the model never saw, and a model with no positions meets key counts it never saw (a likely "
+                  "reason it rises: a causal model can infer position from how many tokens it sees). All three "
+                  "rise in every seed there; check your prediction against its paired verdicts.")
 
 
 @exercise("05.2", "How far back does a head look?",
@@ -113,9 +113,10 @@ def check_short_training(answer: Any) -> Result:
     if said == measured and measured == "higher":
         flat = ", ".join(f"m = 1/{round(1 / m)}: {_far_weight(m):.0%}" for m in (1 / 64, 1 / 256))
         return passed(f"Consistent with your run: {vs}. In training a query never saw more than {SHORT} keys; at "
-                      f"{LONG} the flattest heads give most of their weight to keys farther back (the bias alone: "
-                      f"{flat}), a mix training never showed them. Trained at 64 (section 3) the curve did not "
-                      "rise: how far a model extrapolates depends on L_train against its heads' reach.")
+                      f"{LONG} the two flattest heads give most of their weight to keys farther back (the bias "
+                      f"alone: {flat}). Trained at 64 (section 2) the curve did not rise. Two things changed, the "
+                      "window and with it the characters trained on (4× fewer), so this run shows the rise, not "
+                      "which of them causes it.")
     if said == measured:
         return passed(f"Consistent with your run: {vs}.")
     if said == "same":

@@ -60,7 +60,7 @@ def check_score_mod(answer: Any) -> Result:
                               f"{result.message.removeprefix('Not quite: ')}")
 
 
-# --- 06.2 the power-of-two-only slope formula -------------------------------------------------
+# --- 06.2 one slope formula for every head count ----------------------------------------------
 
 def _safe_head_counts() -> list[int]:
     return [n for n in range(1, MAX_HEADS + 1)
@@ -68,8 +68,8 @@ def _safe_head_counts() -> list[int]:
 
 
 @exercise("06.2", "For which head counts is 2^(−8k/n) right?",
-          reread="notebook 03, head counts that are not powers of two; compare power_of_two_formula(n) with "
-                 "geometric_slopes(n) for each n.")
+          reread="notebook 03's rule for any head count; compare 2^(−8k/n), k = 1..n, with geometric_slopes(n) "
+                 "for each n the question asks about, as the cell above does for twelve heads.")
 def check_safe_head_counts(answer: Any) -> Result:
     """answer: the head counts as a list, tuple, set, array or tensor of whole numbers."""
     values = sorted(answer) if isinstance(answer, (set, frozenset)) and all(
@@ -88,14 +88,14 @@ def check_safe_head_counts(answer: Any) -> Result:
     wrong, missing = sorted(got - right), len(right - got)
     if 12 in wrong:
         return failed("Not at 12: the paper's 12 slopes are the 8-head ones (2^−1 … 2^−8) then 2^−0.5, 2^−1.5, "
-                      "2^−2.5, 2^−3.5; compare with power_of_two_formula(12).")
+                      "2^−2.5, 2^−3.5, which 2^(−8k/12) is not.")
     if wrong:
-        return failed(f"At n = {wrong[0]} the formula does not give the paper's slopes: compare "
-                      f"power_of_two_formula({wrong[0]}) with geometric_slopes({wrong[0]}).")
+        return failed(f"At n = {wrong[0]} the formula does not give the paper's slopes: compare 2^(−8k/n) there "
+                      f"with geometric_slopes({wrong[0]}).")
     if 1 in right - got and missing == 1:
-        return failed("Almost: one head is a case too — is 1 a power of two?")
-    return failed(f"{missing} head count(s) missing: compare power_of_two_formula(n) with geometric_slopes(n) for "
-                  "every n the question asks about.")
+        return failed("Almost: check the smallest head count the question allows too.")
+    return failed("Some head counts are missing: compare 2^(−8k/n) with geometric_slopes(n) for every n the "
+                  "question asks about.")
 
 
 # --- 06.3 the m·j shortcut without a causal mask ----------------------------------------------

@@ -1,4 +1,4 @@
-# 05.5 — false: the rule holds at every length, which is why it generalises
+# 05.5 — false: the rule holds at every length; its point is to run at lengths other than the training one
 from alibi_edu.exercises import check
 
 answer = "C"

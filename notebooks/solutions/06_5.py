@@ -1,4 +1,4 @@
-# 06.5 — bias gap 0.25 * 6 = 1.5 for the near key, content edge 1.0 for the far key: near wins by 0.5
+# 06.5 — 49 more steps back cost head 8 only 49/256 ≈ 0.19 < 5 (the far key wins); head 1 pays 49/2 = 24.5 > 5
 from alibi_edu.exercises import check
 
 answer = "A"

@@ -1,4 +1,4 @@
-# 06.8 — the penalty grows with distance: keys at unseen distances get little weight
+# 06.8 — steep heads give unseen distances next to no weight; the flat heads' far weight did no harm
 from alibi_edu.exercises import check
 
 answer = "C"

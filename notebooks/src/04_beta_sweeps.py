@@ -353,9 +353,10 @@ if not lm.quick_mode():
 # compare the two choices on each task, seed by seed: on text the text's β wins in every seed, on the echo task the
 # echo task's β does; unlikely to be noise with 3 seeds. The same model shape, grid and seeds, different best β:
 # that is why β is tuned on a validation set *for a task* and not copied from somewhere else. What the sweep does
-# not show is why. The echo task's best slope does not keep all 16 useful symbols in view: the bias alone leaves
-# the 16th symbol back only the small e^(−16m) printed above, and every flatter β of the grid loses to it in every
-# seed. And the tasks differ in several ways at once (see above), so no single cause can be read off.
+# not show is why. The echo task's best slope does not weigh the 16 useful symbols alike, as the task's own rule
+# does: the bias alone leaves the 16th symbol back only the small e^(−16m) printed above (of the nearest one's
+# weight), and every flatter β of the grid loses to it in every seed. And the tasks differ in several ways at once
+# (see above), so no single cause can be read off.
 #
 # "Best" means best after 200 steps of training. The trained echo models are still well above the best possible
 # loss printed with the baselines: the β chosen here is the best for this training budget, and a longer run could
@@ -479,7 +480,7 @@ check("04.3", answer)
 # %% [markdown]
 # **Exercise 04.4** — *Predict, then run.* Section 4 chose β for the echo task with k = 16. Now only the last
 # **k = 4** symbols can be copied. Will the best β be higher or lower than at k = 16? Write your prediction, then run
-# the cell: it trains the same model shape on the k = 4 task for four β values (k = 16's choice among them), three
+# the cell: it trains the same model shape on the k = 4 task for a few β values (k = 16's choice among them), three
 # seeds each, 200 steps (10–20 s), prints the run's table, and checks your prediction against what it measured.
 # With the placeholder still in place the cell trains nothing.
 #

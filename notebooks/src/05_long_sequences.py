@@ -13,7 +13,7 @@
 # - predict, then measure, what a shorter L_train does to ALiBi's loss past it.
 #
 # **Prerequisites.** Notebook 03 (geometric slopes), notebook 04 (the tiny model, seeds and spread, validation loss).
-# Runs on a laptop CPU in under a minute.
+# Runs on a laptop CPU in about a minute.
 
 # %%
 # Ready for any kernel: where the course package is missing (Colab, a new kernel), install it from ALIBI_EDU_SOURCE
@@ -81,8 +81,8 @@ print(config, "| seeds", SEEDS)
 #   slopes 1/4, 1/16, 1/64, 1/256);
 # - **none** (sometimes called NoPE): no positional information besides the causal mask.
 #
-# We compare them by validation loss in nats per character, as in notebook 04, and by **perplexity** = e^loss: the
-# number of equally likely characters the model is, on average, choosing between (lower is better).
+# We compare them by validation loss in nats per character, as in notebook 04 (its **perplexity**, e^loss, is the
+# number of equally likely characters the model is, on average, choosing between). Lower is better.
 
 # %% [markdown]
 # ## 1. What a penalty on distance does past L_train
@@ -97,7 +97,7 @@ print(config, "| seeds", SEEDS)
 # carries a factor $e^{-m\Delta}$, so the further back an unseen key is, the less it can count. For a steep head
 # that settles it (m = 1/4: $e^{-64/4} \approx 10^{-7}$ at the edge of the training window). For the flattest of our
 # 4 heads, m = 1/256, the bias alone still leaves $e^{-64/256} \approx 0.78$ there. So what keeps the model from
-# breaking? Sections 3–5 measure it.
+# breaking? Sections 3–5 measure what happens.
 #
 # A learned position table is the opposite: one trained vector per position $0 \dots L_\text{train}-1$, and simply
 # no vector for position $L_\text{train}$.
@@ -157,8 +157,10 @@ training_curves({name: sweep.losses[:, sweep.labels.index(name)] for name in met
 # ## 3. Loss against evaluation length (the shape of the paper's Figure 1)
 #
 # Every length reads the **same** validation characters in back-to-back windows of L characters; every L = 64
-# number in this notebook is on these characters. Bands and ± are the spread over the three seeds; the grey line is
-# the bigram baseline (each character guessed from the one before it, counted on the training text). The learned table can only be drawn at L = 64. Note that the sinusoidal vectors are added at 0.1 times their
+# number in this notebook is on these characters. Bands and the table's ± are the spread (SD) over the three
+# seeds; in a verdict line ± is the standard error of the paired difference, as in notebook 04. The grey line is
+# the bigram baseline (each character guessed from the one before it, counted on the training text). The learned
+# table can only be drawn at L = 64. Note that the sinusoidal vectors are added at 0.1 times their
 # usual size (the model's `SINUSOIDAL_SCALE`), a choice made for this course's small model: another scale gives
 # other sinusoidal numbers, so read that curve as one configuration, not as the best the method can do.
 
@@ -181,6 +183,12 @@ change = {name: lm.paired(runs[name][longest], runs[name][64], names=(f"{name} a
           for name in methods if longest in runs[name]}
 for c in change.values():
     print(" ", c)
+rise = {name: runs[name][longest] - runs[name][64] for name in change}   # each seed's change
+print("\nthe rise, method against none, seed by seed:")
+rise_vs_none = {name: lm.paired(rise[name], rise["none"], names=(f"{name}'s rise", "none's"))
+                for name in ("sinusoidal", "rope") if name in rise}
+for c in rise_vs_none.values():
+    print(" ", c)
 print("\nat L = 64, method against method, seed by seed:")
 at_64 = {pair: lm.paired(runs[pair[0]][64], runs[pair[1]][64], names=pair) for pair in
          [("rope", "alibi"), ("none", "alibi"), ("sinusoidal", "none"), ("learned", "none")]}
@@ -188,15 +196,15 @@ for c in at_64.values():
     print(" ", c)
 if not lm.quick_mode():
     assert change["alibi"].direction != 1 and all(change[n].direction == 1 for n in ("sinusoidal", "rope", "none"))
-    assert change["none"].mean < min(change["sinusoidal"].mean, change["rope"].mean)
+    assert all(c.direction == 1 for c in rise_vs_none.values()), rise_vs_none
     assert at_64["none", "alibi"].direction == 1 and at_64["sinusoidal", "none"].direction == 1
 
 # %% [markdown]
 # What to see (the printed verdicts, seed by seed):
 # - **alibi** does not rise all the way to 16 × L_train: it is even a little lower at 1024 in every seed;
-# - **sinusoidal** and **rope** rise past 64 in every seed, and by more than none: they meet positions, or rotation
-#   angles, the model never saw, but since none rises too, unseen position inputs are not the whole story (and the
-#   sinusoidal curve is one configuration, at 0.1 scale);
+# - **sinusoidal** and **rope** rise past 64 in every seed, and by more than none in every seed: they meet
+#   positions, or rotation angles, the model never saw, but since none rises too, unseen position inputs are not
+#   the whole story (and the sinusoidal curve is one configuration, at 0.1 scale);
 # - **none** has no position signal, so it cannot easily tell which character came just before; at L = 64 it is
 #   behind alibi in every seed. It rises too, by less than sinusoidal and rope. A likely reason, not measured
 #   here: a causal model without positions can infer position from how many tokens it sees (a query at position
@@ -313,7 +321,8 @@ if not lm.quick_mode():
 
 # %% [markdown]
 # In both layers every head's measured share matches the bias alone to within 0.01 (asserted above): at distances
-# past the training window the content scores change almost nothing, and the weight there is set by the slopes.
+# past the training window the content scores, on average, shift almost none of the weight: the share there is
+# set by the slopes.
 #
 # ## 6. Multiple choice
 #
@@ -355,7 +364,7 @@ check("05.4", answer)
 #
 # - **A.** True: the rule's slopes are chosen for the training length, which is exactly why it works well there.
 # - **B.** True, but only for sequence lengths that are powers of two, because the slopes are powers of two.
-# - **C.** False: the same rule holds at every length, and its advantage is that it generalises across lengths.
+# - **C.** False: the same rule holds at every length, so it is fitted to none, and it can run past L_train.
 # - **D.** False: a fixed rule cannot be tuned at all, which makes it worse than a learned table at every length.
 #
 # <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_5.py` in a new cell loads it; run it and it checks itself.</sub>
@@ -370,7 +379,7 @@ check("05.5", answer)
 # %% [markdown]
 # ## 7. What if L_train were shorter?
 #
-# **Exercise 05.6** — *Predict, then run.* Section 3 trained at L_train = 64, and ALiBi's loss did not rise up to
+# **Exercise 05.6** — *Predict, then run.* Section 2 trained at L_train = 64, and ALiBi's loss did not rise up to
 # 1024. Now train the same ALiBi model (4 heads, slopes 1/4 to 1/256) on windows of **16** characters, and evaluate
 # it at 16 and at 256 (16 × L_train). Will its loss at 256 be higher or lower than at 16? Write your prediction, then
 # run the cell: it trains three models (one per seed, the settings of section 2 but L_train = 16; a few seconds),

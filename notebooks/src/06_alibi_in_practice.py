@@ -68,7 +68,7 @@ from alibi_edu.plots import bias_heatmap
 #
 # BLOOM and MPT are open language models trained with ALiBi; FlashAttention is a widely used GPU attention
 # library, FlexAttention PyTorch's programmable attention. Two names from that table need a line each. MPT's **`alibi_bias_max`** (8 by default) is the largest exponent of its slopes:
-# they run from $1/2^{\,8/n}$ down to $1/2^{8}$, with 8 = `alibi_bias_max`. FlexAttention (`torch.nn.attention.flex_attention`) takes
+# for a power-of-two n they run from $1/2^{\,8/n}$ down to $1/2^{8}$, with 8 = `alibi_bias_max`. FlexAttention (`torch.nn.attention.flex_attention`) takes
 # two small functions instead of tensors: a **`score_mod(score, b, h, q_idx, kv_idx)`** returns the new score
 # of one query–key pair (`b`, `h` are array indices from 0: index `h` is head $h + 1$), here
 # `score` plus ALiBi's bias; a
@@ -196,7 +196,7 @@ if RUN_FLEX:
 # ## 2. Spot the bug: four ways ALiBi code goes wrong
 #
 # Each one looks like ALiBi and runs without an error. The first appeared in a widely read FlexAttention example
-# (since fixed); the second is slope code written for powers of two only; the third is the question "can I use it in
+# (since fixed); the second is slope code that ignores the head count's kind; the third is the question "can I use it in
 # an encoder?" asked on the paper's code repository; the fourth happens when code written in one placement of the bias
 # loads a model trained in the other. The checker compares your fix with `alibi_edu`.
 #
@@ -462,7 +462,7 @@ for m in (1 / 256, 1 / 128, 1 / 64):
     print(f"m = 1/{round(1 / m)}: {far:.1%} of the weight on keys 512 or more back")
 
 # %% [markdown]
-# **Exercise 06.8** — An ALiBi model trained at L_train = 512 runs at L = 2048. Its flattest head has slope m = 1/256: with equal content, its last query gives about 13.5 % of its weight to keys 512 or more tokens back, distances it never met in training (computed above); steeper heads give them far less. What best explains why it keeps working past L_train?
+# **Exercise 06.8** — An ALiBi model trained at L_train = 512 runs at L = 2048. Its flattest head has slope m = 1/256: with equal content, its last query gives about 13.5 % of its weight to keys 512 or more tokens back, distances it never met in training (computed above). What best explains why it keeps working past L_train?
 #
 # - **A.** In training it saw every position up to 2048 through shifted windows, so nothing at L = 2048 is new.
 # - **B.** At evaluation the slopes are rescaled by L / L_train, so that each head covers the longer window evenly.
