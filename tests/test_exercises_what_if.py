@@ -37,6 +37,11 @@ def test_04_4_accepts_a_prediction_the_run_confirms_without_giving_04_5_away(swe
     assert sweep.best not in result.message and f"β = {sweep.best.split('= ')[1]} " not in result.message
 
 
+def test_04_4_rejecting_a_prediction_never_argues_for_it():
+    hint = check("04.4", {"prediction": "higher", "run": LOWER.record(), "k16": 1.0}).message
+    assert "measured the opposite" in hint and "keeps the symbols further back" not in hint
+
+
 def test_04_4_the_steep_penalty_story_only_when_the_run_found_a_steeper_best():
     up = check("04.4", {"prediction": "higher", "run": HIGHER.record(), "k16": 1.0}).message
     down = check("04.4", {"prediction": "lower", "run": LOWER.record(), "k16": 1.0}).message

@@ -122,8 +122,10 @@ def check_k4_prediction(answer: Any) -> Result:
     if said == "same":
         return failed("Your run tells the two apart, seed by seed: compare them with `what_if.compare(...)`, then "
                       "ask which keys are useful at k = 4.")
-    return failed("Your run measured the opposite, in every seed. At k = 4 only the last 4 symbols can be "
-                  "copied: which penalty keeps the symbols further back, useless here, out of the mix?")
+    if measured == "higher":
+        return failed("Your run measured the opposite, in every seed. At k = 4 only the last 4 symbols can be "
+                      "copied: which penalty keeps the symbols further back, useless here, out of the mix?")
+    return failed("Your run measured the opposite, in every seed: compare the settings with `what_if.compare(...)`.")
 
 
 @exercise("04.5", "Choose β on validation, name the ties, report test once",

@@ -183,10 +183,9 @@ change = {name: lm.paired(runs[name][longest], runs[name][64], names=(f"{name} a
           for name in methods if longest in runs[name]}
 for c in change.values():
     print(" ", c)
-rise = {name: runs[name][longest] - runs[name][64] for name in change}   # each seed's change
 print("\nthe rise, method against none, seed by seed:")
-rise_vs_none = {name: lm.paired(rise[name], rise["none"], names=(f"{name}'s rise", "none's"))
-                for name in ("sinusoidal", "rope") if name in rise}
+rise_vs_none = {name: lm.paired(change[name].diffs, change["none"].diffs, names=(f"{name}'s rise", "none's"))
+                for name in ("sinusoidal", "rope") if name in change}
 for c in rise_vs_none.values():
     print(" ", c)
 print("\nat L = 64, method against method, seed by seed:")
