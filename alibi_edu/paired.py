@@ -18,7 +18,7 @@ With one seed nothing is distinguishable (no scatter to read the difference agai
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,12 +134,15 @@ class Runs:
         best = self.best_of(labels)
         return [label for label in labels if label == best or not self.compare(label, best).distinguishable]
 
-    def record(self, test: Callable[[str], float] | None = None) -> dict:
-        """These runs as plain data, {"labels", "seeds", "val": [[...], ...]}, plus "test": [test(label) for each
-        label] when a test-loss function is given (so a checker can tell a choice made on test)."""
+    def record(self, test: Mapping[str, float] | None = None) -> dict:
+        """These runs as plain data, {"labels", "seeds", "val": [[...], ...]}, plus "test": {label: loss} for the
+        settings whose test loss was looked at, when given (so a checker can tell how often test was read)."""
         out = {"labels": list(self.labels), "seeds": list(self.seeds), "val": self.val.tolist()}
         if test is not None:
-            out["test"] = [float(test(label)) for label in self.labels]
+            unknown = [label for label in test if label not in self.labels]
+            if unknown:
+                raise ValueError(f"test names {unknown[0]!r}, not a setting of these runs: {self.labels}")
+            out["test"] = {label: float(loss) for label, loss in test.items()}
         return out
 
     @classmethod

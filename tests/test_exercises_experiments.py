@@ -32,6 +32,7 @@ def test_placeholder_and_junk_fail_politely(exercise_id):
     (lambda b, d: b / d, "not by d_head"),
     (lambda b, d: b, "No conversion"),
     (lambda b, d: b / math.sqrt(32), "each head's own dimension"),
+    (lambda b, d: b / 4, "ignores d_head"),            # right only at this notebook's d_head = 16
     (lambda b, d: 1 / 0, "ZeroDivisionError"),
     (lambda b, d: "0.25", "one number"),
     (lambda b, d: b / d ** 0.3, "too large"),
@@ -44,7 +45,7 @@ def test_04_1_typical_mistakes(wrong, hint):
 @pytest.mark.parametrize("exercise_id, letter, hint", [
     ("04.2", "B", "β = 10 scored lowest"),
     ("04.2", "D", "optimistic"),
-    ("04.3", "A", "charges a lot for every step back"),
+    ("04.3", "A", "takes a steep distance penalty"),
     ("05.3", "A", "learned table"),
     ("05.4", "C", "past L_train"),
     ("05.5", "A", "mentions no length"),

@@ -39,9 +39,16 @@ def test_closing_quiz_has_seven_questions_without_labels():
     assert not any(get(i).title[:2] in {f"{c}." for c in "ABCDEFG"} for i in quiz_ids)
 
 
-@pytest.mark.parametrize("answer,hint", [(2.0, "Sign"), (-4, "multiply it by β"), ("-2", "Expected one number")])
+@pytest.mark.parametrize("answer,hint", [(2.0, "Sign"), (-4, "multiply it by β"), ("2", "Sign"),
+                                         ("minus two", "Expected one number")])
 def test_first_exercise_hints(answer, hint):
     assert hint in failing_hint("00.1", answer)
+
+
+@pytest.mark.parametrize("exercise_id, typed", [("00.1", "-2"), ("00.1", " −2 "), ("03.1", "1/16"), ("03.1", "0.063"),
+                                                ("03.1", 0.063)])
+def test_a_number_typed_as_text_or_rounded_counts(exercise_id, typed):
+    assert check(exercise_id, typed).passed
 
 
 @pytest.mark.parametrize("score_mod,hint", [

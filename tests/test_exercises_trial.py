@@ -14,12 +14,24 @@ from alibi_edu.lm.model import own_bias
 from alibi_edu.lm.trial import bias_trial
 
 
+def own_slopes(H):           # a student's own pieces, written without the library (as 03.5, 01.2 and 02.1 ask)
+    def power_of_two(c):
+        return 2.0 ** (-8.0 * torch.arange(1, c + 1, dtype=torch.float64) / c)
+    c = 2 ** int(math.log2(H))
+    return torch.cat([power_of_two(c), power_of_two(2 * c)[0::2][: H - c]]).float()
+
+
+def own_mask(L):
+    return torch.zeros(L, L).masked_fill(torch.ones(L, L, dtype=torch.bool).triu(1), float("-inf"))
+
+
 def right(H, L):
-    return alibi_bias(H, L) + causal_mask(L)
+    distance = torch.arange(L)[None, :] - torch.arange(L)[:, None]          # j - i
+    return own_slopes(H)[:, None, None] * distance + own_mask(L)
 
 
 def key_only(H, L):          # the reference code's m·j: a constant per row away from ALiBi, so just as right
-    return geometric_slopes(H)[:, None, None] * torch.arange(L, dtype=torch.float32) + causal_mask(L)
+    return own_slopes(H)[:, None, None] * torch.arange(L, dtype=torch.float32) + own_mask(L)
 
 
 WRONG = {
@@ -32,21 +44,34 @@ WRONG = {
         "2^(−8k/n) applied directly"),
     "one slope for every head": (lambda H, L: alibi_bias(H, L, slopes=torch.full((H,), 0.5)) + causal_mask(L),
                                  "attends differently"),
+    "mask too shallow": (lambda H, L: alibi_bias(H, L) + causal_mask(L).clamp(min=-30.0), "not negative enough"),
 }
+
+
+def finite_mask(H, L):       # notebook 02 accepts a huge finite stand-in for -inf; so does 03.8
+    return right(H, L).clamp(min=-1e9)
+
+
+def borrowed(H, L):          # right weights, from the library's pieces
+    return alibi_bias(H, L) + causal_mask(L)
 
 
 @pytest.fixture(scope="module")
 def trials():
     return {name: bias_trial(fn) for name, (fn, _) in WRONG.items()} | {"right": bias_trial(right),
-                                                                        "key only": bias_trial(key_only)}
+                                                                        "key only": bias_trial(key_only),
+                                                                        "finite mask": bias_trial(finite_mask),
+                                                                        "borrowed": bias_trial(borrowed)}
 
 
-@pytest.mark.parametrize("name", ["right", "key only"])
+@pytest.mark.parametrize("name", ["right", "key only", "finite mask"])
 def test_a_right_function_trains_to_the_librarys_losses(trials, name):
     trial = trials[name]
     assert (trial["own"] - trial["library"]).abs().max() <= 1e-4
     assert trial["own"][-1] < trial["own"][0] - 0.5            # it trained: the loss fell
-    assert check("03.8", trial).passed
+    result = check("03.8", trial)
+    assert result.passed and "curves part" not in result.message
+    assert ("finite stand-in" in result.message) == (name == "finite mask")
 
 
 @pytest.mark.parametrize("name", list(WRONG))
@@ -54,9 +79,29 @@ def test_each_named_wrong_function_gets_its_named_hint(trials, name):
     trial, (_, hint) = trials[name], WRONG[name]
     result = check("03.8", trial)
     assert not result.passed and hint in result.message, result.message
-    if name != "power-of-two rule at 12 heads":                 # the trial's 4 heads are a power of two
-        assert (trial["own"] - trial["library"]).abs().max() > 1e-3    # the curves part, and the hint says so
-        assert "curves part" in result.message
+    parted = (trial["own"] - trial["library"]).abs().max() > 1e-4
+    assert parted == ("curves part" in result.message)           # said exactly when it happened
+    if name not in ("power-of-two rule at 12 heads", "mask too shallow"):  # 4 heads are a power of two; e^-30 ~ 0
+        assert parted
+
+
+def test_the_librarys_pieces_are_named_not_passed(trials):
+    result = check("03.8", trials["borrowed"])
+    assert not result.passed and "the library's alibi_bias, causal_mask" in result.message
+
+    def my_slopes_any(H):    # a helper of the student's own that calls the library is found too
+        return geometric_slopes(H)
+
+    def through_a_helper(H, L):
+        return right(H, L) + 0 * my_slopes_any(H)[:, None, None]
+    assert "geometric_slopes" in check("03.8", dict(trials["right"], bias_fn=through_a_helper)).message
+
+    def causal_mask(L):      # a function of the student's own that shadows a library name is the student's
+        return own_mask(L)
+
+    def shadowing(H, L):
+        return right(H, L) + causal_mask(L)
+    assert check("03.8", dict(trials["right"], bias_fn=shadowing)).passed
 
 
 def test_a_faked_curve_or_a_bare_function_does_not_pass(trials):
@@ -111,6 +156,6 @@ def test_notebook_03_describes_the_trial_it_runs():
 def test_any_constant_per_row_trains_the_same(shift):
     """softmax ignores a constant added to a row: ALiBi plus any c(h, i) is ALiBi, in training too."""
     c = torch.tensor(shift).view(4, 32, 1)
-    trial = bias_trial(lambda H, L: alibi_bias(H, L) + causal_mask(L) + c[torch.arange(H) % 4][:, torch.arange(L) % 32])
+    trial = bias_trial(lambda H, L: right(H, L) + c[torch.arange(H) % 4][:, torch.arange(L) % 32])
     assert (trial["own"] - trial["library"]).abs().max() <= 1e-4
     assert check("03.8", trial).passed

@@ -51,6 +51,8 @@ def test_04_4_the_steep_penalty_story_only_when_the_run_found_a_steeper_best():
 @pytest.mark.parametrize("sweep, word, hint", [(HIGHER, "lower", "measured the opposite"),
                                                (LOWER, "higher", "measured the opposite"),
                                                (HIGHER, "same", "tells the two apart"),
+                                               (HIGHER, "The same", "tells the two apart"),
+                                               (LOWER, "unchanged", "tells the two apart"),
                                                (HIGHER, "up", "one word")])
 def test_04_4_rejects_the_opposite_of_the_run(sweep, word, hint):
     result = check("04.4", {"prediction": word, "run": sweep.record(), "k16": 1.0})
@@ -74,8 +76,11 @@ CHOICE = run([[2.00, 2.01, 2.02], [1.80, 1.90, 1.91], [1.85, 1.84, 1.83], [1.87,
 TEST = {"β = 0.3": 1.9, "β = 1": 1.7, "β = 3": 1.75, "β = 10": 1.8}
 
 
-def choose(beta, tied, test, sweep=CHOICE):
-    return check("04.5", {"beta": beta, "tied": tied, "test": test, "run": sweep.record(test=TEST.get)})
+def choose(beta, tied, test, sweep=CHOICE, looked=None):
+    """04.5's answer; by default the test loss was read for the chosen setting only, as the cell's test_loss logs."""
+    label = beta if isinstance(beta, str) else f"β = {beta:g}"
+    looked = {label: TEST[label]} if looked is None and label in TEST else looked or {}
+    return check("04.5", {"beta": beta, "tied": tied, "test": test, "run": sweep.record(test=looked)})
 
 
 def test_04_5_construction():
@@ -94,8 +99,19 @@ def test_04_5_no_ties_passes_with_an_empty_list():
     assert choose(3, [], TEST["β = 3"], sweep=HIGHER).passed
 
 
+def test_04_5_looking_at_test_more_than_once_is_named():
+    every = dict(TEST)
+    chosen_on_test = choose(1, [3, 10], 1.7, looked=every)
+    assert not chosen_on_test.passed and "Chosen on test" in chosen_on_test.message
+    read_all = choose(3, [1, 10], 1.75, looked=every)
+    assert not read_all.passed and "test loss of 4 settings was read" in read_all.message
+    not_read = choose(3, [1, 10], 1.75, looked={"β = 1": 1.7})
+    assert not not_read.passed and "Read your choice's test loss" in not_read.message
+    for result in (chosen_on_test, read_all, not_read):
+        assert "β = 3" not in result.message and "1.75" not in result.message
+
+
 @pytest.mark.parametrize("beta, tied, test, hint", [
-    (1, [3, 10], 1.7, "Chosen on test"),
     (10, [1, 3], 1.8, "lowest single seed"),
     (0.3, [], 1.9, "lower validation mean"),
     (5, [], 1.75, "not one of the run's settings"),

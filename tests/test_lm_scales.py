@@ -26,14 +26,14 @@ def test_unigram_and_bigram_by_hand():
     bigram = -(math.log(2 / 4) + math.log(4 / 6) + math.log(2 / 6)) / 3
     assert losses["bigram (counted on train)"] == pytest.approx(bigram)
     assert losses["uniform guess (ln V)"] == pytest.approx(math.log(2))
-    assert "best possible (the task's own rule)" not in losses
+    assert lm.scales.FLOOR not in losses and lm.scales.WINDOW_RULE not in losses
     assert lm.baselines(corpus, 1, n_tokens=3, start=1).column("baseline") == list(losses)
 
 
 def test_echo_best_loss_for_k_1_in_closed_form():
     V, p = 8, 0.2
     task = lm.echo_task(1, vocab_size=V, p_fresh=p, seed=1)
-    best = lm.baseline_losses(task, 64, n_tokens=4096)["best possible (the task's own rule)"]
+    best = lm.baseline_losses(task, 64, n_tokens=4096)[lm.scales.FLOOR]
     same, other = 1 - p + p / V, p / V  # the next symbol repeats the last one, or is any other
     expected = -(same * math.log(same) + (V - 1) * other * math.log(other))
     assert best == pytest.approx(expected, abs=0.05)  # 4096 draws: a standard error of about 0.02
@@ -77,3 +77,19 @@ def test_baselines_are_drawn_or_named_in_the_plots():
     assert any(line.get_ydata()[0] == 2.3 for line in fig.axes[0].lines if len(line.get_ydata()) == 2)
     fig = loss_vs_length({"a": {64: 2.0, 128: 2.1}}, train_len=64, baselines={"bigram": 2.05})
     assert "bigram: 2.050" in fig.axes[0].get_legend_handles_labels()[1]
+
+
+def test_the_rule_inside_the_window_lies_above_the_floor_and_meets_it_with_enough_context():
+    """Back-to-back windows: a window's first targets see fewer than k symbols, so the rule loses there. With a
+    stride that leaves k symbols of context before every scored target, it sees all it needs: the floor."""
+    k, V, p = 16, 32, 0.2
+    task = lm.echo_task(k, vocab_size=V, p_fresh=p, seed=2)
+    floor = lm.echo_best_loss(task.val, k, p, V, 64, n_tokens=2048)
+    window = lm.echo_best_loss(task.val, k, p, V, 64, window_only=True, n_tokens=2048)
+    assert window > floor + 0.05
+    with_context = dict(n_tokens=2048, stride=64 - k, start=k + 1)
+    assert lm.echo_best_loss(task.val, k, p, V, 64, window_only=True, **with_context) == pytest.approx(
+        lm.echo_best_loss(task.val, k, p, V, 64, **with_context), abs=1e-12)
+    one_short = dict(n_tokens=2048, stride=64 - k + 2, start=k)  # the first scored target sees k - 1
+    assert lm.echo_best_loss(task.val, k, p, V, 64, window_only=True, **one_short) > lm.echo_best_loss(
+        task.val, k, p, V, 64, **one_short)

@@ -66,8 +66,10 @@ def _runs():
 
 def test_a_record_is_plain_data_and_comes_back_the_same():
     runs = _runs()
-    record = runs.record(test={"a": 1.0, "b": 2.0, "c": 3.0}.__getitem__)
-    assert record == {"labels": ["a", "b", "c"], "seeds": [0, 1, 2], "val": runs.val.tolist(), "test": [1.0, 2.0, 3.0]}
+    record = runs.record(test={"c": 3.0})                 # only the settings whose test loss was looked at
+    assert record == {"labels": ["a", "b", "c"], "seeds": [0, 1, 2], "val": runs.val.tolist(), "test": {"c": 3.0}}
+    with pytest.raises(ValueError, match="'d', not a setting"):
+        runs.record(test={"d": 1.0})
     back = lm.Runs.from_record(record)
     assert back.labels == runs.labels and back.seeds == runs.seeds and torch.allclose(back.val, runs.val.double())
     assert back.best == runs.best == "c" and back.tied_with_best() == runs.tied_with_best() == ["a", "b", "c"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -33,10 +34,22 @@ def as_tensor(answer: Any) -> torch.Tensor | None:
         return None
 
 
+def number_in_text(answer: Any) -> Any:
+    """A string holding one number or fraction ("0.0625", "1/16", "−2.5") as that number; anything else as it is."""
+    if not isinstance(answer, str):
+        return answer
+    try:
+        return float(Fraction(answer.strip().replace("−", "-")))
+    except (ValueError, ZeroDivisionError):
+        return answer
+
+
 def match_tensor(answer: Any, expected: torch.Tensor, why: str, *,
-                 mistakes: list[tuple[str, torch.Tensor]] = (), atol: float = ATOL, rtol: float = RTOL) -> Result:
-    """Compare a numeric answer with `expected`; name the typical mistake when the answer matches one."""
-    got = as_tensor(answer)
+                 mistakes: list[tuple[str, torch.Tensor]] = (), atol: float = ATOL, rtol: float = RTOL,
+                 text: bool = True) -> Result:
+    """Compare a numeric answer with `expected`; name the typical mistake when the answer matches one. With text,
+    a number typed as a string ("1/16") counts as that number."""
+    got = as_tensor(number_in_text(answer) if text else answer)
     expected = torch.as_tensor(expected).detach().to("cpu", torch.float64)
     kind = "one number" if expected.numel() == 1 else f"a list or tensor of shape {tuple(expected.shape)}"
     if got is None:
@@ -146,7 +159,8 @@ def match_function(fn: Any, cases: list[tuple], expected: Callable[..., torch.Te
     for case in cases:
         want, wrong = expected(*case), mistakes(*case) if mistakes else ()
         got, error = call_safely(fn, *case)
-        result = error if error is not None else match_tensor(got, want, why, mistakes=wrong, atol=atol, rtol=rtol)
+        result = error if error is not None else match_tensor(got, want, why, mistakes=wrong, atol=atol, rtol=rtol,
+                                                              text=False)   # a function returns numbers, not text
         right += result.passed
         if not result.passed and first is None:
             if error is None:
@@ -168,7 +182,8 @@ def _close(a: torch.Tensor, b: torch.Tensor, atol: float, rtol: float) -> bool:
     return bool(torch.allclose(a, b, atol=atol, rtol=rtol, equal_nan=True))
 
 
-WORDS = {"higher": ("higher", "larger", "bigger"), "lower": ("lower", "smaller"), "same": ("same", "equal")}
+WORDS = {"higher": ("higher", "larger", "bigger"), "lower": ("lower", "smaller"),
+         "same": ("same", "the same", "equal", "unchanged", "no change")}
 
 
 def prediction_word(answer: Any, synonyms: dict[str, tuple[str, ...]] | None = None) -> str | None:

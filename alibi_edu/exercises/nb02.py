@@ -20,8 +20,8 @@ ATTENTION_SHAPES = [(1, 4), (5, 8), (7, 16)]      # (L, d) of the random q and k
 SYMMETRIC_LEN, SYMMETRIC_SLOPE = 4, 0.75         # 02.6: not the 5 x 5, m = 0.5 of the worked example
 FINITE_NOTE = ("A large finite stand-in for −∞ (such as −1e9) passes too: here every row keeps a visible key, so "
                "future keys get weight exactly 0, in float32 and float64 alike. It differs on a row whose keys are "
-               "all masked: −∞ gives NaN, loud; a finite number gives a uniform row, silent (section 2) — which is "
-               "why float('-inf') is the safer choice.")
+               "all masked: −∞ gives NaN, loud; a finite number silently gives the hidden keys weight (section 2) "
+               "— which is why float('-inf') is the safer choice.")
 
 
 @exercise("02.1", "Build the causal mask",

@@ -46,7 +46,8 @@ def _fraction(x: torch.Tensor) -> str:
     return f"1/{1 / float(x):g}"
 
 
-MISREAD_HINT = "That is the misread formula 1/2^(8/k): the paper's is 2^(−8k/n), with the head count n in it."
+MISREAD_HINT = ("That is 1/2^(8/k), a common misreading (section 5): the paper's is 2^(−8k/n), with the head count n "
+                "in it.")
 
 
 @exercise("03.1", "The 4th slope of 8 heads",
@@ -60,7 +61,8 @@ def check_fourth_slope(answer: Any) -> Result:
                                   ("Off by one head: k counts from 1, so the 4th head has k = 4.",
                                    slopes[F1_HEAD - 2]),
                                   ("Off by one head: k counts from 1, so the 4th head has k = 4.", slopes[F1_HEAD]),
-                                  ("Slopes are below 1: you gave 1/m instead of m.", 1 / right)])
+                                  ("Slopes are below 1: you gave 1/m instead of m.", 1 / right)],
+                        atol=ROUNDED_ATOL, rtol=0.0)   # 3 decimals pass; the nearest wrong slope is 0.03 away
 
 
 @exercise("03.4", "geometric_slopes for a power-of-two head count",
@@ -132,6 +134,40 @@ def _alibi(n_heads: int, length: int, slopes: torch.Tensor | None = None, sign: 
     return sign * bias + causal_mask(length, dtype=torch.float64)
 
 
+LIBRARY_PIECES = {"alibi_bias", "geometric_slopes", "linear_bias", "causal_mask", "alibi_slopes", "bias_trial"}
+
+
+def _library_pieces(fn: Any, seen: set | None = None) -> set[str]:
+    """The course library's ALiBi pieces fn uses by name, directly or through the student's own functions it calls
+    (a student's function that shadows a library name is the student's own)."""
+    seen = set() if seen is None else seen
+    code = getattr(fn, "__code__", None)
+    if code is None or id(fn) in seen:
+        return set()
+    seen.add(id(fn))
+    scope = dict(getattr(fn, "__globals__", {}))
+    scope.update({name: cell.cell_contents for name, cell in zip(code.co_freevars, fn.__closure__ or ())
+                  if _filled(cell)})                                          # the variables it closes over
+    found = set()
+    codes = [code] + [c for c in code.co_consts if hasattr(c, "co_names")]      # lambdas and inner functions too
+    for name in {n for c in codes for n in (*c.co_names, *c.co_freevars)}:
+        target = scope.get(name)
+        own = callable(target) and not str(getattr(target, "__module__", "")).startswith("alibi_edu")
+        if name in LIBRARY_PIECES and not own:
+            found.add(name)
+        elif own and hasattr(target, "__code__"):
+            found |= _library_pieces(target, seen)
+    return found
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        _ = cell.cell_contents
+    except ValueError:                     # a closure variable not assigned yet
+        return False
+    return True
+
+
 def _diagnose(fn: Any, n_heads: int, length: int) -> str | None:
     """What is wrong with fn(n_heads, length) as ALiBi's bias plus mask; None when it gives ALiBi's weights."""
     got, error = call_safely(fn, n_heads, length)
@@ -142,9 +178,12 @@ def _diagnose(fn: Any, n_heads: int, length: int) -> str | None:
     if got is None or tuple(got.shape) != shape:
         return f"my_alibi_bias({n_heads}, {length}) should return a tensor of shape {shape}; it returned {short(got)}."
     future = torch.ones(length, length, dtype=torch.bool).triu(1)
-    if torch.isfinite(got[:, future]).any():
-        return ("The causal mask is missing: future keys (j > i) have a finite score, so they get weight and the model "
-                "can read the very character it has to predict. Add the mask of notebook 02.")
+    if (_weights(got)[:, future] > 0).any():
+        if (got[:, future] < -20).all():
+            return ("Your mask is not negative enough: beside the query's own key, future keys keep a little weight "
+                    "(e to your number is small, not 0). Use float('-inf'), as in notebook 02.")
+        return ("The causal mask is missing: future keys (j > i) get weight, so the model can read the very "
+                "character it has to predict. Add the mask of notebook 02.")
     if torch.allclose(_weights(got), _weights(_alibi(n_heads, length)), atol=1e-6, equal_nan=True):
         return None
     if torch.allclose(_weights(got), _weights(_alibi(n_heads, length, sign=-1.0)), atol=1e-6):
@@ -181,15 +220,24 @@ def check_own_bias_trial(answer: Any) -> Result:
         return failed("The trial's loss curves are not two curves of equal length: run bias_trial again.")
     n_heads, length = int(answer["n_heads"]), int(answer["seq_len"])
     gap = (own - library).abs()
+    parted = not (bool(torch.isfinite(gap).all()) and gap.max().item() <= LOSS_ATOL)
     curves = (f"On your run the two loss curves part (largest gap {gap.max().item():.3g}; after {own.numel()} steps "
-              f"yours is {own[-1].item():.3f}, the library's {library[-1].item():.3f}).")
+              f"yours is {own[-1].item():.3f}, the library's {library[-1].item():.3f})." if parted else "")
     for case in [(n_heads, length), *EXTRA_CASES]:
         problem = _diagnose(answer["bias_fn"], *case)
         if problem:
             return failed(f"{problem} {curves if case == (n_heads, length) else ''}".strip())
-    if bool(torch.isfinite(gap).all()) and gap.max().item() <= LOSS_ATOL:
+    borrowed = sorted(_library_pieces(answer["bias_fn"]))
+    if borrowed:
+        return failed(f"Your function gives ALiBi's weights, but through the library's {', '.join(borrowed)}: build "
+                      "it from your own pieces (my_slopes_any, my_linear_bias, my_causal_mask), so that the model "
+                      "trains with your code.")
+    if not parted:
+        finite, _ = call_safely(answer["bias_fn"], n_heads, length)
+        note = (" Your finite stand-in for −∞ works here because every row keeps its own key; float('-inf') stays "
+                "the safer choice (notebook 02)." if bool(torch.isfinite(as_tensor(finite)).all()) else "")
         return passed(f"Your bias trained the model: the same loss as the library's ALiBi at every one of the "
-                      f"{own.numel()} steps (largest gap {gap.max().item():.1e}), from the same seed.")
+                      f"{own.numel()} steps (largest gap {gap.max().item():.1e}), from the same seed.{note}")
     return failed("Your function gives ALiBi's weights, yet the two curves differ: run bias_trial(my_alibi_bias) "
                   "again with this function and hand in what it returns.")
 

@@ -39,6 +39,9 @@ def check_to_slope(answer: Any) -> Result:
          torch.tensor([b for b, _ in CASES])),
         ("That divides by √32, the model's width: the scale 1/√d uses each head's own dimension, d_head, the "
          "function's second argument.", torch.tensor([b / math.sqrt(32) for b, _ in CASES])),
+        ("Your function ignores d_head: it gives the same m at every head size, right only for this notebook's "
+         "d_head = 16. The conversion depends on the function's second argument.",
+         torch.tensor([b / 4 for b, _ in CASES])),
     ]
     right = torch.tensor([b / math.sqrt(d) for b, d in CASES], dtype=torch.float64)
     result = match_tensor(got, right, "Right: (q·k + β(j − i))/√d = q·k/√d − (β/√d)(i − j), so m = β/√d_head.",
@@ -133,26 +136,24 @@ def check_k4_prediction(answer: Any) -> Result:
                  "twice its standard error) and 3.3 (choose on validation, look at test once).")
 def check_choice(answer: Any) -> Result:
     """answer: {"beta": the chosen β, "tied": [β values not distinguishable from it], "test": its test loss,
-    "run": the record of the run chosen from, with every setting's mean test loss (`what_if.record(test=...)`)}."""
+    "run": the record of the run chosen from, with the test losses looked at (`what_if.record(test=looked)`)}."""
     if not isinstance(answer, dict) or not {"beta", "tied", "test"} <= set(answer):
         return failed(f'Answer with a dict {{"beta": ..., "tied": [...], "test": ...}}; got {short(answer)}.')
     run = _runs(answer.get("run"))
-    tests = as_tensor(answer["run"].get("test")) if run is not None and isinstance(answer["run"], dict) else None
-    if run is None or tests is None or tests.shape != (len(run.labels),):
+    looked = answer["run"].get("test") if run is not None and isinstance(answer["run"], dict) else None
+    if run is None or not isinstance(looked, dict) or not set(looked) <= set(run.labels):
         return failed("There is no run to check against yet: answer 04.4 and run its cell first (it trains the "
                       "sweep you choose from).")
-    test_loss = dict(zip(run.labels, tests.tolist())).__getitem__
     chosen, right = _label(run, answer["beta"]), run.best
     if chosen is None:
         return failed(f"β = {short(answer['beta'])} is not one of the run's settings: choose among "
                       f"{[_beta(label) for label in run.labels]}.")
     if chosen != right:
-        on_test = min(run.labels, key=test_loss)
         lowest_seed = run.labels[int(run.val.min(dim=1).values.argmin())]
         if chosen == lowest_seed:
             return failed("That setting has the lowest single seed, but one seed can be lucky: choose on the mean "
                           "over the seeds.")
-        if chosen == on_test:
+        if len(looked) > 1 and chosen == min(looked, key=looked.get):
             return failed("Chosen on test? The test split stays untouched until the choice is made on validation; "
                           "choose on the validation means.")
         return failed("Another setting has a lower validation mean: the choice is the lowest mean over the seeds.")
@@ -171,10 +172,16 @@ def check_choice(answer: Any) -> Result:
     if truth - set(named):
         return failed("`tied` leaves out a setting the run cannot tell from your choice: compare each other "
                       "setting with your choice seed by seed.")
+    if right not in looked:
+        return failed("Read your choice's test loss with `test_loss(\"β = …\")`, once, and report it as `test`.")
+    if len(looked) > 1:
+        return failed(f"The test loss of {len(looked)} settings was read. Looking once means reading only your "
+                      "choice's, after choosing on validation: rerun 04.4's cell (the same seeds train the same "
+                      "models) and read only your choice's.")
     test = as_tensor(answer["test"])
     if test is None or test.numel() != 1:
         return failed(f"`test` is one number, the test loss of your choice; got {short(answer['test'])}.")
-    test, want = test.reshape(()).item(), test_loss(right)
+    test, want = test.reshape(()).item(), looked[right]
     if math.isclose(test, want, abs_tol=6e-4):
         ties = f"not distinguishable from β = {', '.join(f'{_beta(b):g}' for b in sorted(truth, key=_beta))}" \
             if truth else "distinguishable from every other setting"

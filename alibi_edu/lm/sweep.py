@@ -18,6 +18,7 @@ from .model import ModelConfig, TinyLM
 from .training import Table, TrainConfig, evaluate, length_curve, same_text
 
 STACK = 12  # models per stack: about the fastest size measured for d = 32 on two CPU threads
+LOSS_COLUMNS = {"val mean": ".3f", "± spread": ".3f"}   # losses to 3 decimals, as the seeds column
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Sweep(Runs):
     seconds: float = 0.0
 
     def table(self) -> Table:
-        rows, best = Table(), self.best
+        rows, best = Table(formats=LOSS_COLUMNS), self.best
         for label in self.labels:
             vs = self.compare(label, best)
             rows.append({"setting": label, "val mean": self.mean(label), "± spread": self.spread(label),

@@ -182,7 +182,12 @@ def same_text(data: torch.Tensor, options: dict[int, dict]) -> None:
 
 
 class Table(list):
-    """Rows (dicts) that print as a text table and render as HTML in a notebook."""
+    """Rows (dicts) that print as a text table and render as HTML in a notebook; floats as 4 significant digits,
+    or in a column's own format (formats={"val mean": ".3f"})."""
+
+    def __init__(self, rows=(), formats: dict[str, str] | None = None):
+        super().__init__(rows)
+        self.formats = dict(formats or {})
 
     def columns(self) -> list[str]:
         return list(self[0]) if self else []
@@ -190,8 +195,11 @@ class Table(list):
     def column(self, name: str) -> list:
         return [row[name] for row in self]
 
+    def _cells(self, row: dict) -> list[str]:
+        return [_cell(row[c], self.formats.get(c, ".4g")) for c in self.columns()]
+
     def __str__(self) -> str:
-        cells = [[_cell(row[c]) for c in self.columns()] for row in self]
+        cells = [self._cells(row) for row in self]
         widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(self.columns())]
         lines = ["  ".join(c.rjust(w) for c, w in zip(self.columns(), widths))]
         lines += ["  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in cells]
@@ -201,10 +209,10 @@ class Table(list):
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{c}</th>" for c in self.columns())
-        body = "".join("<tr>" + "".join(f"<td>{_cell(row[c])}</td>" for c in self.columns()) + "</tr>" for row in self)
+        body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in self._cells(row)) + "</tr>" for row in self)
         return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _cell(value) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+def _cell(value, spec: str = ".4g") -> str:
+    return format(value, spec) if isinstance(value, float) else str(value)
 
