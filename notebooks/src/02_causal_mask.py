@@ -34,7 +34,7 @@ import math
 import matplotlib.pyplot as plt
 import torch
 
-from alibi_edu import alibi_bias, attention_scores, attention_weights, causal_mask, linear_bias, relative_positions
+from alibi_edu import alibi_bias, attention_scores, attention_weights, causal_mask, relative_positions
 from alibi_edu.exercises import check, quiz
 from alibi_edu.plots import bias_heatmap, weights_heatmap
 from alibi_edu.widgets import mask_explorer
@@ -49,7 +49,22 @@ from alibi_edu.widgets import mask_explorer
 #
 # $e^{-\infty} = 0$: a future key adds nothing to the numerator or the denominator, so it gets exactly 0 and the
 # allowed keys share all the weight. Here $s_{ij}$ is the score before the mask: $q_i\cdot k_j/\sqrt d$ plus the ALiBi bias.
+
+# %% [markdown]
+# **Exercise 02.1** — Before the worked example below builds one: write the causal mask. `my_causal_mask(L)` returns an (L, L) float tensor, 0 where key j ≤ query i and
+# `float('-inf')` where j > i.
 #
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_1.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+def my_causal_mask(L):
+    ...   # your code here
+
+
+answer = ...   # when ready: answer = my_causal_mask
+check("02.1", answer)
+
+# %% [markdown]
 # ### Worked example
 
 # %% tags=["nbval-check-output"]
@@ -86,7 +101,8 @@ plt.show()
 # as $10^9$. Two things can go wrong.
 #
 # **Low precision.** float16 has a small range: a float32 stand-in such as −1e9 becomes −∞ anyway, and the most
-# negative float16 plus a bias overflows too.
+# negative float16 plus a bias overflows too. So in float16 the "finite" stand-in is −∞ after all: a row whose keys
+# are all masked gives NaN, as −∞ does.
 
 # %% tags=["nbval-check-output"]
 f16 = torch.float16
@@ -94,10 +110,32 @@ for value in (-1e9, -1e4):
     print(f"{value:g} in float16 -> {torch.tensor(value, dtype=f16).item()}")
 lowest = torch.tensor(torch.finfo(f16).min, dtype=f16)
 print(f"float16 min {lowest.item():g} plus a bias of -100 -> {(lowest + torch.tensor(-100.0, dtype=f16)).item()}")
+row16 = torch.full((3,), -1e9).to(f16)                   # a row whose keys are all masked with -1e9, in float16
+print(f"a fully masked row, -1e9 in float16: {row16.tolist()} -> softmax {torch.softmax(row16.float(), -1).tolist()}")
+assert torch.softmax(row16.float(), -1).isnan().all()
 
 # %% [markdown]
-# **A fully masked row** (say, a padding query, whose keys are all hidden). With −∞ everywhere softmax computes
-# 0/0 = NaN — loud. With a large finite number instead, what comes out depends on how it is applied, and either way
+# **A fully masked row** (say, a padding query, whose keys are all hidden).
+
+# %% [markdown]
+# **Exercise 02.4** — *Predict, then look.* A padding query has every key masked. Version 1 adds −∞ to the scores, then applies torch.nan_to_num to the weights (NaN becomes 0); version 2 uses scores.masked_fill(mask, −1e9) in float32 and nothing else. What does the padding query's output (its weights times the values) come out as in each?
+#
+# - **A.** Zero in both: a query with no visible key gives no weight to any value, however the mask is written.
+# - **B.** Version 1: the mean of the hidden keys' values; version 2: NaN, as e^(1e9) overflows float32.
+# - **C.** Version 1: the first key's value, as softmax breaks ties by index; version 2: zero, as e^(−1e9) underflows.
+# - **D.** Version 1: zero, as its NaN weights become 0; version 2: the mean of the values of keys meant to be hidden.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_4.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+quiz("02.4")
+
+# %%
+answer = ...   # or answer in code: the letter you chose, as a string
+check("02.4", answer)
+
+# %% [markdown]
+# With −∞ everywhere softmax computes 0/0 = NaN — loud. With a large finite number instead, what comes out depends on how it is applied, and either way
 # the hidden keys get weight, silently:
 # - **added** to the scores, `scores + (-1e9)`: in exact arithmetic that is a constant added to the whole row, which
 #   softmax ignores, so the row would get the weights of the unmasked scores. In float64 that is what you see. In
@@ -130,7 +168,20 @@ assert torch.allclose(weights["-1e9 added, float64"].float(), torch.softmax(scor
 #
 # An encoder lets every token see every other one, so there is no mask — and the causal bias −m·(i − j) would turn
 # into a **bonus** for future keys ($j > i$). The bidirectional variant penalises distance on both sides:
-# $-m\,|i-j|$.
+# $-m\,|i-j|$. From here on the bias is written in the paper's form, with slope m, added after the $1/\sqrt d$
+# scaling (notebook 01: $\beta = \sqrt d\,m$).
+
+# %% [markdown]
+# **Exercise 02.6** — Before the worked example below prints one (L = 5, m = 0.5): give the (4, 4) tensor −m·|i − j| for L = 4 and m = 0.75.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_6.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+answer = ...   # a (4, 4) tensor
+check("02.6", answer)
+
+# %% [markdown]
+# The worked example:
 
 # %% tags=["nbval-check-output"]
 L, m = 5, 0.5
@@ -141,9 +192,10 @@ print(symmetric + 0.0)   # + 0.0 prints -0.0 on the diagonal as 0.0
 
 # %%
 L = 10
+causal_bias = alibi_bias(1, L, slopes=torch.tensor([m]))[0]           # -m(i - j): one head with slope m
 fig, axes = plt.subplots(1, 3, figsize=(15, 4), layout="constrained")
-bias_heatmap(linear_bias(L, beta=m) + causal_mask(L), ax=axes[0], title="causal: -m(i - j) + Mask")
-bias_heatmap(linear_bias(L, beta=m), ax=axes[1], title="-m(i - j) without the mask: future bonus")
+bias_heatmap(causal_bias + causal_mask(L), ax=axes[0], title="causal: -m(i - j) + Mask")
+bias_heatmap(causal_bias, ax=axes[1], title="-m(i - j) without the mask: future bonus")
 bias_heatmap(alibi_bias(1, L, slopes=torch.tensor([m]), symmetric=True)[0], ax=axes[2], title="bidirectional: -m|i - j|")
 plt.show()
 
@@ -162,7 +214,7 @@ torch.manual_seed(2)
 L, m = 6, 0.5
 q, k = torch.randn(2, L, 8, dtype=torch.float64)
 key_only = m * torch.arange(L, dtype=torch.float64).expand(L, L)          # m * j
-alibi = linear_bias(L, beta=m, dtype=torch.float64)                       # m * (j - i) = -m * (i - j)
+alibi = alibi_bias(1, L, slopes=torch.tensor([m]), dtype=torch.float64)[0]  # -m * (i - j)
 mask = causal_mask(L, dtype=torch.float64)
 shortcut = attention_weights(q, k, bias=key_only, mask=mask, bias_in_scale=False)
 causal = attention_weights(q, k, bias=alibi, mask=mask, bias_in_scale=False)
@@ -251,20 +303,8 @@ mask_explorer()
 
 # %% [markdown]
 # ## 7. Exercises
-
-# %% [markdown]
-# **Exercise 02.1** — Build the causal mask: `my_causal_mask(L)` returns an (L, L) float tensor, 0 where key j ≤ query i and
-# `float('-inf')` where j > i.
 #
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_1.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-def my_causal_mask(L):
-    ...   # your code here
-
-
-answer = ...   # when ready: answer = my_causal_mask
-check("02.1", answer)
+# (Exercises 02.1, 02.4 and 02.6 came earlier, in sections 1, 2 and 3.)
 
 # %% [markdown]
 # **Exercise 02.2** — Mask(i, j) = 0 for j ≤ i and −∞ for j > i is added to the scores. How does that stop query i from attending to future keys?
@@ -302,23 +342,6 @@ answer = ...   # your fixed function
 check("02.3", answer)
 
 # %% [markdown]
-# **Exercise 02.4** — A padding query has every key masked. Version 1 adds −∞ to the scores, then applies torch.nan_to_num to the weights (NaN becomes 0); version 2 uses scores.masked_fill(mask, −1e9) in float32 and nothing else. What does the padding query's output (its weights times the values) come out as in each?
-#
-# - **A.** Zero in both: a query with no visible key gives no weight to any value, however the mask is written.
-# - **B.** Version 1: the mean of the hidden keys' values; version 2: NaN, as e^(1e9) overflows float32.
-# - **C.** Version 1: the first key's value, as softmax breaks ties by index; version 2: zero, as e^(−1e9) underflows.
-# - **D.** Version 1: zero, as its NaN weights become 0; version 2: the mean of the values of keys meant to be hidden.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_4.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-quiz("02.4")
-
-# %%
-answer = ...   # or answer in code: the letter you chose, as a string
-check("02.4", answer)
-
-# %% [markdown]
 # **Exercise 02.5** — BLOOM adds m·j (the key position only) to the scores instead of −m·(i − j). Why are its attention weights still ALiBi's?
 #
 # - **A.** m·j and m·(j − i) differ by m·i, a per-row constant softmax ignores; under the causal mask that is ALiBi.
@@ -334,15 +357,6 @@ quiz("02.5")
 # %%
 answer = ...   # or answer in code: the letter you chose, as a string
 check("02.5", answer)
-
-# %% [markdown]
-# **Exercise 02.6** — The bidirectional bias: give the (4, 4) tensor −m·|i − j| for L = 4 and m = 0.75.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/02_6.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-answer = ...   # a (4, 4) tensor
-check("02.6", answer)
 
 # %%
 from alibi_edu.exercises import progress

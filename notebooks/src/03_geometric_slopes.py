@@ -62,6 +62,20 @@ answer = ...   # a number
 check("03.1", answer)
 
 # %% [markdown]
+# **Exercise 03.4** — Before the worked example below computes them: implement the slopes for a power-of-two head count: `my_slopes(n)` returns a 1-D tensor of the n slopes,
+# head 1 first. The checker tries several powers of two.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_4.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+def my_slopes(n):
+    ...   # your code here
+
+
+answer = ...   # when ready: answer = my_slopes
+check("03.4", answer)
+
+# %% [markdown]
 # ### Worked example: 8 heads
 
 # %% tags=["nbval-check-output"]
@@ -119,6 +133,22 @@ for k_, (m, r, e) in enumerate(zip(slopes.tolist(), reach.tolist(), endless.toli
 # $\le n$. If $c = n$, the slopes are $2^{-8k/n}$. Otherwise ($c < n$) take the $c$-head slopes, then the $2c$-head
 # slopes at odd $k$ (1, 3, 5, …) until there are $n$.
 
+# %% [markdown]
+# **Exercise 03.5** — Before the worked example below applies it: extend `my_slopes` to any head count with this rule. The checker tries several counts, 12 among them.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_5.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+def my_slopes_any(n):
+    ...   # your code here (you may call your my_slopes from 03.4)
+
+
+answer = ...   # when ready: answer = my_slopes_any
+check("03.5", answer)
+
+# %% [markdown]
+# ### Worked example: 12 heads
+
 # %% tags=["nbval-check-output"]
 n = 12
 c = 2 ** int(math.log2(n))                                  # the largest power of two <= n: 8
@@ -158,6 +188,23 @@ answer = ...   # 8 numbers
 check("03.6", answer)
 
 # %% [markdown]
+# **Exercise 03.7** — *Still before the table.* Reversed (k = 8 down to 1), the misread 1/2^(8/k) falls from 1/2 to 1/256: the same first and last slope as the paper's eight. Is it now the paper's set of slopes?
+#
+# - **A.** Yes: a falling set with the paper's first and last slope is the paper's geometric set all the way through.
+# - **B.** No: its neighbour ratios still change, so its middle heads are steeper than the paper's (head 2: ≈ 0.45).
+# - **C.** Yes for 8 heads, a power of two; it would differ from the paper's only at head counts such as 6 or 12.
+# - **D.** No: the values now match, but the paper's formula counts heads from 0, so every head is shifted by one.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_7.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+quiz("03.7")
+
+# %%
+answer = ...   # or answer in code: the letter you chose, as a string
+check("03.7", answer)
+
+# %% [markdown]
 # Beside the paper's, for 8 heads:
 
 # %% tags=["nbval-check-output"]
@@ -195,7 +242,7 @@ slopes_explorer()
 # %% [markdown]
 # ## 7. Exercises
 #
-# (Exercises 03.1 and 03.6 came earlier, in sections 1 and 5.)
+# (Exercises 03.1, 03.4, 03.5, 03.6 and 03.7 came earlier, in sections 1, 4 and 5.)
 
 # %% [markdown]
 # **Exercise 03.2** — For n heads the slopes are m_k = 2^(−8k/n), k = 1..n. How do the values change as k increases?
@@ -231,51 +278,6 @@ quiz("03.3")
 answer = ...   # or answer in code: the letter you chose, as a string
 check("03.3", answer)
 
-
-# %% [markdown]
-# **Exercise 03.4** — Implement the slopes for a power-of-two head count: `my_slopes(n)` returns a 1-D tensor of the n slopes,
-# head 1 first. The checker tries several powers of two.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_4.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-def my_slopes(n):
-    ...   # your code here
-
-
-answer = ...   # when ready: answer = my_slopes
-check("03.4", answer)
-
-
-# %% [markdown]
-# **Exercise 03.5** — Extend `my_slopes` to any head count with the paper's rule (section 4). The checker tries several counts, 12 among them.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_5.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-def my_slopes_any(n):
-    ...   # your code here (you may call your my_slopes from 03.4)
-
-
-answer = ...   # when ready: answer = my_slopes_any
-check("03.5", answer)
-
-# %% [markdown]
-# **Exercise 03.7** — Reversed (k = 8 down to 1), the misread 1/2^(8/k) falls from 1/2 to 1/256: the same first and last slope as the paper's eight. Is it now the paper's set of slopes?
-#
-# - **A.** Yes: a falling set with the paper's first and last slope is the paper's geometric set all the way through.
-# - **B.** No: its neighbour ratios still change, so its middle heads are steeper than the paper's (head 2: ≈ 0.45).
-# - **C.** Yes for 8 heads, a power of two; it would differ from the paper's only at head counts such as 6 or 12.
-# - **D.** No: the values now match, but the paper's formula counts heads from 0, so every head is shifted by one.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/03_7.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-quiz("03.7")
-
-# %%
-answer = ...   # or answer in code: the letter you chose, as a string
-check("03.7", answer)
 
 # %% [markdown]
 # **Exercise 03.8** — *Your bias trains a model.* Write `my_alibi_bias(n_heads, L)`: an (n_heads, L, L) tensor whose
