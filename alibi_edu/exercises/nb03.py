@@ -189,7 +189,7 @@ def _diagnose(fn: Any, n_heads: int, length: int) -> str | None:
     if torch.allclose(_weights(got), _weights(_alibi(n_heads, length, sign=-1.0)), atol=1e-6):
         return ("Flipped sign: your bias is +m·(i − j), so each step back earns a bonus and the farthest past key "
                 "wins. "
-                "The book's β·(j − i), with β = m > 0, is ≤ 0 for past keys.")
+                "ALiBi's −m·(i − j), with m > 0, is ≤ 0 for past keys.")
     k = torch.arange(n_heads, dtype=torch.float64)
     for heads_from_zero in (geometric_slopes(n_heads, torch.float64) * 2.0 ** (8.0 / n_heads),
                             2.0 ** (-8.0 * k / n_heads)):
@@ -203,7 +203,7 @@ def _diagnose(fn: Any, n_heads: int, length: int) -> str | None:
     per_head = [h + 1 for h in range(n_heads)
                 if not torch.allclose(_weights(got[h]), _weights(_alibi(n_heads, length)[h]), atol=1e-6)]
     return (f"At {n_heads} heads and L = {length}, head {per_head[0]} (counting from 1) attends differently from "
-            "ALiBi's: check its slope and the bias β·(j − i) with β = that slope.")
+            "ALiBi's: check its slope m and its bias −m·(i − j).")
 
 
 @exercise("03.8", "Your bias trains a model",

@@ -104,9 +104,9 @@ plt.show()
 
 # %% tags=["nbval-check-output"]
 L, d = 256, 64
-q = k = torch.zeros(1, n, L, d, dtype=torch.float64)   # (batch, heads, L, d): content carries nothing
-weights = attention_weights(q, k, bias=alibi_bias(n, L, dtype=torch.float64), mask=causal_mask(L, dtype=torch.float64),
-                            bias_in_scale=False)[0, :, -1]          # (heads, L): the last query
+queries = keys = torch.zeros(1, n, L, d, dtype=torch.float64)   # (batch, heads, L, d): content carries nothing
+weights = attention_weights(queries, keys, bias=alibi_bias(n, L, dtype=torch.float64),
+                            mask=causal_mask(L, dtype=torch.float64), bias_in_scale=False)[0, :, -1]  # (heads, L): last query
 distance = torch.arange(L - 1, -1, -1, dtype=torch.float64)         # i - j for i = L - 1
 reach = (weights * distance).sum(-1)
 endless = torch.exp(-slopes) / (1 - torch.exp(-slopes))            # the same mean for an endless past
