@@ -46,9 +46,14 @@ def test_first_exercise_hints(answer, hint):
 
 
 @pytest.mark.parametrize("exercise_id, typed", [("00.1", "-2"), ("00.1", " −2 "), ("03.1", "1/16"), ("03.1", "0.063"),
-                                                ("03.1", 0.063)])
+                                                ("03.1", 0.063), ("03.1", "2^-4"), ("03.1", "2**(-4)")])
 def test_a_number_typed_as_text_or_rounded_counts(exercise_id, typed):
     assert check(exercise_id, typed).passed
+
+
+@pytest.mark.parametrize("typed", ['__import__("os").getcwd()', "2**1000", "1/0", "(1", "x", "2^-3"])
+def test_text_that_is_not_the_number_fails_without_running_anything(typed):
+    assert not check("03.1", typed).passed
 
 
 @pytest.mark.parametrize("score_mod,hint", [

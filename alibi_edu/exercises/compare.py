@@ -6,9 +6,10 @@ else where the answer differs (which entries, never their expected values). Tole
 """
 from __future__ import annotations
 
+import ast
 import math
+import operator
 from collections.abc import Callable
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -35,13 +36,34 @@ def as_tensor(answer: Any) -> torch.Tensor | None:
 
 
 def number_in_text(answer: Any) -> Any:
-    """A string holding one number or fraction ("0.0625", "1/16", "−2.5") as that number; anything else as it is."""
-    if not isinstance(answer, str):
+    """A string holding one number written with + − * / ^ ** and brackets ("0.0625", "1/16", "2^-4", "−2.5") as
+    that number; anything else as it is."""
+    if not isinstance(answer, str) or len(answer) > 40:
         return answer
+    text = answer.strip().replace("−", "-").replace("^", "**")
     try:
-        return float(Fraction(answer.strip().replace("−", "-")))
-    except (ValueError, ZeroDivisionError):
+        value = _arithmetic(ast.parse(text, mode="eval").body)
+    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError, TypeError):
         return answer
+    return float(value)
+
+
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+              ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+
+def _arithmetic(node: ast.AST) -> float:
+    """The value of an expression of number literals and + − * / **; ValueError for anything else."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
+        return _OPERATORS[type(node.op)](_arithmetic(node.operand))
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        left, right = _arithmetic(node.left), _arithmetic(node.right)
+        if isinstance(node.op, ast.Pow) and abs(right) > 64:
+            raise ValueError("exponent too large")
+        return _OPERATORS[type(node.op)](left, right)
+    raise ValueError("not arithmetic")
 
 
 def match_tensor(answer: Any, expected: torch.Tensor, why: str, *,

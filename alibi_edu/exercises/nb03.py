@@ -222,7 +222,8 @@ def check_own_bias_trial(answer: Any) -> Result:
     gap = (own - library).abs()
     parted = not (bool(torch.isfinite(gap).all()) and gap.max().item() <= LOSS_ATOL)
     curves = (f"On your run the two loss curves part (largest gap {gap.max().item():.3g}; after {own.numel()} steps "
-              f"yours is {own[-1].item():.3f}, the library's {library[-1].item():.3f})." if parted else "")
+              f"yours is {own[-1].item():.3f}, the library's {library[-1].item():.3f}; a lower loss after so few "
+              "steps would not make it ALiBi: the check is that the two agree)." if parted else "")
     for case in [(n_heads, length), *EXTRA_CASES]:
         problem = _diagnose(answer["bias_fn"], *case)
         if problem:

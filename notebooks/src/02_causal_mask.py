@@ -4,7 +4,7 @@
 # **Goals.** After this notebook you can
 # - write Mask(i, j) and explain why −∞ gives exactly zero weight while each row still sums to 1;
 # - say what goes wrong with a large finite number in float16, and with a fully masked row;
-# - build the bidirectional variant −m·|i − j|;
+# - build a bidirectional variant, −m·|i − j|;
 # - explain why BLOOM may add m·j instead of −m·(i − j) — and only under the causal mask;
 # - see a model without the mask "cheat" by reading the next token.
 #
@@ -98,24 +98,7 @@ plt.show()
 # ## 2. Why not just a large finite number?
 #
 # Some codebases write a "very negative" number instead of −∞: a stand-in −M, with $M$ a large positive number such
-# as $10^9$. Two things can go wrong.
-#
-# **Low precision.** float16 has a small range: a float32 stand-in such as −1e9 becomes −∞ anyway, and the most
-# negative float16 plus a bias overflows too. So in float16 the "finite" stand-in is −∞ after all: a row whose keys
-# are all masked gives NaN, as −∞ does.
-
-# %% tags=["nbval-check-output"]
-f16 = torch.float16
-for value in (-1e9, -1e4):
-    print(f"{value:g} in float16 -> {torch.tensor(value, dtype=f16).item()}")
-lowest = torch.tensor(torch.finfo(f16).min, dtype=f16)
-print(f"float16 min {lowest.item():g} plus a bias of -100 -> {(lowest + torch.tensor(-100.0, dtype=f16)).item()}")
-row16 = torch.full((3,), -1e9).to(f16)                   # a row whose keys are all masked with -1e9, in float16
-print(f"a fully masked row, -1e9 in float16: {row16.tolist()} -> softmax {torch.softmax(row16.float(), -1).tolist()}")
-assert torch.softmax(row16.float(), -1).isnan().all()
-
-# %% [markdown]
-# **A fully masked row** (say, a padding query, whose keys are all hidden).
+# as $10^9$. Two things can go wrong; this section shows both. First, a question to answer before you read on.
 
 # %% [markdown]
 # **Exercise 02.4** — *Predict, then look.* A padding query has every key masked. Version 1 adds −∞ to the scores, then applies torch.nan_to_num to the weights (NaN becomes 0); version 2 uses scores.masked_fill(mask, −1e9) in float32 and nothing else. What does the padding query's output (its weights times the values) come out as in each?
@@ -135,8 +118,24 @@ answer = ...   # or answer in code: the letter you chose, as a string
 check("02.4", answer)
 
 # %% [markdown]
-# With −∞ everywhere softmax computes 0/0 = NaN — loud. With a large finite number instead, what comes out depends on how it is applied, and either way
-# the hidden keys get weight, silently:
+# **Low precision.** float16 has a small range: a float32 stand-in such as −1e9 becomes −∞ anyway, and the most
+# negative float16 plus a bias such as −100 overflows too. So in float16 a stand-in like −1e9 is −∞ after all: a row
+# whose keys are all masked with it gives NaN, as −∞ does. (−1e4 stays finite in float16.)
+
+# %% tags=["nbval-check-output"]
+f16 = torch.float16
+for value in (-1e9, -1e4):
+    print(f"{value:g} in float16 -> {torch.tensor(value, dtype=f16).item()}")
+lowest = torch.tensor(torch.finfo(f16).min, dtype=f16)
+print(f"float16 min {lowest.item():g} plus a bias of -100 -> {(lowest + torch.tensor(-100.0, dtype=f16)).item()}")
+row16 = torch.full((3,), -1e9).to(f16)                   # a row whose keys are all masked with -1e9, in float16
+print(f"a fully masked row, -1e9 in float16: {row16.tolist()} -> softmax {torch.softmax(row16.float(), -1).tolist()}")
+assert torch.softmax(row16.float(), -1).isnan().all()
+
+# %% [markdown]
+# **A fully masked row** (say, a padding query, whose keys are all hidden, as in 02.4). With −∞ everywhere softmax
+# computes 0/0 = NaN — loud. With a large finite number instead, what comes out depends on how it is applied, and
+# either way the hidden keys get weight, silently:
 # - **added** to the scores, `scores + (-1e9)`: in exact arithmetic that is a constant added to the whole row, which
 #   softmax ignores, so the row would get the weights of the unmasked scores. In float64 that is what you see. In
 #   float32 the constant swallows the scores: float32 numbers near 1e9 are 64 apart, so the three sums round to the
@@ -167,7 +166,8 @@ assert torch.allclose(weights["-1e9 added, float64"].float(), torch.softmax(scor
 # ## 3. Bidirectional attention: −m·|i − j|
 #
 # An encoder lets every token see every other one, so there is no mask — and the causal bias −m·(i − j) would turn
-# into a **bonus** for future keys ($j > i$). The bidirectional variant penalises distance on both sides:
+# into a **bonus** for future keys ($j > i$). A common bidirectional variant (the paper defines only the causal
+# form) penalises distance on both sides:
 # $-m\,|i-j|$. From here on the bias is written in the paper's form, with slope m, added after the $1/\sqrt d$
 # scaling (notebook 01: $\beta = \sqrt d\,m$).
 
@@ -368,10 +368,11 @@ progress()   # every exercise of the course: not tried, tried or passed
 #
 # - Mask(i, j) = −∞ for j > i: e^(−∞) = 0, so future keys get exactly 0 and each row still sums to 1.
 # - A large finite stand-in becomes −∞ anyway in float16 (−1e9), or overflows to −∞ once a bias is added (float16's
-#   minimum). On a fully masked row it hides the problem where −∞ shows it (NaN): replaced by `masked_fill`, or added
-#   in float32, the row comes out uniform; added in float64, it keeps the hidden scores' own weights. Either way
-#   hidden keys get weight.
-# - Without a mask (encoders), ALiBi is −m·|i − j|; the causal −m·(i − j) would reward future keys.
+#   minimum). Where it stays finite, on a fully masked row it hides the problem that −∞ shows (NaN): replaced by
+#   `masked_fill`, or added in float32, the row comes out uniform; added in float64, it keeps the hidden scores' own
+#   weights. Either way hidden keys get weight.
+# - Without a mask (encoders), a common bidirectional variant is −m·|i − j|; the causal −m·(i − j) would reward
+#   future keys.
 # - BLOOM's m·j equals −m·(i − j) up to a per-row constant — the same weights, but only under the causal mask.
 # - Without the mask, in this toy, a model trained to predict the next token reads it: on random tokens its loss falls near 0,
 #   while the masked model stays at the guessing loss log V.

@@ -191,7 +191,7 @@ check("03.6", answer)
 # **Exercise 03.7** — *Still before the table.* Reversed (k = 8 down to 1), the misread 1/2^(8/k) falls from 1/2 to 1/256: the same first and last slope as the paper's eight. Is it now the paper's set of slopes?
 #
 # - **A.** Yes: a falling set with the paper's first and last slope is the paper's geometric set all the way through.
-# - **B.** No: its neighbour ratios still change, so its middle heads are steeper than the paper's (head 2: ≈ 0.45).
+# - **B.** No: its neighbour ratios still change from head to head, so its middle heads are steeper than the paper's.
 # - **C.** Yes for 8 heads, a power of two; it would differ from the paper's only at head counts such as 6 or 12.
 # - **D.** No: the values now match, but the paper's formula counts heads from 0, so every head is shifted by one.
 #

@@ -133,8 +133,9 @@ print("book form == paper form:", True)
 # Each split is kept as its separate stretches (a validation block; the 9 training blocks between two held-out
 # ones), and no window the model reads ever spans two of them: two blocks that sit side by side in a split were
 # far apart in the text. Every evaluation in this notebook scores the characters from position 1 024 of each
-# validation block on, block after block: every scored character has 1 024 characters of its own text before it,
-# and every window length scores the same characters.
+# validation block on, block after block, until it has its 8 192 characters (how many blocks that takes is printed
+# in 3.3): every scored character has 1 024 characters of its own text before it, and every window length scores
+# the same characters.
 #
 # A first check before any training: an untrained model guesses about uniformly, so its loss should be close to
 # ln V, the loss of a uniform guess over the V characters. And a scale for every loss below, computed on the same
@@ -240,8 +241,8 @@ chosen = f"β = {text_best:g}"
 test = torch.tensor([lm.evaluate(model, corpus.test, config.seq_len, n_tokens=EVAL_TOKENS)
                      for model in text.models[chosen]])
 print(f"chosen: {chosen}")
-print(f"  validation loss {text.mean(chosen):.3f} ± {text.spread(chosen):.3f}  (perplexity {math.exp(text.mean(chosen)):.2f})")
-print(f"  test loss       {test.mean():.3f} ± {test.std():.3f}  (perplexity {math.exp(test.mean()):.2f})  ← reported once")
+print(f"  validation loss {text.mean(chosen):.3f} ± {text.spread(chosen):.3f} SD  (perplexity {math.exp(text.mean(chosen)):.2f})")
+print(f"  test loss       {test.mean():.3f} ± {test.std():.3f} SD  (perplexity {math.exp(test.mean()):.2f})  ← reported once")
 bigram = {split: lm.baseline_losses(corpus, config.seq_len, split, n_tokens=EVAL_TOKENS)["bigram (counted on train)"]
           for split in ("val", "test")}
 scored = EVAL_TOKENS // (corpus.val.shape[1] - lm.training.EVAL_START)
@@ -262,10 +263,11 @@ if not lm.quick_mode():
 
 # %% [markdown]
 # Validation and test are both samples of the whole text, but each scores only a few blocks (printed above, 1 024
-# characters per block), and blocks differ in difficulty. The bigram, which no training run or choice touched, moves
-# the same way between the two splits as the chosen models: so the gap between the two levels is likely which
-# blocks were drawn rather than anything the choice did, and more seeds would not shrink it. The one-time test number says how the chosen setting does on text it
-# was neither trained nor chosen on; compare settings with each other on one split, never across splits.
+# characters per block), and blocks differ in difficulty. The bigram, which no training run or choice touched, is
+# also lower on test than on validation, if by less than the chosen models: so at least part of the gap between the
+# two levels is which blocks were drawn, not the choice, and more seeds would not shrink that part. The one-time
+# test number says how the chosen setting does on text it was neither trained nor chosen on; compare settings with
+# each other on one split, never across splits.
 #
 # About β = 0: it removes the distance penalty, but it does not leave the model without any sense of position. A
 # causal model sees only the tokens up to its own position, so it can infer position from how many tokens it sees
@@ -299,8 +301,8 @@ if not lm.quick_mode():
 # What this asks of the distance penalty: the next symbol is predicted at the query of the symbol before it, so the
 # 16 useful keys sit Δ = 0, 1, …, 15 steps back from the query, and with slope m a key Δ steps back gets weight
 # ∝ e^(−mΔ) (when content scores are equal). Too steep, and the model reads only the last few of the 16 useful
-# symbols; too flat, and the symbols further back, which are useless here, dilute the mix. On text, section 3 found the opposite pull: a steep
-# penalty that keeps attention on the last few characters won. We sweep the same grid, the same way, with the same
+# symbols; too flat, and the symbols further back, which are useless here, dilute the mix. On text, section 3 found
+# that a steep penalty, one that keeps attention on the last few characters, won. We sweep the same grid, the same way, with the same
 # seeds and the same model shape (2 layers, 2 heads, width 32). Only the data differ, but they differ in more than
 # where the useful context sits: 32 symbols instead of 103, other local statistics, another floor.
 
@@ -364,8 +366,9 @@ if not lm.quick_mode():
 # Circles mark the β values not distinguishable from each task's best (the rule of 3.1), the star the chosen one;
 # grey lines are the baselines (those far above the curves are only named in the legend). The last two lines
 # compare the two choices on each task, seed by seed: on text the text's β wins in every seed, on the echo task the
-# echo task's β does; unlikely to be noise with 3 seeds. The same model shape, grid and seeds, different best β:
-# that is why β is tuned on a validation set *for a task* and not copied from somewhere else. What the sweep does
+# echo task's β does; unlikely to be noise with 3 seeds. The same model shape, coarse grid and seeds, a different
+# best β: on these two tasks, after 200 steps, a β copied from the other task would have been the worse choice,
+# which is what tuning on a validation set *for a task* guards against. What the sweep does
 # not show is why. The echo task's best slope does not weigh the 16 useful symbols alike, as the task's own rule
 # does: the bias alone leaves the oldest useful key (Δ = 15) only the small e^(−15m) printed above (of the nearest
 # one's weight), and every flatter β of the grid loses to it in every seed. And the tasks differ in several ways at once
@@ -385,6 +388,23 @@ if not lm.quick_mode():
 # | validation ROUGE (higher is better) | 0.35 | **0.42** | 0.38 | 0.29 |
 #
 # Same shape as our loss curves turned upside down. Exercise 04.2 asks what such a table lets you conclude.
+
+# %% [markdown]
+# **Exercise 04.3** — *Predict, then look (sections 5 and 6 show it).* Model P uses a tiny β (0.0001), model Q a huge β (1000). Both do badly. Which diagnosis fits?
+#
+# - **A.** P puts almost all weight on the current token; Q spreads its weight almost evenly over all earlier tokens.
+# - **B.** Both fail for one reason: any β far from 1 makes softmax overflow, so both produce NaN in training.
+# - **C.** P spreads weight almost evenly, as if the bias were absent; Q puts nearly all weight on the nearest tokens.
+# - **D.** P fails because β must be negative in the book's form; Q fails only because of float32 overflow.
+#
+# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/04_3.py` in a new cell loads it; run it and it checks itself.</sub>
+
+# %%
+quiz("04.3")
+
+# %%
+answer = ...   # or answer in code: the letter you chose, as a string
+check("04.3", answer)
 
 # %% [markdown]
 # ## 5. β and length
@@ -433,24 +453,7 @@ for b in (1.0, text_best):
 # %% [markdown]
 # ## 6. Explorer: what each β does to attention
 #
-# **Exercise 04.3** — *Predict, then look.* Model P uses a tiny β (0.0001), model Q a huge β (1000). Both do badly. Which diagnosis fits?
-#
-# - **A.** P puts almost all weight on the current token; Q spreads its weight almost evenly over all earlier tokens.
-# - **B.** Both fail for one reason: any β far from 1 makes softmax overflow, so both produce NaN in training.
-# - **C.** P spreads weight almost evenly, as if the bias were absent; Q puts nearly all weight on the nearest tokens.
-# - **D.** P fails because β must be negative in the book's form; Q fails only because of float32 overflow.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/04_3.py` in a new cell loads it; run it and it checks itself.</sub>
-
-# %%
-quiz("04.3")
-
-# %%
-answer = ...   # or answer in code: the letter you chose, as a string
-check("04.3", answer)
-
-# %% [markdown]
-# Now look. Pick a β (and a layer) to see that trained model's (seed 0) attention weights on a validation snippet.
+# Pick a β (and a layer) to see that trained model's (seed 0) attention weights on a validation snippet.
 # Rows are queries i, columns keys j; the hatched triangle is the causal mask. Compare the smallest β of the grid
 # with the largest.
 
@@ -508,6 +511,7 @@ if prediction is not ...:
     what_if = lm.seed_sweep(task4, {f"β = {b:g}": dict(beta=b) for b in sorted({0.3, 1.0, 3.0, 10.0, echo_best})},
                             seeds=SEEDS, config=config, n_tokens=EVAL_TOKENS, **MODEL)
     print(f"k = 4: {len(what_if.val.flatten())} models trained in {what_if.seconds:.0f} s")
+    print(lm.baselines(task4, config.seq_len, n_tokens=EVAL_TOKENS))   # the k = 4 task's scale
     print(lm.Table(({"setting": label, "val mean": what_if.mean(label), "± spread": what_if.spread(label),
                      "seeds": " ".join(f"{v:.3f}" for v in what_if.runs(label).tolist())} for label in what_if.labels),
                    formats={"val mean": ".3f", "± spread": ".3f"}))
