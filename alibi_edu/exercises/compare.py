@@ -36,8 +36,8 @@ def as_tensor(answer: Any) -> torch.Tensor | None:
 
 
 def number_in_text(answer: Any) -> Any:
-    """A string holding one number written with + − * / ^ ** and brackets ("0.0625", "1/16", "2^-4", "−2.5") as
-    that number; anything else as it is."""
+    """A string holding one number, written with digits, + − * / ^ ** and brackets (a decimal, a fraction a/b, a
+    power a^b), as that number; anything else as it is."""
     if not isinstance(answer, str) or len(answer) > 40:
         return answer
     text = answer.strip().replace("−", "-").replace("^", "**")
