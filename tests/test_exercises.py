@@ -177,6 +177,7 @@ MISTAKES = [
     ("02.1", lambda L: torch.ones(L, L).triu(1) * float("-inf"), "0·inf"),
     ("02.1", lambda L: causal_mask(L).clamp(max=0).masked_fill(torch.ones(L, L, dtype=torch.bool).triu(2), 0),
      "future key"),
+    ("02.1", lambda L: -causal_mask(L), "has +∞"),
     ("02.3", unmasked_attention, "Still no mask"),
     ("02.3", masked_after_softmax, "after softmax"),
     ("02.3", unscaled_masked_attention, "1/√d"),

@@ -111,6 +111,12 @@ def test_04_5_looking_at_test_more_than_once_is_named():
         assert "β = 3" not in result.message and "1.75" not in result.message
 
 
+def test_04_5_a_test_loss_rounded_too_far_is_named_as_rounding():
+    rounded = choose(3, [1, 10], 1.8)                      # 1.75 rounded to 1 decimal
+    assert not rounded.passed and "Rounded too far" in rounded.message
+    assert "β = 5 is not one" in choose(5, [], 1.75).message
+
+
 @pytest.mark.parametrize("beta, tied, test, hint", [
     (10, [1, 3], 1.8, "lowest single seed"),
     (0.3, [], 1.9, "lower validation mean"),

@@ -19,9 +19,8 @@ MASK_SIZES = [(1,), (2,), (5,)]
 ATTENTION_SHAPES = [(1, 4), (5, 8), (7, 16)]      # (L, d) of the random q and k the fixed function is run on
 SYMMETRIC_LEN, SYMMETRIC_SLOPE = 4, 0.75         # 02.6: not the 5 x 5, m = 0.5 of the worked example
 FINITE_NOTE = ("A large finite stand-in for −∞ (such as −1e9) passes too: here every row keeps a visible key, so "
-               "future keys get weight exactly 0, in float32 and float64 alike. It differs on a row whose keys are "
-               "all masked: −∞ gives NaN, loud; a finite number silently gives the hidden keys weight (section 2) "
-               "— which is why float('-inf') is the safer choice.")
+               "future keys get weight exactly 0, in float32 and float64 alike. It can differ on a row whose keys "
+               "are all masked (section 2), which is why float('-inf') is the safer choice.")
 
 
 @exercise("02.1", "Build the causal mask",
@@ -83,6 +82,8 @@ def _mask_property(got: torch.Tensor, size: int, *_: Any) -> str | None:
     if got.shape != (size, size):
         return None
     for i, j in torch.cartesian_prod(torch.arange(size), torch.arange(size)).tolist():
+        if j > i and got[i, j] == math.inf:
+            return f"a future key (i={i}, j={j}) has +∞: it would take all the weight (or make the row NaN); use −∞."
         if j > i and got[i, j] != -math.inf:
             return f"a future key (i={i}, j={j}) has a finite score, so it would get weight."
         if j <= i and got[i, j] != 0:

@@ -146,7 +146,8 @@ def check_choice(answer: Any) -> Result:
                       "sweep you choose from).")
     chosen, right = _label(run, answer["beta"]), run.best
     if chosen is None:
-        return failed(f"β = {short(answer['beta'])} is not one of the run's settings: choose among "
+        given = f"{answer['beta']:g}" if isinstance(answer["beta"], (int, float)) else short(answer["beta"])
+        return failed(f"β = {given} is not one of the run's settings: choose among "
                       f"{[_beta(label) for label in run.labels]}.")
     if chosen != right:
         lowest_seed = run.labels[int(run.val.min(dim=1).values.argmin())]
@@ -187,6 +188,8 @@ def check_choice(answer: Any) -> Result:
             if truth else "distinguishable from every other setting"
         return passed(f"Right: β = {_beta(right):g} has the lowest validation mean ({run.mean(right):.3f}), {ties} "
                       f"with {len(run.seeds)} seeds, and its test loss, looked at once, is {want:.3f}.")
+    if any(math.isclose(test, round(want, digits), abs_tol=1e-9) for digits in (1, 2)):
+        return failed("Rounded too far: give your choice's test loss to 3 decimals or more.")
     if math.isclose(test, run.mean(right), abs_tol=6e-4):
         return failed("That is the validation loss, on which you chose: report the loss on the test split, which "
                       "the choice never saw.")

@@ -377,17 +377,6 @@ if not lm.quick_mode():
 # "Best" means best after 200 steps of training, on both tasks. The trained echo models are still well above both
 # of the rule's lines, and on text several settings are still above the bigram (section 3): each β chosen here is
 # the best for this training budget, and a longer run could move it.
-#
-# ### The course's question
-#
-# The course's own exam question gives a table of validation ROUGE scores (higher is better) for a summarisation
-# model fine-tuned with four values of β (illustrative data for the question, not computed here):
-#
-# | β | 0.01 | 0.1 | 1.0 | 10.0 |
-# |---|---|---|---|---|
-# | validation ROUGE (higher is better) | 0.35 | **0.42** | 0.38 | 0.29 |
-#
-# Same shape as our loss curves turned upside down. Exercise 04.2 asks what such a table lets you conclude.
 
 # %% [markdown]
 # **Exercise 04.3** — *Predict, then look (sections 5 and 6 show it).* Model P uses a tiny β (0.0001), model Q a huge β (1000). Both do badly. Which diagnosis fits?
@@ -405,6 +394,18 @@ quiz("04.3")
 # %%
 answer = ...   # or answer in code: the letter you chose, as a string
 check("04.3", answer)
+
+# %% [markdown]
+# ### The course's question
+#
+# The course's own exam question gives a table of validation ROUGE scores (higher is better) for a summarisation
+# model fine-tuned with four values of β (illustrative data for the question, not computed here):
+#
+# | β | 0.01 | 0.1 | 1.0 | 10.0 |
+# |---|---|---|---|---|
+# | validation ROUGE (higher is better) | 0.35 | **0.42** | 0.38 | 0.29 |
+#
+# Same shape as our loss curves turned upside down. Exercise 04.2 asks what such a table lets you conclude.
 
 # %% [markdown]
 # ## 5. β and length
@@ -476,6 +477,8 @@ for label in ("β = 0.01", f"β = {text_best:g}", "β = 100"):
 
 # %% [markdown]
 # ## 7. Exercises
+#
+# (Exercises 04.1 and 04.3 came earlier, in sections 1 and 4.)
 #
 # **Exercise 04.2** — A summariser fine-tuned with β = 0.01, 0.1, 1.0 and 10.0 scored ROUGE 0.35, 0.42, 0.38 and 0.29 on validation (higher is better). What is the most reasonable conclusion?
 #
