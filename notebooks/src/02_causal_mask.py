@@ -162,6 +162,13 @@ assert weights["-inf added"].isnan().all()
 assert torch.allclose(weights["-1e9 added, float32"], uniform) and torch.allclose(weights["masked_fill, -1e9"], uniform)
 assert torch.allclose(weights["-1e9 added, float64"].float(), torch.softmax(scores, -1))
 
+values = torch.tensor([[3.0, 0.0], [0.0, 3.0], [3.0, 6.0]])              # one value vector per (hidden) key
+out_inf = torch.nan_to_num(weights["-inf added"]) @ values                 # 02.4's version 1
+out_fill = weights["masked_fill, -1e9"] @ values                           # 02.4's version 2
+print(f"the padding query's output: -inf, then nan_to_num -> {out_inf.tolist()}; masked_fill -1e9 -> "
+      f"{[round(x, 4) for x in out_fill.tolist()]} (the mean of the hidden values: {values.mean(0).tolist()})")
+assert (out_inf == 0).all() and torch.allclose(out_fill, values.mean(0))
+
 # %% [markdown]
 # ## 3. Bidirectional attention: −m·|i − j|
 #
