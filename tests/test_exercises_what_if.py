@@ -137,6 +137,10 @@ def test_04_5_names_the_mistake_and_not_the_answer(beta, tied, test, hint):
 def test_04_5_without_a_run_says_to_run_04_4():
     result = check("04.5", {"beta": 3, "tied": [], "test": 1.75, "run": None})
     assert not result.passed and "04.4" in result.message
+    for bad in ("x", float("nan"), None):                 # a record whose test loss is not a number
+        record = dict(CHOICE.record(), test={"β = 3": bad})
+        result = check("04.5", {"beta": 3, "tied": [1, 10], "test": 1.75, "run": record})
+        assert not result.passed and "04.4" in result.message
 
 
 def exercise_cell(exercise_id):

@@ -141,7 +141,8 @@ def check_choice(answer: Any) -> Result:
         return failed(f'Answer with a dict {{"beta": ..., "tied": [...], "test": ...}}; got {short(answer)}.')
     run = _runs(answer.get("run"))
     looked = answer["run"].get("test") if run is not None and isinstance(answer["run"], dict) else None
-    if run is None or not isinstance(looked, dict) or not set(looked) <= set(run.labels):
+    if run is None or not isinstance(looked, dict) or not set(looked) <= set(run.labels) or not all(
+            isinstance(loss, (int, float)) and math.isfinite(loss) for loss in looked.values()):
         return failed("There is no run to check against yet: answer 04.4 and run its cell first (it trains the "
                       "sweep you choose from).")
     chosen, right = _label(run, answer["beta"]), run.best

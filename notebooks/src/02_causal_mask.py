@@ -129,8 +129,9 @@ for value in (-1e9, -1e4):
 lowest = torch.tensor(torch.finfo(f16).min, dtype=f16)
 print(f"float16 min {lowest.item():g} plus a bias of -100 -> {(lowest + torch.tensor(-100.0, dtype=f16)).item()}")
 row16 = torch.full((3,), -1e9).to(f16)                   # a row whose keys are all masked with -1e9, in float16
-print(f"a fully masked row, -1e9 in float16: {row16.tolist()} -> softmax {torch.softmax(row16.float(), -1).tolist()}")
-assert torch.softmax(row16.float(), -1).isnan().all()
+weights16 = torch.softmax(row16.float(), -1)
+print(f"a fully masked row, -1e9 in float16: {row16.tolist()} -> softmax {weights16.tolist()}")
+assert weights16.isnan().all()
 
 # %% [markdown]
 # **A fully masked row** (say, a padding query, whose keys are all hidden, as in 02.4). With −∞ everywhere softmax

@@ -517,7 +517,7 @@ if prediction is not ...:
     print(lm.baselines(task4, config.seq_len, n_tokens=EVAL_TOKENS))   # the k = 4 task's scale
     print(lm.Table(({"setting": label, "val mean": what_if.mean(label), "± spread": what_if.spread(label),
                      "seeds": " ".join(f"{v:.3f}" for v in what_if.runs(label).tolist())} for label in what_if.labels),
-                   formats={"val mean": ".3f", "± spread": ".3f"}))
+                   formats=lm.sweep.LOSS_COLUMNS))
 
     looked = {}   # every test loss read, by setting: 04.5 checks that only the choice's was
 
