@@ -376,3 +376,29 @@ def test_sweep_figures_show_mean_and_spread():
         beta_sweeps({"task": ([0.0, 1.0], losses)})
     curves = training_curves({"run": torch.rand(30, 3)}, smooth=5, start=4.6)
     assert len(curves.axes[0].lines) == 3 + 1 + 1  # every seed faint, the mean, the ln V line
+
+
+# --- initial weights ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_every_method_starts_from_the_same_shared_weights(seed):
+    """Paired comparisons of methods need the same start wherever the shapes agree: the learned position table
+    must not shift the random stream of the weights every method has."""
+    models = {}
+    for method in lm.METHODS:
+        torch.manual_seed(seed)
+        models[method] = dict(lm.TinyLM(lm.ModelConfig(40, method, max_len=16, **FAST)).named_parameters())
+    reference = models["alibi"]
+    for method, params in models.items():
+        shared = set(params) & set(reference)
+        assert shared == set(reference), method  # learned only adds its table
+        for name in shared:
+            assert torch.equal(params[name], reference[name]), (method, name)
+    draws = []
+    for method in ("alibi", "learned"):  # nor the draws after the model
+        torch.manual_seed(seed)
+        lm.TinyLM(lm.ModelConfig(40, method, max_len=16, **FAST))
+        draws.append(torch.rand(3))
+    assert torch.equal(*draws)
+    table = models["learned"]["position_embedding.weight"]
+    assert table.shape == (16, 32) and 0.01 < table.std() < 0.03  # drawn like the other tables

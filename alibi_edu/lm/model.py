@@ -124,12 +124,13 @@ class TinyLM(nn.Module):
         super().__init__()
         self.config = config
         self.token_embedding = nn.Embedding(config.vocab_size, config.d_model)
-        if config.method == "learned":
-            self.position_embedding = nn.Embedding(config.max_len, config.d_model)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layers))
         self.ln_f = nn.LayerNorm(config.d_model)
         self.head = nn.Linear(config.d_model, config.vocab_size)
         self.apply(_init_weights)
+        if config.method == "learned":  # last, from its own stream: the weights every method has stay the same
+            self.position_embedding = nn.Embedding(config.max_len, config.d_model, _weight=_own_normal(
+                (config.max_len, config.d_model)))
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
         """idx (B, L) int64 -> (logits (B, L, V), mean cross-entropy or None)."""
@@ -221,6 +222,12 @@ def _checked(idx: torch.Tensor) -> torch.Tensor:
         raise TypeError(f"idx must be an int64 tensor of shape (B, L), got {getattr(idx, 'dtype', type(idx))} "
                         f"{tuple(getattr(idx, 'shape', ()))}")
     return idx
+
+
+def _own_normal(shape: tuple[int, ...]) -> torch.Tensor:
+    """N(0, 0.02²) entries from a copy of the global random stream, which it leaves where it was."""
+    generator = torch.Generator().set_state(torch.get_rng_state())
+    return torch.randn(shape, generator=generator) * 0.02
 
 
 def _init_weights(module: nn.Module) -> None:
