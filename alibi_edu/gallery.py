@@ -8,10 +8,12 @@
   loss_vs_length.png       loss at evaluation lengths past the training length, ALiBi against sinusoidal
 
 The two experiment figures train notebooks 04-05's small models, 3 seeds per setting (about half a minute on a
-laptop CPU); the others take a second.
+laptop CPU); the others take a second. Each figure's alt text, computed from its data, goes to FOLDER/alt.json
+(file name -> text) for whoever shows the PNGs (README, the course site).
 """
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -31,12 +33,10 @@ DPI = 120
 
 
 def bias_figure():
-    """Left: β·(j − i) + causal mask, row i outlined; right: that row as bars."""
+    """Left: one query's row of β·(j − i) + causal mask as bars; right: the whole bias, that row outlined."""
     bias = linear_bias(LENGTH, beta=BETA, dtype=torch.float64) + causal_mask(LENGTH, dtype=torch.float64)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-    heatmaps.bias_heatmap(bias, ax=left, highlight_row=QUERY, title=f"bias β·(j − i), β = {BETA}, causal")
-    heatmaps.bias_row_bars(bias[QUERY], QUERY, ax=right, title=f"row of query i = {QUERY}")
-    return fig
+    return heatmaps.bias_row_and_map(bias, QUERY, row_title=f"row of query i = {QUERY}",
+                                     map_title=f"bias β·(j − i), β = {BETA}, causal")
 
 
 def mask_and_weights_figure():
@@ -44,11 +44,9 @@ def mask_and_weights_figure():
     mask = causal_mask(LENGTH, dtype=torch.float64)
     q, k = torch.randn(2, LENGTH, HEAD_DIM, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
     weights = attention_weights(q, k, bias=linear_bias(LENGTH, beta=BETA, dtype=torch.float64), mask=mask)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-    heatmaps.bias_heatmap(mask, ax=left, title="causal mask: 0 on keys j ≤ i, −∞ on future keys")
-    heatmaps.weights_heatmap(weights, ax=right, masked=torch.isinf(mask), highlight_row=QUERY,
-                             title=f"attention weights (β = {BETA}): each row sums to 1")
-    return fig
+    return heatmaps.heatmap_row({"causal mask: 0 on keys j ≤ i, −∞ on future keys": mask},
+                                weights={f"attention weights (β = {BETA}): each row sums to 1": weights},
+                                masked=torch.isinf(mask), height=4)
 
 
 def slopes_figure():
@@ -100,18 +98,25 @@ def main(argv: list[str]) -> None:
     plt.switch_backend("Agg")
     folder = Path(argv[0])
     folder.mkdir(parents=True, exist_ok=True)
+    alt = {}
     for name, draw in STATIC.items():
-        save(draw(), folder / f"{name}.png")
+        alt[f"{name}.png"] = save(draw(), folder / f"{name}.png")
     start = time.perf_counter()
-    for name, fig in experiment_figures().items():
-        save(fig, folder / f"{name}.png")
+    for name, picture in experiment_figures().items():
+        alt[f"{name}.png"] = save(picture, folder / f"{name}.png")
     print(f"trained the experiment figures' models in {time.perf_counter() - start:.0f} s")
-
-
-def save(fig, path: Path) -> None:
-    fig.savefig(path, dpi=DPI, facecolor="white")  # opaque: readable on a dark page too
-    plt.close(fig)
+    path = folder / "alt.json"
+    old = json.loads(path.read_text()) if path.exists() else {}  # keeps the explorers' entries (test_browser.py)
+    path.write_text(json.dumps({**old, **alt}, ensure_ascii=False, indent=1) + "\n")
     print(f"wrote {path}")
+
+
+def save(picture, path: Path) -> str:
+    """Write a plots.Picture as PNG; returns its alt text."""
+    picture.savefig(path, dpi=DPI, facecolor="white")  # opaque: readable on a dark page too
+    plt.close(picture.figure)
+    print(f"wrote {path}")
+    return picture.alt
 
 
 if __name__ == "__main__":

@@ -22,6 +22,34 @@ MASK_STYLE = dict(facecolor="0.85", edgecolor="0.55", hatch="///", linewidth=0) 
 MASK_LABEL = "masked (−∞)"
 FIGURE_FACE = "white"      # opaque: black text stays readable in JupyterLab's dark theme
 
+# Lines and bars: Okabe & Ito's colour-blind-safe palette (replaces tab10, whose orange and green merge under
+# protanopia), and never colour alone: series k also gets MARKERS[k] and LINESTYLES[k] (series_style).
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9", "#F0E442")
+# blue, vermillion, bluish green, reddish purple, black (each ≥ 3:1 on white, WCAG 1.4.11 for graphics), then
+# orange, sky blue, yellow (below 3:1 as thin lines: a sixth series and beyond leans on its marker and line style).
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
+HATCHES = ("", "///", "...", "xx", "\\\\", "++", "oo", "--")
+TEXT_GREY = "0.35"         # the lightest grey for text on white: #595959 is 7:1 (≥ 4.5:1, WCAG 1.4.3)
+
+
+def series_style(k: int) -> dict:
+    """Colour, marker and line style of the k-th series (0-based): no two series differ by colour alone."""
+    return dict(color=OKABE_ITO[k % len(OKABE_ITO)], marker=MARKERS[k % len(MARKERS)],
+                linestyle=LINESTYLES[k % len(LINESTYLES)])
+
+
+def contrast_ratio(foreground, background="white") -> float:
+    """WCAG 2.1 contrast ratio of two matplotlib colours (1 … 21)."""
+    from matplotlib.colors import to_rgb
+
+    def luminance(c):
+        rgb = np.array(to_rgb(c))
+        rgb = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(rgb @ (0.2126, 0.7152, 0.0722))
+    hi, lo = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
 
 class Scale(NamedTuple):
     """A colour (or axis) scale: the colormap, its ends and round tick values between them."""

@@ -1,4 +1,7 @@
-"""Static figures: each returns a Figure with labelled axes and a colorbar; masked cells stay masked."""
+"""Static figures: each returns a Picture (a Figure with alt text computed from its data) with labelled axes and a
+colorbar; masked cells stay masked; series differ by more than colour."""
+import html
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,7 +12,25 @@ import torch
 from matplotlib.figure import Figure
 
 import alibi_edu as ae
-from alibi_edu.plots import bias_heatmap, bias_row_bars, head_grid, heatmaps, slopes_plot, weights_heatmap
+from alibi_edu.plots import (
+    Picture,
+    attention_maps,
+    beta_sweeps,
+    bias_heatmap,
+    bias_row_and_map,
+    bias_row_bars,
+    head_grid,
+    heatmap_row,
+    heatmaps,
+    line_chart,
+    loss_vs_length,
+    slopes_plot,
+    training_curves,
+    weight_bars,
+    weight_by_distance_plot,
+    weights_heatmap,
+)
+from alibi_edu.style import OKABE_ITO, contrast_ratio
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +84,7 @@ def test_causal_bias_heatmap_is_sequential_over_min_to_zero_with_round_ticks():
 
 def test_bias_heatmap_draws_into_given_axes():
     fig, ax = plt.subplots()
-    assert bias_heatmap(np.zeros((3, 3)), ax=ax) is fig
+    assert bias_heatmap(np.zeros((3, 3)), ax=ax).figure is fig
     assert ax.images
 
 
@@ -170,3 +191,79 @@ def test_head_rows_one_row_per_head_numbered_from_1_weights_in_log10():
     assert left.get_cmap().name.startswith("Blues_r")
     with pytest.raises(ValueError, match="weights has shape"):
         heatmaps.head_rows(bias[:, -1], weights[:3, -1], query=length - 1)
+
+
+# ----------------------------------------------------------------------------- text alternatives, not colour alone
+
+def test_picture_carries_its_alt_text_in_png_metadata_html_and_plain_text():
+    picture = bias_heatmap(_causal_bias())
+    data, metadata = picture._repr_mimebundle_()
+    assert metadata["image/png"]["alt"] == picture.alt == data["text/plain"]
+    assert data["image/png"] and f'alt="{html.escape(picture.alt)}"' in data["text/html"]
+    assert plt.get_fignums() == []  # closed: the inline backend does not show it a second time
+
+
+def test_alt_text_escapes_html():
+    fig, _ = plt.subplots()
+    html = Picture(fig, 'a "quoted" <b>')._repr_mimebundle_()[0]["text/html"]
+    assert 'alt="a &quot;quoted&quot; &lt;b&gt;"' in html
+
+
+def test_same_figure_two_parameter_sets_two_alt_texts_that_state_the_data():
+    half, one = bias_heatmap(_causal_bias(12, 0.5)), bias_heatmap(_causal_bias(12, 1.0))
+    assert half.alt != one.alt
+    assert "−5.5 at i = 11, j = 0" in half.alt and "−11 at i = 11, j = 0" in one.alt
+    assert "0 on the diagonal" in half.alt and "Future keys (j > i) are masked" in half.alt
+
+
+def _every_figure():
+    q, k = torch.randn(2, 6, 4, generator=torch.Generator().manual_seed(0))
+    mask = ae.causal_mask(6)
+    weights = ae.attention_weights(q, k, mask=mask)
+    maps = torch.stack([weights, weights.flip(0)])
+    return {
+        "bias_heatmap": bias_heatmap(_causal_bias()),
+        "weights_heatmap": weights_heatmap(weights, masked=mask.isinf()),
+        "bias_row_bars": bias_row_bars(_causal_bias()[3], 3),
+        "head_grid": head_grid(ae.alibi_bias(4, 5), slopes=ae.geometric_slopes(4)),
+        "slopes_plot": slopes_plot({"a": ae.geometric_slopes(4), "b": torch.full((4,), 0.1)}),
+        "heatmap_row": heatmap_row({"scores": ae.attention_scores(q, k, mask=mask)}, weights={"w": weights},
+                                   masked=mask.isinf()),
+        "bias_row_and_map": bias_row_and_map(_causal_bias(), 2),
+        "weight_bars": weight_bars({"+": weights[5], "−": weights[5].flip(0)}, query=5),
+        "line_chart": line_chart({"a": ([1, 2, 3], [3, 1, 2]), "b": ([1, 2, 3], [1, 2, 3])}, xlabel="x", ylabel="y"),
+        "loss_vs_length": loss_vs_length({"alibi": {64: 2.0, 128: 2.1}, "sin": {64: 2.0, 128: 3.0}}, train_len=64),
+        "training_curves": training_curves({"alibi": np.linspace(4, 2, 50), "sin": np.linspace(4, 2.5, 50)}),
+        "beta_sweeps": beta_sweeps({"copy": ([0.1, 1.0], np.array([[2.0, 2.1], [1.5, 1.6]]))}),
+        "attention_maps": attention_maps(maps),
+        "weight_by_distance_plot": weight_by_distance_plot(np.array([[1, 0.5, 0.2], [1, 0.9, 0.8]]), [0.5, 0.1]),
+    }
+
+
+def test_every_figure_is_a_picture_with_alt_text_that_names_its_numbers():
+    for name, picture in _every_figure().items():
+        assert isinstance(picture, Picture), name
+        assert len(picture.alt) > 40 and any(ch.isdigit() for ch in picture.alt), (name, picture.alt)
+
+
+def test_no_two_series_differ_by_colour_alone():
+    """Every pair of lines with data differs in marker or line style too; bars in hatch; colours are Okabe-Ito."""
+    for name, picture in _every_figure().items():
+        for ax in picture.figure.axes:
+            lines = [line for line in ax.lines if len(line.get_xdata()) > 1 and line.get_alpha() in (None, 1)
+                     and not line.get_label().startswith("_") and line.get_linewidth() > 1]
+            looks = {(line.get_marker(), str(line.get_linestyle())) for line in lines}
+            assert len(looks) == len(lines), (name, [line.get_label() for line in lines])
+            for line in lines:
+                colour = matplotlib.colors.to_hex(line.get_color()).upper()
+                assert colour in OKABE_ITO or colour[1:3] == colour[3:5] == colour[5:], (name, colour)  # or grey
+    bars = _every_figure()["weight_bars"].figure.axes[0].patches
+    assert len({p.get_hatch() for p in bars}) == 2
+
+
+def test_okabe_ito_lines_have_graphic_contrast_and_text_is_dark():
+    assert all(contrast_ratio(c) >= 3 for c in OKABE_ITO[:5])
+    for picture in _every_figure().values():
+        for text in picture.figure.findobj(matplotlib.text.Text):
+            if text.get_text().strip():
+                assert contrast_ratio(text.get_color()) >= 4.5, text.get_text()

@@ -41,6 +41,10 @@ class FigurePicker(StaticPicture, w.VBox):
 
     def refresh(self, _=None) -> None:
         fig = self.draw(**self.values)
+        # a plots.Picture (duck-typed: widgets do not import plots) brings its alt text; a bare Figure a generic one
+        self.alt = getattr(fig, "alt", None) or "Figure for " + ", ".join(f"{k} = {v}" for k, v in self.values.items())
+        if not isinstance(fig, plt.Figure):
+            fig = getattr(fig, "figure", fig)
         if not isinstance(fig, plt.Figure):
             raise TypeError(f"draw must return a matplotlib Figure, got {type(fig).__name__}")
         buffer = io.BytesIO()
