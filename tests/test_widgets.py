@@ -1,4 +1,5 @@
 """Explorers driven from Python: after setting controls, what is displayed equals the core math."""
+import html
 import io
 import math
 
@@ -411,14 +412,67 @@ def test_display_data_carries_the_picture_beside_the_widget_view(make):
     assert base64.b64decode(ex._repr_mimebundle_()["image/png"]) == ex.picture.value
 
 
-def test_displaying_an_explorer_publishes_the_png(monkeypatch):
+def test_displaying_an_explorer_publishes_the_png_with_its_alt_then_the_add_on(monkeypatch):
     import IPython.display
     shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append((obj, raw)))
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False, metadata=None: shown.append((obj, metadata)))
     ex = demo_explorer()
     ex._ipython_display_()
-    (data, raw), = shown
-    assert raw and {"image/png", "application/vnd.jupyter.widget-view+json", "text/plain"} <= set(data)
+    (data, metadata), (addon, _) = shown
+    assert {"image/png", "application/vnd.jupyter.widget-view+json", "text/plain", "text/html"} <= set(data)
+    assert metadata == {"image/png": {"alt": ex.alt}} and f'alt="{html.escape(ex.alt)}"' in data["text/html"]
+    assert addon == {"text/plain": "", "application/vnd.jupyter.widget-view+json": {
+        "version_major": 2, "version_minor": 0, "model_id": ex.addon.model_id}}
+
+
+# --- accessible: a text alternative for the picture, named controls, reflow ----------------------------------------
+
+@pytest.mark.parametrize("make", EXPLORERS)
+def test_the_picture_text_follows_the_picture(make):
+    ex = make()
+    before = ex.alt
+    assert ex.addon.alt == before and any(ch.isdigit() for ch in before)
+    ex.controls["beta" if "beta" in ex.controls else "length"].value = 3.0 if "beta" in ex.controls else 40
+    assert ex.alt != before and ex.addon.alt == ex.alt
+
+
+def test_the_picture_text_states_what_is_drawn():
+    ex = bias_explorer()
+    set_controls(ex, beta=0.5, length=12, query=11, key=0)
+    assert "β = +0.5" in ex.alt and "the bias from 0 to −5.5" in ex.alt and "future keys masked" in ex.alt
+    ex.controls["inside"].value = False
+    assert "m = +0.5" in ex.alt
+
+
+@pytest.mark.parametrize("make", EXPLORERS)
+def test_the_add_on_targets_its_explorer_and_names_it(make):
+    ex = make()
+    assert ex.addon.target in ex._dom_classes and ex.addon.name == ex.children[0].value.strip("</b>")
+    assert "export default" in ex.addon._esm and "aria-valuetext" in ex.addon._esm and "aria-live" in ex.addon._esm
+
+
+@pytest.mark.parametrize("make", EXPLORERS)
+def test_control_rows_wrap_and_sliders_keep_a_usable_width(make):
+    ex = make()
+    rows = [child for child in ex.children if isinstance(child, widgets.HBox)]
+    assert rows and all(row.layout.flex_flow == "row wrap" for row in rows)
+    for control in ex.controls.values():
+        if isinstance(control, (widgets.IntSlider, widgets.SelectionSlider)):
+            assert control.layout.min_width == "min(100%, 220px)"
+
+
+def test_without_anywidget_the_explorer_works_unnamed(monkeypatch):
+    import IPython.display
+
+    from alibi_edu.widgets import a11y
+    monkeypatch.setattr(a11y, "anywidget", None)
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False, metadata=None: shown.append(obj))
+    ex = bias_explorer()
+    assert ex.addon is None
+    ex.controls["beta"].value = 2.0
+    ex._ipython_display_()
+    assert len(shown) == 1 and "β = +2" in ex.alt  # the picture still carries its text for renderers without widgets
 
 
 # --- every control: an instant, exact repaint ---------------------------------------------------------------------

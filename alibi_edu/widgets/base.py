@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import math
 from contextlib import contextmanager
 
@@ -9,6 +10,7 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 
+from . import a11y
 from .render import Canvas, cell_at
 
 try:  # click-to-read; without it (or without its front end, as in the classic Notebook) the cell controls read
@@ -26,21 +28,41 @@ def seeded_qk(length: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 class StaticPicture:
-    """Display data of a widget with a `picture` (an ipywidgets.Image): the widget view, and beside it a PNG of the
-    picture, which renderers without widgets show (GitHub, nbviewer, VS Code without widgets)."""
+    """Display data of a widget with a `picture` (an ipywidgets.Image) and its description `alt`: the widget view,
+    and beside it a PNG of the picture with that alt text (metadata, and an <img alt> in text/html), which
+    renderers without widgets show (GitHub, nbviewer, VS Code without widgets, the course site).
+    With anywidget, an invisible add-on (a11y.py) follows as an output of its own and names the live controls."""
+    alt = ""
+    addon = None
 
     def plain_text(self) -> str:
         return type(self).__name__
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         view = {"version_major": 2, "version_minor": 0, "model_id": self.model_id}  # ipywidgets 7 and 8 alike
+        png = base64.b64encode(self.picture.value).decode("ascii")
         return {"text/plain": self.plain_text(), "application/vnd.jupyter.widget-view+json": view,
-                "image/png": base64.b64encode(self.picture.value).decode("ascii")}
+                "image/png": png,
+                "text/html": f'<img alt="{html.escape(self.alt, quote=True)}" style="max-width: 100%; height: auto" '
+                             f'src="data:image/png;base64,{png}">'}
 
     def _ipython_display_(self, **kwargs) -> None:
         """ipywidgets 7 displays a widget through this hook, not _repr_mimebundle_: the same bundle either way."""
         from IPython.display import display
-        display(self._repr_mimebundle_(), raw=True)
+        display(self._repr_mimebundle_(), metadata={"image/png": {"alt": self.alt}}, raw=True)
+        a11y.display_beside(self.addon)
+
+    def _enhance(self, name: str) -> None:
+        """Attach the screen-reader add-on (None without anywidget) to this container."""
+        self.addon = a11y.enhancer(name)
+        if self.addon is not None:
+            self.add_class(self.addon.target)
+        self.picture.add_class("alibi-picture")
+
+    def _describe_picture(self, alt: str) -> None:
+        self.alt = alt
+        if self.addon is not None:
+            self.addon.alt = alt
 
 
 class Explorer(StaticPicture, widgets.VBox):
@@ -72,9 +94,14 @@ class Explorer(StaticPicture, widgets.VBox):
         if Event is not None:
             self.clicks = Event(source=self.picture, watched_events=["click"])
             self.clicks.on_dom_event(self.on_click)
-        rows = [widgets.HBox(list(controls.values())[k:k + 3]) for k in range(0, len(controls), 3)]
+        for control in controls.values():  # reflow: a slider shrinks to fit a narrow page, never below a usable width
+            if isinstance(control, (widgets.IntSlider, widgets.SelectionSlider)):
+                control.layout.width, control.layout.min_width = "min(100%, 300px)", "min(100%, 220px)"
+        rows = [widgets.HBox(list(controls.values())[k:k + 3], layout=widgets.Layout(flex_flow="row wrap"))
+                for k in range(0, len(controls), 3)]
         super().__init__([widgets.HTML(f"<b>{title}</b>"), *rows, self.readout, self.picture])
         self.add_class("alibi-explorer")
+        self._enhance(title)
         self.refresh()
 
     @property
@@ -96,6 +123,7 @@ class Explorer(StaticPicture, widgets.VBox):
         if cell is not None:
             text += "<br>cell " + self.read_cell(values, *cell)
         self.readout.value = text
+        self._describe_picture(self.picture_text(values))
 
     def plain_text(self) -> str:
         return f"{type(self).__name__}: {self.readout.value.replace('<br>', ' · ')}"
@@ -161,6 +189,22 @@ class Explorer(StaticPicture, widgets.VBox):
 
     def describe(self, values: dict) -> str:
         raise NotImplementedError
+
+    def picture_text(self, values: dict) -> str:
+        """The picture's text alternative: what it shows now, from the displayed data."""
+        raise NotImplementedError
+
+
+def span(values: np.ndarray) -> str:
+    """'from 0 to −5.5' over the finite values of an array (alt text); '−∞' cells are left out."""
+    finite = np.asarray(values)[np.isfinite(values)]
+    if not finite.size:
+        return "every value masked"
+    return f"from {_short(finite.max())} to {_short(finite.min())}"
+
+
+def _short(value: float) -> str:
+    return format(float(value) + 0.0, ".3g").replace("-", "−")
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from ..attention import attention_scores, attention_weights
 from ..bias import causal_mask, linear_bias
 from ..style import bias_scale, number, weights_scale
 from . import render
-from .base import HEAD_DIM, MAX_LENGTH, Explorer, int_slider, log_slider, numpy, seeded_qk
+from .base import HEAD_DIM, MAX_LENGTH, Explorer, int_slider, log_slider, numpy, seeded_qk, span
 
 PANELS = ("bias", "scores", "weights")
 
@@ -82,6 +82,18 @@ class BiasExplorer(Explorer):
                  f"bias after 1/√d (paper; the same as β = √d·m = {number(math.sqrt(HEAD_DIM) * value, '+.3g')})")
         return (f"{sym} = {number(value, '+.3g')} · i = {v['query']} · L = {v['length']} · "
                 f"mask {'on' if v['causal'] else 'off'} · {where}")
+
+    def picture_text(self, v: dict) -> str:
+        d, i, j, sym = self.displayed, v["query"], v["key"], _symbol(v)
+        row = d["bias_row"]
+        weights = np.where(np.isneginf(d["bias"][i]), -np.inf, d["weights"][i])
+        top = int(np.argmax(weights))
+        return (f"Four panels for {sym} = {number(v['sign'] * v['beta'], '+.3g')}, L = {v['length']}, query i = {i}, "
+                f"mask {'on' if v['causal'] else 'off'}. Bars: the bias row of query i, {span(row)}. Heatmaps of "
+                f"{v['length']} queries by {v['length']} keys: the bias {span(d['bias'])}; the scores "
+                f"{span(d['scores'])}; the attention weights, row i's largest {number(weights[top], '.3g')} on key "
+                f"j = {top}. Row i and cell (i = {i}, j = {j}) are outlined"
+                + ("; future keys masked." if v["causal"] else "."))
 
     def read_cell(self, v: dict, row: int, col: int) -> str:
         d = self.displayed

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from ..bias import causal_mask, linear_bias
-from ..style import bias_scale
+from ..style import bias_scale, number
 from . import render
 from .base import Explorer, log_slider, numpy
 
@@ -29,6 +29,12 @@ class DemoExplorer(Explorer):
         canvas.bars("row", self.displayed["bias_row"], bias_scale(self.displayed["bias_row"]), marker=QUERY)
         canvas.positions("row", None, LENGTH)
         return canvas
+
+    def picture_text(self, v: dict) -> str:
+        row = self.displayed["bias_row"]
+        return (f"Bar chart of the bias β·(j − i) of query i = {QUERY} over key positions j = 0 to {LENGTH - 1}, "
+                f"β = {v['beta']:.3g}: 0 at j = {QUERY}, falling by {v['beta']:.3g} per step back to "
+                f"{number(row[0], '.3g')} at j = 0; keys j > {QUERY} masked.")
 
     def describe(self, v: dict) -> str:
         return f"β = {v['beta']:.3g} · i = {QUERY} · L = {LENGTH} · the key one step back gets −{v['beta']:.3g}"

@@ -20,7 +20,7 @@ from ..attention import attention_scores, attention_weights
 from ..bias import causal_mask
 from ..style import WEIGHTS_CMAP, Scale, bias_scale, nice_ticks, number
 from . import render
-from .base import MAX_LENGTH, Explorer, int_slider, log_slider, numpy, seeded_qk
+from .base import MAX_LENGTH, Explorer, int_slider, log_slider, numpy, seeded_qk, span
 
 DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
 LOG_FLOOR = -45.0  # log10 of the smallest float32 subnormal, about 1.4e-45
@@ -85,6 +85,15 @@ class MaskExplorer(Explorer):
         return (f"mask = {stand_in} · {v['dtype']} · i = {v['query']} · L = {v['length']} · "
                 f"largest weight on a future key: {leak:.3g}" + (" (exactly 0)" if leak == 0 else " (not 0!)"))
 
+
+    def picture_text(self, v: dict) -> str:
+        d, i = self.displayed, v["query"]
+        stand_in = "−∞" if v["mask_with"] == "inf" else f"−{v['magnitude']:.3g}"
+        zeros = int((d["weights"][i] == 0).sum())
+        return (f"Four heatmaps of {v['length']} queries by {v['length']} keys in {v['dtype']}: the mask, 0 on and "
+                f"below the diagonal and {stand_in} above it; the scores before masking {span(d['scores'])}; after "
+                f"masking {span(d['masked_scores'])}; the weights (log₁₀), where row i = {i} gives exactly 0 to "
+                f"{zeros} key{'s' if zeros != 1 else ''}. Row i and cell (i = {i}, j = {v['key']}) are outlined.")
 
     def read_cell(self, v: dict, row: int, col: int) -> str:
         d = self.displayed

@@ -29,10 +29,12 @@ class FigurePicker(StaticPicture, w.VBox):
             raise ValueError("figure_picker needs at least one choice, e.g. layer=(1, 2) or setting=['a', 'b']")
         self.draw = draw
         self.controls = {name: _control(name, options) for name, options in choices.items()}
-        self.picture = w.Image(format="png")
+        self.picture = w.Image(format="png", layout=w.Layout(max_width="100%"))
         for control in self.controls.values():
             control.observe(self.refresh, "value")
-        super().__init__([w.HBox(list(self.controls.values())), self.picture])
+        super().__init__([w.HBox(list(self.controls.values()), layout=w.Layout(flex_flow="row wrap")), self.picture])
+        self.add_class("alibi-picker")
+        self._enhance("Choose a figure: " + ", ".join(self.controls))
         self.refresh()
 
     @property
@@ -42,7 +44,8 @@ class FigurePicker(StaticPicture, w.VBox):
     def refresh(self, _=None) -> None:
         fig = self.draw(**self.values)
         # a plots.Picture (duck-typed: widgets do not import plots) brings its alt text; a bare Figure a generic one
-        self.alt = getattr(fig, "alt", None) or "Figure for " + ", ".join(f"{k} = {v}" for k, v in self.values.items())
+        self._describe_picture(getattr(fig, "alt", None) or
+                               "Figure for " + ", ".join(f"{k} = {v}" for k, v in self.values.items()))
         if not isinstance(fig, plt.Figure):
             fig = getattr(fig, "figure", fig)
         if not isinstance(fig, plt.Figure):

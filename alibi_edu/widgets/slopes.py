@@ -21,7 +21,7 @@ from ..bias import linear_bias
 from ..slopes import geometric_slopes
 from ..style import WEIGHTS_CMAP, Scale, bias_scale, nice_ticks, number
 from . import render
-from .base import HEAD_DIM, MAX_LENGTH, Explorer, int_slider, log_slider, numpy
+from .base import HEAD_DIM, MAX_LENGTH, Explorer, int_slider, log_slider, numpy, span
 
 MAX_HEADS = 64
 REACH_TITLE = "reach (L = {}): largest i − j with weight ≥ 1% of the nearest key's"
@@ -101,6 +101,17 @@ class SlopesExplorer(Explorer):
         reach = self.displayed["reach"]
         return (f"H = {v['heads']} · L = {v['length']} · {what} · query i = {v['length'] - 1} · "
                 f"reach from {reach.min()} to {reach.max()} positions")
+
+    def picture_text(self, v: dict) -> str:
+        d, heads, length = self.displayed, v["heads"], v["length"]
+        slopes, reach = d["slopes"], d["reach"]
+        kind = "geometric slopes" if v["slopes"] == "geometric" else "one shared slope"
+        return (f"Four panels for H = {heads} heads, L = {length}, {kind} from {number(slopes[0], '.3g')} (head 1) "
+                f"to {number(slopes[-1], '.3g')} (head {heads}). Heatmaps, one row per head: the bias of the last "
+                f"query i = {length - 1}, {span(d['bias_rows'])}; the weights it gives with equal content, log₁₀. "
+                f"Dots: each head's slope on a log axis. Bars: each head's reach, from {reach.min()} to {reach.max()} "
+                f"positions (head 1: {reach[0]}, head {heads}: {reach[-1]}). Cell (head {v['head']}, "
+                f"j = {v['key']}) is outlined.")
 
     def read_cell(self, v: dict, row: int, col: int) -> str:
         d, i = self.displayed, v["length"] - 1
