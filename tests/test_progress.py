@@ -46,11 +46,11 @@ def test_the_placeholder_is_not_an_attempt():
 def test_state_persists_across_two_fresh_processes(tmp_path):
     first = run('from alibi_edu.exercises import check\ncheck("00.1", -2)\ncheck("01.1", [0, 0])', tmp_path)
     assert first.returncode == 0, first.stderr
-    second = run("from alibi_edu.exercises import progress\nprint(progress())", tmp_path)
+    second = run("from alibi_edu.exercises import progress\nprint(progress(full=True))", tmp_path)
     assert second.returncode == 0, second.stderr
     lines = dict(re.findall(r"^  . (\d\d\.\d+) .*?(not tried|tried|passed)$", second.stdout, flags=re.M))
     assert lines["00.1"] == "passed" and lines["01.1"] == "tried" and lines["01.2"] == "not tried"
-    assert "1 of" in second.stdout and "1 tried" in second.stdout
+    assert "1 of" in second.stdout and "1 tried" in second.stdout and "next: 01.1" in second.stdout
     assert json.loads((tmp_path / "progress.json").read_text())["exercises"] == {"00.1": "passed", "01.1": "tried"}
 
 
@@ -105,11 +105,47 @@ def test_the_default_place_is_the_platform_data_dir_never_the_notebooks(monkeypa
 
 def test_html_in_a_notebook_and_text_in_a_terminal():
     check("00.1", -2)
-    view = progress()
+    view = progress(full=True)
     page, text = view._repr_html_(), str(view)
     assert page.startswith("<table>") and "Notebook 00" in page and "passed" in page
     assert "Notebook 00" in text and "✓ 00.1" in text and repr(view) == text
     assert "<" not in text
+
+
+def test_the_default_is_one_line_with_what_is_right_and_what_comes_next():
+    total = len(list_exercises())
+    assert str(progress()) == f"0 of {total} exercises right; next: 00.1. progress(full=True) lists them all."
+    check("00.1", -2)
+    check("01.1", [0, 0])                                       # tried, not right: it comes next
+    line = str(progress())
+    assert "\n" not in line and line.startswith(f"1 of {total} exercises right, 1 tried; next: 01.1.")
+    assert progress()._repr_html_() == f"<p>{line}</p>"
+
+
+def test_all_right_says_so():
+    rows = [("00", "00.1", "t", "passed"), ("01", "01.1", "t", store.SOLVED)]
+    assert str(store.Progress(rows)) == "2 of 2 exercises right (1 with the solution); all done. " \
+        "progress(full=True) lists them all."
+
+
+def contrast(fg: str, bg: str = "#ffffff") -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    hi, lo = sorted([luminance(fg), luminance(bg)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_table_has_text_in_every_header_cell_and_no_low_contrast_text():
+    assert round(contrast("#777777"), 2) < 4.5                       # the old grey: the check can fail
+    for state in store.STATES:
+        page = store.Progress([("00", "00.1", "title", state)], full=True)._repr_html_()
+        headers = re.findall(r"<th[^>]*>(.*?)</th>", page)
+        assert headers and all(h.strip() for h in headers), headers
+        assert state in re.sub(r"<[^>]+>", "", page)                 # the state in words, not colour alone
+        for colour in re.findall(r"color:\s*(#[0-9a-fA-F]{6})", page):
+            assert contrast(colour) >= 4.5, (state, colour)
 
 
 @pytest.mark.parametrize("title", ["<b>x</b>"])
@@ -149,7 +185,7 @@ def run_cell(source: str, name: str) -> None:
 def test_a_pass_from_the_course_solution_shows_as_solved_with_the_solution(cell):
     run_cell(cell, "sol")
     assert states()["01.2"] == store.SOLVED
-    assert "1 solved with the solution" in str(progress()) and "◐ 01.2" in str(progress())
+    assert "(1 with the solution)" in str(progress()) and "◐ 01.2" in str(progress(full=True))
     run_cell(OWN_01_2, "own")                                              # then the student's own: passed
     assert states()["01.2"] == "passed"
     run_cell(cell, "sol-again")                                            # own work is not overwritten
@@ -159,7 +195,7 @@ def test_a_pass_from_the_course_solution_shows_as_solved_with_the_solution(cell)
 def test_own_code_that_passes_is_passed():
     run_cell(OWN_01_2, "own")
     assert states()["01.2"] == "passed"
-    assert "solved with the solution" not in str(progress())
+    assert "with the solution" not in str(progress()) and "solved" not in str(progress(full=True))
 
 
 def test_a_one_line_solution_written_by_hand_is_the_students_own():

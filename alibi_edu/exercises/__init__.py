@@ -16,17 +16,18 @@ for _module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{_module.name}")
 
 
-def progress(reset: bool = False) -> Progress:
-    """Every exercise of the course by notebook, with its title and state: not tried, tried, solved
-    with the solution (the course's solution file was run) or passed.
+def progress(full: bool = False, reset: bool = False) -> Progress:
+    """Where you are in the course, in one line: how many exercises are right, how many tried, which is next.
 
-    The state is kept in a small file in your data folder, shared by all notebooks and kept across
-    restarts; progress(reset=True) clears it.
+    progress(full=True) lists every exercise by notebook with its title and state: not tried, tried, solved
+    with the solution (the course's solution file was run) or passed. The state is kept in a small file in
+    your data folder, shared by all notebooks and kept across restarts; progress(reset=True) clears it.
     """
     if reset:
         store.reset()
     states = store.load()
-    return Progress([(i.split(".")[0], i, get(i).title, states.get(i, "not tried")) for i in list_exercises()])
+    rows = [(i.split(".")[0], i, get(i).title, states.get(i, "not tried")) for i in list_exercises()]
+    return Progress(rows, full=full)
 
 
 __all__ = ["Progress", "Result", "check", "list_exercises", "on_check", "progress", "quiz"]

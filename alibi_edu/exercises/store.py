@@ -107,41 +107,67 @@ def reset() -> None:
 
 
 class Progress:
-    """Rows (notebook, id, title, state) of every exercise; HTML in a notebook, text in a terminal."""
+    """Rows (notebook, id, title, state) of every exercise; shown as one summary line, or (full=True) as a table.
 
-    def __init__(self, rows: list[tuple[str, str, str, str]]):
-        self.rows = rows
+    Text in a terminal, HTML in a notebook. The table marks each state with a sign and a word, in the theme's
+    text colour (no meaning by colour alone, no low-contrast grey), under a header row whose every cell has text.
+    """
+
+    MARKS = {"passed": "✓", SOLVED: "◐", "tried": "…", "not tried": "·"}
+
+    def __init__(self, rows: list[tuple[str, str, str, str]], full: bool = False):
+        self.rows, self.full = rows, full
 
     def counts(self) -> dict[str, int]:
         return {s: sum(r[3] == s for r in self.rows) for s in STATES}
 
-    def __str__(self) -> str:
+    def next(self) -> str | None:
+        """The first exercise, in course order, that is not yet right (tried ones before untried ones)."""
+        for wanted in ("tried", "not tried"):
+            for _, exercise_id, _, state in self.rows:
+                if state == wanted:
+                    return exercise_id
+        return None
+
+    def summary(self) -> str:
+        """One line, e.g. '12 of 45 exercises right, 2 tried; next: 02.3. progress(full=True) lists them all.'"""
+        c = self.counts()
+        right = c["passed"] + c[SOLVED]
+        parts = [f"{right} of {len(self.rows)} exercises right"]
+        if c[SOLVED]:
+            parts[0] += f" ({c[SOLVED]} with the solution)"
+        if c["tried"]:
+            parts.append(f"{c['tried']} tried")
+        nxt = self.next()
+        return (", ".join(parts) + (f"; next: {nxt}." if nxt else "; all done.")
+                + " progress(full=True) lists them all.")
+
+    def table(self) -> str:
         lines, notebook = [], None
         for nb, exercise_id, title, state in self.rows:
             if nb != notebook:
                 notebook = nb
                 lines.append(f"Notebook {nb} — {NOTEBOOKS.get(nb, '')}")
-            mark = {"passed": "✓", SOLVED: "◐", "tried": "…", "not tried": " "}[state]
-            lines.append(f"  {mark} {exercise_id:<6} {title[:60]:<60} {state}")
-        c = self.counts()
-        lines.append(self._total(c))
+            lines.append(f"  {self.MARKS[state]} {exercise_id:<6} {title[:60]:<60} {state}")
+        lines.append(self.summary())
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.table() if self.full else self.summary()
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        color = {"passed": "#1a7f37", SOLVED: "#1f6feb", "tried": "#b35900", "not tried": "#777"}
+        if not self.full:
+            return f"<p>{html.escape(self.summary())}</p>"
         body, notebook = [], None
         for nb, exercise_id, title, state in self.rows:
             if nb != notebook:
                 notebook = nb
-                body.append(f'<tr><th colspan="3" style="text-align:left">Notebook {nb} — '
+                body.append(f'<tr><th scope="colgroup" colspan="3" style="text-align:left">Notebook {nb} — '
                             f'{html.escape(NOTEBOOKS.get(nb, ""))}</th></tr>')
             body.append(f'<tr><td>{exercise_id}</td><td style="text-align:left">{html.escape(title)}</td>'
-                        f'<td style="color:{color[state]}">{state}</td></tr>')
-        c = self.counts()
-        return f"<table>{''.join(body)}</table><p>{html.escape(self._total(c))}</p>"
-
-    def _total(self, c: dict[str, int]) -> str:
-        solved = f", {c[SOLVED]} solved with the solution" if c[SOLVED] else ""
-        return f"{c['passed']} of {len(self.rows)} passed{solved}, {c['tried']} tried, {c['not tried']} not tried."
+                        f'<td style="text-align:left">{self.MARKS[state]} {state}</td></tr>')
+        head = '<tr><th scope="col">Exercise</th><th scope="col">Title</th><th scope="col">State</th></tr>'
+        return (f"<table><caption>Your progress: every exercise of the course</caption><thead>{head}</thead>"
+                f"<tbody>{''.join(body)}</tbody></table><p>{html.escape(self.summary())}</p>")
