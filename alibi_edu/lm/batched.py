@@ -8,10 +8,13 @@ clipping and its own slopes: the losses equal those of training the models one b
 """
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .data import random_windows
 from .model import ModelConfig, TinyLM, transformer
 
 
@@ -72,6 +75,15 @@ def clip_per_model(parameters, max_norm: float) -> torch.Tensor:
     return norms
 
 
+def cosine_lr(step: int, config) -> float:
+    """The learning rate at step of a TrainConfig's run: linear warm-up over the first 5 % of steps, then a cosine
+    down to 0 (lm.train and train_stacked both follow it)."""
+    warmup = max(1, config.steps // 20)
+    if step < warmup:
+        return config.lr * (step + 1) / warmup
+    return config.lr * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, config.steps - warmup)))
+
+
 def train_stacked(train: torch.Tensor, model_configs: list[ModelConfig], seeds: list[int], config, *,
                   progress=None) -> tuple[StackedLM, torch.Tensor]:
     """Train one TinyLM per (model config, seed) on `train`, all at once; returns the stack and losses (steps, M).
@@ -79,9 +91,6 @@ def train_stacked(train: torch.Tensor, model_configs: list[ModelConfig], seeds: 
     Model index i is initialised with torch.manual_seed(seeds[i]) and draws its batches from a generator seeded
     with seeds[i], exactly as lm.train does for one model.
     """
-    from .data import random_windows
-    from .training import _cosine_lr
-
     if len(model_configs) != len(seeds):
         raise ValueError(f"model_configs and seeds must pair up, got {len(model_configs)} and {len(seeds)}")
     models = []
@@ -95,7 +104,7 @@ def train_stacked(train: torch.Tensor, model_configs: list[ModelConfig], seeds: 
     stack.train()
     for step in range(config.steps):
         for group in optimizer.param_groups:
-            group["lr"] = _cosine_lr(step, config)
+            group["lr"] = cosine_lr(step, config)
         batches = {seed: random_windows(train, config.batch_size, config.seq_len, g) for seed, g in generators.items()}
         x = torch.stack([batches[seed][0] for seed in seeds])
         y = torch.stack([batches[seed][1] for seed in seeds])

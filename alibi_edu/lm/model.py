@@ -8,7 +8,10 @@
 """
 from __future__ import annotations
 
+import ast
+import inspect
 import math
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,7 +21,7 @@ import torch.nn.functional as F
 
 from .. import _validate as check
 from ..attention import alibi_attention, attention_weights
-from ..bias import alibi_bias, causal_mask
+from ..bias import causal_mask, relative_positions
 from ..slopes import geometric_slopes
 
 METHODS = ("alibi", "sinusoidal", "rope", "learned", "none")
@@ -38,6 +41,7 @@ class ModelConfig:
     beta: float | None = None
     slope_scale: float = 1.0
     bias_fn: Callable[[int, int], torch.Tensor] | None = None  # alibi only: your own bias_fn(n_heads, L), see own_bias
+    attention_fn: Callable | None = None  # alibi only: your own attention_fn(q, k, v, slopes), see attend
 
     def __post_init__(self):
         if self.method not in METHODS:
@@ -53,6 +57,11 @@ class ModelConfig:
         if self.bias_fn is not None and (not callable(self.bias_fn) or self.method != "alibi"):
             raise ValueError(f"bias_fn must be a function bias_fn(n_heads, L) and needs method='alibi', got "
                              f"{type(self.bias_fn).__name__} with method={self.method!r}")
+        if self.attention_fn is not None and (not callable(self.attention_fn) or self.method != "alibi"):
+            raise ValueError(f"attention_fn must be a function attention_fn(q, k, v, slopes) and needs "
+                             f"method='alibi', got {type(self.attention_fn).__name__} with method={self.method!r}")
+        if self.attention_fn is not None and self.bias_fn is not None:
+            raise ValueError("give bias_fn or attention_fn, not both: attention_fn builds its own bias from slopes")
 
     @property
     def d_head(self) -> int:
@@ -89,20 +98,22 @@ class CausalSelfAttention(nn.Module):
         self.out = nn.Linear(config.d_model, config.d_model)
 
 
-def rotate(x: torch.Tensor, base: float = 10000.0) -> torch.Tensor:
-    """Rotary embedding of x (..., L, d): feature pairs (2t, 2t+1) at position p turn by p·base^(-2t/d)."""
+def rotate(x: torch.Tensor, base: float = 10000.0, *, start: int = 0) -> torch.Tensor:
+    """Rotary embedding of x (..., L, d) at positions start..start+L-1: feature pairs (2t, 2t+1) at position p
+    turn by p·base^(-2t/d)."""
     L, d = x.shape[-2:]
     freqs = base ** (-torch.arange(0, d, 2, dtype=torch.float32) / d)
-    angles = torch.arange(L, dtype=torch.float32)[:, None] * freqs  # (L, d/2)
+    angles = torch.arange(start, start + L, dtype=torch.float32)[:, None] * freqs  # (L, d/2)
     cos, sin = angles.cos(), angles.sin()
     x1, x2 = x[..., 0::2], x[..., 1::2]
     return torch.stack([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1).flatten(-2)
 
 
-def sinusoidal_positions(L: int, d: int) -> torch.Tensor:
-    """The original transformer's position vectors, (L, d): sin and cos at geometric frequencies."""
+def sinusoidal_positions(L: int, d: int, start: int = 0) -> torch.Tensor:
+    """The original transformer's position vectors for positions start..start+L-1, (L, d): sin and cos at
+    geometric frequencies."""
     freqs = 10000.0 ** (-torch.arange(0, d, 2, dtype=torch.float32) / d)
-    angles = torch.arange(L, dtype=torch.float32)[:, None] * freqs
+    angles = torch.arange(start, start + L, dtype=torch.float32)[:, None] * freqs
     return torch.stack([angles.sin(), angles.cos()], dim=-1).flatten(-2)
 
 
@@ -132,9 +143,10 @@ class TinyLM(nn.Module):
             self.position_embedding = nn.Embedding(config.max_len, config.d_model, _weight=_own_normal(
                 (config.max_len, config.d_model)))
 
-    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
-        """idx (B, L) int64 -> (logits (B, L, V), mean cross-entropy or None)."""
-        logits = transformer(self._as_stack(), [self.config], _checked(idx)[None])[0]
+    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None, *, cache: KVCache | None = None):
+        """idx (B, L) int64 -> (logits (B, L, V), mean cross-entropy or None). With a cache, idx continues the
+        characters already in it (positions len(cache)..), and their keys and values are added to it."""
+        logits = transformer(self._as_stack(), [self.config], _checked(idx)[None], cache=cache)[0]
         if targets is None:
             return logits, None
         return logits, F.cross_entropy(logits.flatten(0, 1), targets.flatten())
@@ -152,42 +164,64 @@ class TinyLM(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 
-def transformer(w: dict[str, torch.Tensor], configs: list[ModelConfig], idx: torch.Tensor, *, maps: bool = False):
-    """The model's math for M models of one shape (TinyLM: M = 1; StackedLM: its models).
+class KVCache:
+    """The keys and values of every layer for the characters read so far, each (M, B, H, L, d_head): a next
+    character attends to them without recomputing them."""
+
+    def __init__(self):
+        self.keys: list[torch.Tensor] = []
+        self.values: list[torch.Tensor] = []
+
+    def __len__(self) -> int:
+        """How many positions are cached."""
+        return self.keys[0].shape[-2] if self.keys else 0
+
+    def extend(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Append this step's k, v (M, B, H, L_new, d) to the layer's; returns all of its keys and values."""
+        if layer == len(self.keys):
+            self.keys.append(k)
+            self.values.append(v)
+        else:
+            self.keys[layer] = torch.cat([self.keys[layer], k], dim=-2)
+            self.values[layer] = torch.cat([self.values[layer], v], dim=-2)
+        return self.keys[layer], self.values[layer]
+
+
+def transformer(w: dict[str, torch.Tensor], configs: list[ModelConfig], idx: torch.Tensor, *, maps: bool = False,
+                cache: KVCache | None = None):
+    """The model's math for M models of one shape (TinyLM: M = 1; StackedLM: its models), with or without a cache.
 
     w: {TinyLM parameter name: that parameter of every model, (M, ...)}; configs: the M models' configs (they differ
-    at most in the ALiBi slopes or bias_fn); idx (M, B, L) -> logits (M, B, L, V), or with maps=True the attention
-    weights of every layer, (n_layers, M, B, H, L, L), computed with the course's attention_weights.
+    at most in the ALiBi slopes, bias_fn or attention_fn); idx (M, B, L) -> logits (M, B, L, V), or with maps=True
+    the attention weights of every layer, (n_layers, M, B, H, L, L_k), computed with the course's attention_weights.
+    cache: idx continues the characters in it, from position start = len(cache); their keys and values join it.
     """
     c, (M, B, L) = configs[0], idx.shape
+    start = 0 if cache is None else len(cache)
     x = w["token_embedding.weight"][torch.arange(M)[:, None, None], idx]  # (M, B, L, d)
     if c.method == "learned":
-        if L > c.max_len:
-            raise ValueError(f"sequence length L={L} is past the learned position table (max_len={c.max_len} rows, "
-                             f"positions 0..{c.max_len - 1}): learned absolute positions cannot run on longer "
-                             f"sequences than they were trained for")
-        x = x + w["position_embedding.weight"][:, None, :L]
+        if start + L > c.max_len:
+            raise ValueError(f"position {c.max_len} (character {c.max_len + 1} of a sequence of {start + L}) is "
+                             f"past the learned position table: it has max_len={c.max_len} rows, positions "
+                             f"0..{c.max_len - 1}, and learned absolute positions cannot read a sequence longer "
+                             f"than the one they were trained on")
+        x = x + w["position_embedding.weight"][:, None, start:start + L]
     elif c.method == "sinusoidal":
-        x = x + SINUSOIDAL_SCALE * sinusoidal_positions(L, c.d_model)
-    # one model with the library's ALiBi: the course's alibi_attention (cached bias blocks, so long L fits in memory)
-    library_alibi = c.method == "alibi" and M == 1 and c.bias_fn is None and not maps
-    bias = stack_bias(configs, L) if c.method == "alibi" and not library_alibi else None
+        x = x + SINUSOIDAL_SCALE * sinusoidal_positions(L, c.d_model, start)
     weights = []
     for n in range(c.n_layers):
         p = f"blocks.{n}."
         h = _layer_norm(x, w, p + "ln1")
         q, k, v = _linear(h, w, p + "attn.qkv").view(M, B, L, 3, c.n_heads, -1).permute(3, 0, 1, 4, 2, 5)
         if c.method == "rope":
-            q, k = rotate(q), rotate(k)  # each (M, B, H, L, d_head)
+            q, k = rotate(q, start=start), rotate(k, start=start)  # each (M, B, H, L, d_head)
+        if cache is not None:
+            k, v = cache.extend(n, k, v)  # (M, B, H, start + L, d_head)
         if maps:
-            weights.append(attention_weights(q, k, bias=bias, mask=None if bias is not None else causal_mask(L),
-                                             bias_in_scale=False))
-        if library_alibi:
-            y = alibi_attention(q[0], k[0], v[0], slopes=alibi_slopes(c))[None]
-        elif bias is None:
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-        else:
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+            bias = stack_bias(configs, L, k.shape[-2]) if c.method == "alibi" else None
+            weights.append(attention_weights(q, k, bias=bias, bias_in_scale=False,
+                                             mask=causal_mask(L, k.shape[-2]) if bias is None else None))
+        y = attend(q, k, v, configs)
         x = x + _linear(y.transpose(2, 3).flatten(3), w, p + "attn.out")
         x = x + _linear(F.gelu(_linear(_layer_norm(x, w, p + "ln2"), w, p + "mlp.0")), w, p + "mlp.2")
     if maps:
@@ -195,13 +229,60 @@ def transformer(w: dict[str, torch.Tensor], configs: list[ModelConfig], idx: tor
     return _linear(_layer_norm(x, w, "ln_f"), w, "head")
 
 
-def stack_bias(configs: list[ModelConfig], L: int) -> torch.Tensor:
-    """Each model's ALiBi bias + causal mask (its bias_fn's if it has one), (M, 1, H, L, L), from the course's
-    alibi_bias and causal_mask, built in float64."""
-    mask = causal_mask(L, dtype=torch.float64)
-    bias = torch.stack([own_bias(c, L).double() if c.bias_fn is not None else
-                        alibi_bias(c.n_heads, L, slopes=alibi_slopes(c), dtype=torch.float64) + mask for c in configs])
+def attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, configs: list[ModelConfig]) -> torch.Tensor:
+    """Causal attention of M models, q (M, B, H, L_q, d) against k, v (M, B, H, L_k, d) -> (M, B, H, L_q, d).
+    L_q <= L_k: the queries are the last L_q positions (row r at L_k - L_q + r), as with a KV cache."""
+    c, L_q, L_k = configs[0], q.shape[-2], k.shape[-2]
+    if c.method != "alibi":  # SDPA's is_causal aligns its mask top-left, so L_q < L_k needs the mask spelled out
+        mask = None if L_q == L_k else causal_mask(L_q, L_k, dtype=q.dtype)
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None)
+    if any(cf.attention_fn is not None for cf in configs):  # the student's layer, model by model
+        return torch.stack([student_attention(cf, q[i], k[i], v[i]) if cf.attention_fn is not None else
+                            attend(q[i:i + 1], k[i:i + 1], v[i:i + 1], [cf])[0] for i, cf in enumerate(configs)])
+    if len(configs) == 1 and c.bias_fn is None:  # the library's: query blocks against only their past keys
+        return alibi_attention(q[0], k[0], v[0], slopes=alibi_slopes(c))[None]
+    bias = stack_bias(configs, L_q, L_k)  # (M, 1, H, L_q, L_k): -m·(i - j), -inf where j > i
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=bias)  # softmax(q·kᵀ/√d + bias)·v
+
+
+def stack_bias(configs: list[ModelConfig], L_q: int, L_k: int | None = None) -> torch.Tensor:
+    """Each model's ALiBi bias + causal mask (its bias_fn's if it has one), (M, 1, H, L_q, L_k), for queries at
+    the last L_q of L_k positions: built in float64 from the course's relative_positions and causal_mask."""
+    L_k = L_q if L_k is None else L_k
+    j_minus_i = relative_positions(L_q, L_k).double()  # query row r at i = L_k - L_q + r, key j
+    mask = causal_mask(L_q, L_k, dtype=torch.float64)  # -inf where j > i
+    bias = torch.stack([own_bias(c, L_k)[:, L_k - L_q:].double() if c.bias_fn is not None else
+                        alibi_slopes(c)[:, None, None] * j_minus_i + mask for c in configs])  # m·(j - i) = -m·(i - j)
     return bias[:, None].float()
+
+
+def student_attention(config: ModelConfig, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """config.attention_fn(q, k, v, slopes) for q (B, H, L_q, d), k, v (B, H, L_k, d), slopes (H,) float32,
+    checked: a finite (B, H, L_q, d) tensor."""
+    got = config.attention_fn(q, k, v, alibi_slopes(config).to(q.dtype))
+    if not isinstance(got, torch.Tensor) or got.shape != q.shape:
+        raise ValueError(f"attention_fn(q, k, v, slopes) with q {tuple(q.shape)}, k {tuple(k.shape)} must return "
+                         f"a tensor of shape {tuple(q.shape)} (B, H, L_q, d), got "
+                         f"{tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__}")
+    if not torch.isfinite(got).all():
+        raise ValueError(f"attention_fn(q, k, v, slopes) with q {tuple(q.shape)}, k {tuple(k.shape)} returned NaN "
+                         f"or inf: is a row masked everywhere, or the mask added after the softmax?")
+    return got
+
+
+def attention_source() -> str:
+    """The model's lines where ALiBi enters (slopes -> bias and mask, with the KV-cache offset -> scores ->
+    softmax -> values): alibi_slopes, stack_bias and attend, read from this module's source, docstrings left out."""
+    return "\n".join(_without_docstring(f) for f in (alibi_slopes, stack_bias, attend))
+
+
+def _without_docstring(function) -> str:
+    lines = inspect.getsource(function).splitlines()
+    body = ast.parse(textwrap.dedent("\n".join(lines))).body[0].body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        first, last = body[0].lineno - 1, body[0].end_lineno  # the docstring's lines, 0-based, end exclusive
+        lines = lines[:first] + lines[last:]
+    return "\n".join(lines) + "\n"
 
 
 def _linear(x: torch.Tensor, w: dict[str, torch.Tensor], name: str) -> torch.Tensor:

@@ -1,7 +1,6 @@
 """Train, evaluate at several lengths, sweep settings; every run keeps a record of what happened."""
 from __future__ import annotations
 
-import math
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -11,7 +10,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .. import _validate as check
-from .batched import StackedLM
+from .batched import StackedLM, cosine_lr
 from .data import Corpus, as_rows, random_windows, require_length
 from .model import ModelConfig, TinyLM
 
@@ -71,7 +70,7 @@ def train(corpus: Corpus, method: str = "alibi", *, config: TrainConfig | None =
     model.train()
     for step in range(config.steps):
         for group in optimizer.param_groups:
-            group["lr"] = _cosine_lr(step, config)
+            group["lr"] = cosine_lr(step, config)
         x, y = random_windows(corpus.train, config.batch_size, config.seq_len, generator)
         _, loss = model(x, y)
         optimizer.zero_grad(set_to_none=True)
@@ -86,13 +85,6 @@ def train(corpus: Corpus, method: str = "alibi", *, config: TrainConfig | None =
     model.eval()
     val_loss = evaluate(model, corpus.val, config.seq_len)
     return Run(label, asdict(model_config), asdict(config), losses, val_loss, time.perf_counter() - start, model)
-
-
-def _cosine_lr(step: int, config: TrainConfig) -> float:
-    warmup = max(1, config.steps // 20)
-    if step < warmup:
-        return config.lr * (step + 1) / warmup
-    return config.lr * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, config.steps - warmup)))
 
 
 @torch.no_grad()
@@ -169,6 +161,33 @@ def length_curve(model: TinyLM, data: torch.Tensor, lengths: list[int], *, n_tok
                for L in lengths}
     same_text(data, options)
     return {L: evaluate(model, data, L, **options[L]) for L in lengths}
+
+
+@torch.no_grad()
+def loss_by_position(model: TinyLM | StackedLM, data: torch.Tensor, seq_len: int, *,
+                     n_tokens: int = 8192) -> torch.Tensor:
+    """Mean next-character loss (nats) at each position of a window, (seq_len,) (a StackedLM: (M, seq_len)):
+    position p predicts the character after p + 1 read ones. Windows of seq_len back to back inside each stretch of
+    data, from its start, n_tokens // seq_len of them (at least one): read far past L_train, it shows where a
+    model's loss starts to rise."""
+    seq_len, n_tokens = check.positive_int("seq_len", seq_len), check.positive_int("n_tokens", n_tokens)
+    rows = as_rows(data)
+    require_length(rows, seq_len, "the evaluation data")
+    per_row, n_windows = (rows.shape[1] - 1) // seq_len, max(1, n_tokens // seq_len)
+    if per_row * rows.shape[0] < n_windows:
+        raise ValueError(f"the evaluation data ({rows.shape[0]} stretches of {rows.shape[1]} characters) holds "
+                         f"{per_row * rows.shape[0]} windows of seq_len={seq_len}, fewer than the "
+                         f"n_tokens // seq_len = {n_windows} asked for: use fewer n_tokens")
+    w = torch.arange(n_windows)
+    starts, offsets = (w % per_row * seq_len)[:, None], torch.arange(seq_len)
+    x, y = rows[(w // per_row)[:, None], starts + offsets], rows[(w // per_row)[:, None], starts + offsets + 1]
+    stacked = isinstance(model, StackedLM)
+    total = torch.zeros(model.n_models if stacked else 1, seq_len, dtype=torch.float64)
+    for xs, ys in zip(x.split(max(1, EVAL_BATCH_TOKENS // seq_len)), y.split(max(1, EVAL_BATCH_TOKENS // seq_len))):
+        logits = model(xs.expand(model.n_models, *xs.shape))[0] if stacked else model(xs)[0][None]
+        ys = ys.expand(logits.shape[0], *ys.shape)
+        total += F.cross_entropy(logits.flatten(0, 2), ys.flatten(), reduction="none").view(ys.shape).double().sum(1)
+    return (total / n_windows).float() if stacked else (total[0] / n_windows).float()
 
 
 def same_text(data: torch.Tensor, options: dict[int, dict]) -> None:
