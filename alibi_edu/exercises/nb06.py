@@ -50,6 +50,10 @@ def check_score_mod(answer: Any) -> Result:
          _grid_weights(alibi_score_mod(m), torch.zeros_like(scores))),
         ("Every head got the same slope: index the slopes with h (m[h]).",
          _grid_weights(lambda s, b, h, qi, ki: s + m[0] * (ki - qi), scores)),
+        ("Your score_mod adds no bias at all: the weights are those of the content scores alone. If it computes the "
+         "slopes from h, h is an integer tensor (as are q_idx and kv_idx), and a power like 2 ** -(h + 1) of "
+         "integers is 0 in torch: make the base a float.",
+         _grid_weights(lambda s, b, h, qi, ki: s, scores)),
     ]
     result = match_tensor(got, _grid_weights(alibi_score_mod(m), scores),
                           "score + m[h]·(kv_idx − q_idx): past keys (kv_idx < q_idx) lose m per step back — ALiBi.",
@@ -106,7 +110,7 @@ def _row_weights(bias: torch.Tensor) -> torch.Tensor:
 
 
 @exercise("06.3", "An encoder's bias (no causal mask)",
-          reread="“The m·j shortcut without a causal mask”, and notebook 02 on the bidirectional bias −m·|i − j|.")
+          reread="“The m·j shortcut without a causal mask”, and notebook 02's section on bidirectional attention.")
 def check_encoder_bias(answer: Any) -> Result:
     got = as_tensor(answer)
     shape = (ENC_HEADS, ENC_LENGTH, ENC_LENGTH)
@@ -116,9 +120,10 @@ def check_encoder_bias(answer: Any) -> Result:
     m = geometric_slopes(ENC_HEADS, torch.float64)
     mistakes = [
         ("That is the m·j shortcut (m·(j − i) is the same after softmax): without the causal mask nothing removes "
-         "the future keys, and they are rewarded for distance. Use −m·|i − j|.",
+         "the future keys, and they are rewarded for distance. An encoder's bias must penalise distance on both "
+         "sides of the query.",
          _row_weights(bloom_bias(m, torch.ones(1, ENC_LENGTH))[0].expand(shape))),
-        ("Sign: the bias must fall with distance, −m·|i − j|.",
+        ("Sign: your bias rewards distance. It must fall as a key moves away from the query, on either side.",
          _row_weights(-alibi_bias(ENC_HEADS, ENC_LENGTH, symmetric=True, dtype=torch.float64))),
     ]
     right = alibi_bias(ENC_HEADS, ENC_LENGTH, symmetric=True, dtype=torch.float64)
@@ -137,18 +142,18 @@ def check_encoder_bias(answer: Any) -> Result:
 # --- 06.4 the bias scaled by 1/sqrt(d) --------------------------------------------------------
 
 @exercise("06.4", "β for the book's form from a paper-scale checkpoint",
-          reread="“The bias scaled by 1/√d”, and notebook 01 on where the bias sits: β_book = √d·m_paper.")
+          reread="“The bias scaled by 1/√d”, and notebook 01 on where each form puts the bias, inside or after 1/√d.")
 def check_book_beta(answer: Any) -> Result:
     m = geometric_slopes(HEADS, torch.float64)
     root_d = math.sqrt(D_MODEL_HEAD)
     return match_tensor(answer, root_d * m,
                         f"β = √d·m = {root_d:g}·m: inside the 1/√d the bias is divided by √d, so it must be √d "
                         "times larger to give the same weights.",
-                        mistakes=[("That is the bug: inside the 1/√d these slopes are divided by √d, "
-                                   f"{root_d:g}× too gentle.", m),
-                                  ("The other way round: the bias is divided by √d, so β must be multiplied by it.",
-                                   m / root_d),
-                                  ("√d, not d.", D_MODEL_HEAD * m)])
+                        mistakes=[("That is the bug: inside the 1/√d these slopes are divided by √d as well, so "
+                                   "every head is flatter than the model was trained with.", m),
+                                  ("The other way round: inside the 1/√d the bias is divided, so β must be larger "
+                                   "than m, not smaller.", m / root_d),
+                                  ("Too steep: this undoes more than the 1/√d divides away.", D_MODEL_HEAD * m)])
 
 
 questions.register("06")
