@@ -18,7 +18,7 @@ def check_first_bias(answer: Any) -> Result:
     right = linear_bias(QUERY + 1, beta=BETA, dtype=torch.float64)[QUERY, KEY]
     return match_tensor(answer, right,
                         f"β·(j − i) = {BETA:g}·({KEY} − {QUERY}) = {right.item():g}: a key in the past gets a "
-                        "negative bias, larger the farther back it is.",
+                        "negative bias, more negative the farther back it is.",
                         mistakes=[("Sign: j − i is negative for a key before the query, so the bias is negative.",
                                    -right),
-                                  ("That is j − i alone: multiply it by β.", right / BETA)])
+                                  ("That is j − i alone: β is missing.", right / BETA)])
