@@ -23,13 +23,13 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 IDS = list_exercises()
 KEYS = {q["id"]: q["key"] for f in resources.files(questions).iterdir() if f.name.endswith(".toml")
         for q in questions.load(f.read_text(encoding="utf-8"), f.name)}
-# not numbers; 03.8, 04.4, 04.5 and 05.6 train models: never run at collection
-RUNS = ("05.1", "06.2", "03.8", "04.4", "04.5", "05.6")
+# not numbers; 04.4, 04.5 and 05.6 train models: never run at collection
+RUNS = ("05.1", "06.2", "04.4", "04.5", "05.6")
 NUMERIC = [i for i in IDS if i not in KEYS and i not in RUNS and not callable(runpy.run_path(
     str(SOLUTIONS / f"{i.replace('.', '_')}.py"))["answer"])]
 
 
-@functools.cache          # 03.8's solution trains two small models: once per session is enough
+@functools.cache          # some solutions train models: once per session is enough
 def solution(exercise_id):
     return runpy.run_path(str(SOLUTIONS / f"{exercise_id.replace('.', '_')}.py"))["answer"]
 
@@ -125,10 +125,6 @@ def wrong_answers(exercise_id) -> list:
         return [dict(right, prediction="lower"), dict(right, prediction="same"), {"prediction": "higher"}]
     if exercise_id == "04.5":                  # the solution's run, with a wrong choice, tie or test loss
         return [dict(right, beta=0.3), dict(right, tied=[0.3]), dict(right, test=0.0), {"beta": 3}]
-    if exercise_id == "03.8":                  # the solution's run, with a wrong function or a bare one handed in
-        return [dict(right, bias_fn=lambda H, L: -alibi_bias(H, L) + causal_mask(L)),
-                dict(right, bias_fn=lambda H, L: alibi_bias(H, L)), dict(right, own=right["own"] + 0.01),
-                right["bias_fn"], {"own": right["own"]}]
     if exercise_id == "02.1":
         return [lambda L: causal_mask(L).T, lambda L: causal_mask(L) + 1, lambda L: torch.zeros(L, L),
                 lambda L: causal_mask(L) != 0, lambda L: -causal_mask(L), lambda L: causal_mask(L + 1)]
@@ -146,7 +142,7 @@ def wrong_answers(exercise_id) -> list:
 
 # Wrong answers built from a solution that trains models are made when the test runs, not at collection;
 # those of 04.4, 04.5 (a dozen models each) and 05.6 (three) are slow.
-TRAINED = {"03.8": 5, "04.4": 3, "04.5": 4, "05.6": 3}    # how many wrong answers wrong_answers() makes for each
+TRAINED = {"04.4": 3, "04.5": 4, "05.6": 3}    # how many wrong answers wrong_answers() makes for each
 LATER = object()
 
 

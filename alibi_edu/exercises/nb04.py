@@ -15,8 +15,8 @@ CASES = [(1.0, 16), (0.1, 16), (10.0, 64), (2.0, 4), (3.0, 9)]  # (β, d_head)
 
 
 @exercise("04.1", "From the book's β to the paper's slope m",
-          reread="the section “One β for every head — and how the model reads it”: "
-                 "(q·k + β(j − i))/√d = q·k/√d − m·(i − j); match the bias terms.")
+          reread="the section “One β for every head”: write the book's score and the paper's side by side and "
+                 "match the bias terms.")
 def check_to_slope(answer: Any) -> Result:
     """answer: a function to_slope(beta, d_head) -> m, computing with math, numpy or torch."""
     got = []
@@ -31,13 +31,14 @@ def check_to_slope(answer: Any) -> Result:
         got.append(number.reshape(()).item())
     got = torch.tensor(got, dtype=torch.float64)
     mistakes = [
-        ("That is β·√d: the book divides the bias by √d together with q·k, so the paper's slope is smaller.",
+        ("That puts the scale on the wrong side: the book's bias sits under 1/√d together with q·k, so the "
+         "paper's slope is smaller than β.",
          torch.tensor([b * math.sqrt(d) for b, d in CASES])),
-        ("Divide by √d_head, not by d_head: the book's 1/√d scale is what the slope absorbs.",
+        ("That puts d_head itself under β: the slope absorbs the very scale that q·k shares with the book's bias.",
          torch.tensor([b / d for b, d in CASES])),
         ("No conversion: the book's bias sits inside the 1/√d scale, the paper's outside it.",
          torch.tensor([b for b, _ in CASES])),
-        ("That divides by √32, the model's width: the scale 1/√d uses each head's own dimension, d_head, the "
+        ("That uses √32, the model's width: the scale 1/√d uses each head's own dimension, d_head, the "
          "function's second argument.", torch.tensor([b / math.sqrt(32) for b, _ in CASES])),
         ("Your function ignores d_head: it gives the same m at every head size, right only for this notebook's "
          "d_head = 16. The conversion depends on the function's second argument.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import torch
@@ -142,3 +143,16 @@ def _stacks(jobs: list) -> list[list]:
 
 def _flatten(chunks: list[list]) -> list:
     return [job for chunk in chunks for job in chunk]
+
+
+def confirm(claims: Mapping[str, bool], *, strict: bool = True) -> None:
+    """The sentences a notebook says about its run, {sentence: does this run bear it out?}.
+
+    strict (the default run, the one the text was written from): AssertionError naming every sentence the run does
+    not bear out. Otherwise (a longer run) print them: the text may not describe this run.
+    """
+    missed = [claim for claim, holds in claims.items() if not holds]
+    if missed and strict:
+        raise AssertionError("this run does not bear out: " + "; ".join(missed))
+    if missed:
+        print("This run differs from the text:", "; ".join(missed))

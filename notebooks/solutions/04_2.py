@@ -1,4 +1,5 @@
-# 04.2 — one run per value decides nothing: seeds first, refine near the best on validation, confirm once on test
+# 04.2 — a peak at an intermediate β, each end failing for its own reason: refine near it on validation,
+# confirm on held-out data
 from alibi_edu.exercises import check
 
 answer = "A"

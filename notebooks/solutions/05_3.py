@@ -1,4 +1,5 @@
-# 05.3 — a fixed, rule-based penalty on relative distance; no table, no maximum length
+# 05.3 — a penalty that grows with distance: keys further back, at distances never trained on, weigh less
+# (being relative is not enough: RoPE is relative too)
 from alibi_edu.exercises import check
 
 answer = "D"

@@ -2,23 +2,20 @@
 # # 05 — Train short, test long
 #
 # **Goals.** After this notebook you can
-# - name the usual ways a transformer knows where a token is (sinusoidal, learned, rotary, none) and what each does
+# - name four usual ways a transformer knows where a token is (sinusoidal, learned, rotary, none) and what each meets
 #   at a position it never saw in training;
-# - explain why a penalty that grows with distance lets ALiBi run on sequences longer than it was trained on;
-# - train the five kinds of model at L_train = 64 (three seeds each) and measure their loss on sequences up to 1024
-#   characters, comparing lengths and methods seed by seed;
-# - read the result like Figure 1 of the ALiBi paper (Press, Smith & Lewis, ICLR 2022), and check it with
-#   sliding-window evaluation (the paper's Appendix B);
-# - compute how far back an ALiBi head can see, and check it against a trained model.
-# - predict, then measure, what a shorter L_train does to ALiBi's loss past it.
+# - train them and ALiBi at L_train = 64 (three seeds each), measure their loss up to 1 024 characters and compare
+#   lengths and methods seed by seed, like Figure 1 of the ALiBi paper (Press, Smith & Lewis, ICLR 2022);
+# - check the result with sliding-window evaluation (the paper's Appendix B) and compute how far back a head sees;
+# - generate text past L_train with a KV cache, and say what a sample shows and what a measurement shows.
 #
-# **Prerequisites.** Notebook 03 (geometric slopes), notebook 04 (the tiny model, seeds and spread, validation loss).
-# Runs on a laptop CPU in about a minute.
+# **Prerequisites.** Notebooks 03 (geometric slopes) and 04 (the tiny model, paired seeds). About a minute on a
+# laptop CPU. **Stuck on an exercise?** Each wrong try gives a more specific hint; the third offers the solution
+# (`%load solutions/05_N.py` in a new cell).
 
 # %%
-# Ready for any kernel: where the course package is missing (Colab, a new kernel), install it from ALIBI_EDU_SOURCE
-# (README: Where to run it) with --no-deps, so this kernel's torch, ipywidgets and ipykernel stay as they are;
-# on Colab, allow the course's widgets. Everywhere else this cell does nothing.
+# Where the course package is missing (Colab, a new kernel): install it from ALIBI_EDU_SOURCE (README: Where to run
+# it) without touching this kernel's torch and widgets. Elsewhere this cell does nothing.
 import importlib, os, subprocess, sys
 from importlib.util import find_spec
 
@@ -36,23 +33,24 @@ if "google.colab" in sys.modules:
 import math
 import time
 
-import matplotlib.pyplot as plt
 import torch
+from IPython.display import display
 
 from alibi_edu import geometric_slopes, lm, relative_positions
 from alibi_edu.exercises import check, quiz
+from alibi_edu.lm.model import SINUSOIDAL_SCALE, sinusoidal_positions
 from alibi_edu.plots import loss_vs_length, training_curves, weight_by_distance, weight_by_distance_plot
+from alibi_edu.plots.generation import loss_by_position_plot, side_by_side
 
 notebook_start = time.perf_counter()
 
 # %% [markdown]
-# ### Settings
+# ## Settings
 #
-# Defaults: five kinds of model × three seeds = 15 small models (d = 32, 2 layers, 4 heads, batch 16, 200 steps at
-# L_train = 64), trained side by side, each evaluated on the same 8 192 validation characters at every length
-# (as in notebook 04: from position 1 024 of each of 8 validation blocks, windows never leaving their block).
-#
-# **For a longer, better run** set `LONGER_RUN = True` (5× the steps; expect about five times as long).
+# Five kinds of model × three seeds = 15 small models (width 32, 2 layers, 4 heads, batch 16, 200 steps at
+# L_train = 64), trained side by side, each scored on the same 8 192 validation characters at every length (as in
+# notebook 04). `LONGER_RUN = True` trains 5× the steps; the text describes the default run, and a longer run prints
+# where it differs.
 
 # %%
 LONGER_RUN = False   # ← True: a longer, better run
@@ -69,47 +67,31 @@ if lm.quick_mode():
 print(config, "| seeds", SEEDS)
 
 # %% [markdown]
-# ### The alternatives, and how we compare them
+# ## 1. What a penalty on distance does past L_train
 #
 # Five ways for the same small transformer to know where a token is:
 # - **sinusoidal** (the original transformer's): a fixed vector of sines and cosines of the position, at geometric
 #   frequencies, added to each token's embedding;
-# - **learned positions** (`learned`): a trained table with one vector per position 0 … L_train − 1, added the same way;
-# - **rope** (rotary position embedding, RoPE): queries and keys are rotated by angles proportional to their
-#   positions, so the score q·k depends on the distance between them;
-# - **alibi**: no position vectors at all; the distance penalty −m·(i − j) on every score (4 heads, geometric
-#   slopes 1/4, 1/16, 1/64, 1/256);
-# - **none** (sometimes called NoPE): no positional information besides the causal mask.
+# - **learned**: a trained table with one vector per position 0 … L_train − 1, added the same way;
+# - **rope** (rotary positions, RoPE): queries and keys rotated by angles proportional to their positions, so q·k
+#   depends on their distance;
+# - **alibi**: no position vectors; the penalty −m·(i − j) on every score (4 heads, slopes 1/4, 1/16, 1/64, 1/256);
+# - **none** (NoPE): nothing but the causal mask.
 #
-# We compare them by validation loss in nats per character, as in notebook 04 (its **perplexity**, e^loss, is the
-# number of equally likely characters the model is, on average, choosing between). Lower is better.
-
-# %% [markdown]
-# ## 1. What a penalty on distance does past L_train
-#
-# ALiBi adds $-m\,(i-j)$ to the score of query $i$ and key $j$. It depends only on the **distance** $i-j$,
-# never on $i$ itself: a query at position 5 000 gets exactly the same penalties for its last few keys as a query
-# at position 5.
-#
-# That alone does not make long inputs safe. Past L_train a query meets keys at distances it never saw in
-# training (more than 63 steps back) and more keys than ever; depending only on distance is not enough by itself.
-# What ALiBi adds is a penalty that **grows** with distance: the weight of a key Δ steps back
-# carries a factor $e^{-m\Delta}$, so the further back an unseen key is, the less it can count. For a steep head
-# that settles it (m = 1/4: $e^{-64/4} \approx 10^{-7}$ at the edge of the training window). For the flattest of our
-# 4 heads, m = 1/256, the bias alone still leaves $e^{-64/256} \approx 0.78$ there. So what keeps the model from
-# breaking? Sections 3–5 measure what happens.
-#
-# A learned position table is the opposite: one trained vector per position $0 \dots L_\text{train}-1$, and simply
-# no vector for position $L_\text{train}$.
-#
-# **By hand** (m = 1/4): keys 0, 1, 2, 3 steps back get 0, −0.25, −0.5, −0.75 — at any position.
+# ALiBi's penalty depends only on the **distance** i − j, never on i: a query at position 5 000 gets the same
+# penalties for its last keys as a query at position 5. That alone does not make long inputs safe: past L_train a
+# query meets distances it never saw (more than 63 back) and more keys than ever. What ALiBi adds is a penalty that
+# **grows** with distance: a key Δ steps back carries a factor e^(−mΔ), so the further back an unseen key is, the
+# less it can count. For the steepest head (m = 1/4) that is about 10⁻⁷ at Δ = 64; for the flattest (m = 1/256)
+# still 0.78. Sections 3–5 measure what happens. A learned table is the opposite: no row at all for position
+# L_train.
 
 # %% tags=["nbval-check-output"]
 m = 0.25
 for i in (5, 5000):
     row = m * relative_positions(1, i + 1)[0].double()    # the bias row of query i: m·(j − i), j = 0..i
     print(f"query at i = {i}: last four keys get {row[-4:].flip(0).tolist()}")
-assert (m * relative_positions(1, 6)[0, -4:] == m * relative_positions(1, 5001)[0, -4:]).all()
+print(f"e^(−64/4) = {math.exp(-64 / 4):.1g}, e^(−64/256) = {math.exp(-64 / 256):.2f}")
 
 corpus = lm.load_corpus()
 learned = lm.TinyLM(lm.ModelConfig(corpus.vocab_size, "learned", max_len=64))
@@ -119,14 +101,8 @@ except ValueError as err:
     print("learned table, 65 characters:", err)
 
 # %% [markdown]
-# **Exercise 05.1** — *Predict before you train.* The models below are the same small transformer and differ only
-# in how they know where each token is: **sinusoidal** positions add a fixed vector of sines and cosines of the
-# position to each token's embedding; **rope** (rotary positions, RoPE) rotates queries and keys by an angle
-# proportional to their position; **alibi** adds this course's distance penalty; **none** gives no positional
-# information at all. Past L_train = 64, which loss curves will **rise**? Answer with a set of names from
-# `{"alibi", "sinusoidal", "rope", "none"}`.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_1.py` in a new cell loads it; run it and it checks itself.</sub>
+# **Exercise 05.1** — *Predict before you train.* Past L_train = 64, which loss curves will **rise**? Answer with a
+# set of names from `{"alibi", "sinusoidal", "rope", "none"}`.
 
 # %%
 answer = ...   # a set of names, e.g. {"name", "other name"}
@@ -135,34 +111,34 @@ check("05.1", answer)
 # %% [markdown]
 # ## 2. Train every method at L_train = 64
 #
-# Same data, seeds, sizes and steps; only the positional method differs. Three seeds per method, paired as in
-# notebook 04 (seed r: the same initial weights where the shapes agree, the same batches), so every difference below
-# is compared seed by seed with notebook 04's rule: every seed agrees in sign and the mean difference exceeds twice
-# its standard error.
+# Same data, seeds, sizes and steps; only the positional method differs. Seed r gives every method the same initial
+# weights wherever the shapes agree (the learned table is drawn last, from its own copy of the random stream) and the
+# same batches, so every difference below is compared seed by seed with notebook 04's rule.
+#
+# The sinusoidal vectors are added at 0.1 times their usual size (`SINUSOIDAL_SCALE`): token embeddings start far
+# smaller than a sine vector (printed below), and at full size position would swamp the characters. The scale is a
+# choice for this small model, not tuned: read that curve as one configuration.
 
 # %%
 methods = ["alibi", "sinusoidal", "rope", "learned", "none"]
+token_size = lm.TinyLM(lm.ModelConfig(corpus.vocab_size, "sinusoidal", **MODEL)).token_embedding.weight
+print(f"typical size at the start: token embedding {token_size.std():.3f}, sine vector "
+      f"{sinusoidal_positions(64, MODEL['d_model']).std():.2f}, × {SINUSOIDAL_SCALE} = "
+      f"{SINUSOIDAL_SCALE * sinusoidal_positions(64, MODEL['d_model']).std():.3f}")
 n_models = len(methods) * len(SEEDS)
 print(f"{n_models} models ({len(methods)} methods × {len(SEEDS)} seeds, {config.steps} steps each): "
       f"about {lm.estimate_seconds(n_models, config, corpus, **MODEL):.0f} s here and now")
 sweep = lm.seed_sweep(corpus, {name: dict(method=name) for name in methods}, seeds=SEEDS, config=config,
                       n_tokens=EVAL_TOKENS, **MODEL)
 print(f"trained in {sweep.seconds:.0f} s")
-
-# %%
 training_curves({name: sweep.losses[:, sweep.labels.index(name)] for name in methods},
-                start=math.log(corpus.vocab_size), title="training loss, 3 seeds per method (faint: each seed)");
+                start=math.log(corpus.vocab_size), title="training loss, 3 seeds per method (faint: each seed)")
 
 # %% [markdown]
 # ## 3. Loss against evaluation length (the shape of the paper's Figure 1)
 #
-# Every length reads the **same** validation characters in back-to-back windows of L characters; every L = 64
-# number in this notebook is on these characters. Bands and the table's ± are the spread (SD) over the three
-# seeds; in a verdict line ± is the standard error of the paired difference, as in notebook 04. The grey line is
-# the bigram baseline (each character guessed from the one before it, counted on the training text). The learned
-# table can only be drawn at L = 64. Note that the sinusoidal vectors are added at 0.1 times their
-# usual size (the model's `SINUSOIDAL_SCALE`), a choice made for this course's small model: another scale gives
-# other sinusoidal numbers, so read that curve as one configuration, not as the best the method can do.
+# Every length reads the **same** validation characters in back-to-back windows of L. Bands are the spread (SD) over
+# seeds; the grey line is the bigram baseline. The learned table can only be drawn at L = 64.
 
 # %%
 runs = lm.length_runs(sweep, methods, corpus.val, LENGTHS, n_tokens=EVAL_TOKENS)
@@ -170,96 +146,89 @@ means = {name: {L: v.mean().item() for L, v in curve.items()} for name, curve in
 spreads = {name: {L: v.std().item() for L, v in curve.items()} for name, curve in runs.items()}
 bigram = lm.baseline_losses(corpus, config.seq_len, n_tokens=EVAL_TOKENS)["bigram (counted on train)"]
 loss_vs_length(means, spreads=spreads, train_len=config.seq_len, title="trained at L = 64, evaluated at L",
-               baselines={"bigram (counted on train)": bigram});
+               baselines={"bigram (counted on train)": bigram})
 
 # %%
 longest = LENGTHS[-1]
-print(f"{'method':>11} " + " ".join(f"{'L = ' + str(L):>13}" for L in LENGTHS))
+print(f"each seed's loss at L = 64 and L = {longest} (bigram baseline {bigram:.3f}):")
 for name in methods:
-    print(f"{name:>11} " + " ".join(f"{means[name][L]:7.3f} ± {spreads[name][L]:.3f}" if L in means[name]
-                                    else f"{'—':>13}" for L in LENGTHS))
+    print(f"{name:>11}: " + "   ".join(f"L = {L}: " + " ".join(f"{v:.3f}" for v in runs[name][L].tolist())
+                                       for L in (64, longest) if L in runs[name]))
 print(f"\nchange 64 → {longest}, the same models at two lengths, seed by seed:")
 change = {name: lm.paired(runs[name][longest], runs[name][64], names=(f"{name} at {longest}", "at 64"))
           for name in methods if longest in runs[name]}
 for c in change.values():
     print(" ", c)
-print("\nthe rise, method against none, seed by seed:")
 rise_vs_none = {name: lm.paired(change[name].diffs, change["none"].diffs, names=(f"{name}'s rise", "none's"))
                 for name in ("sinusoidal", "rope") if name in change}
-for c in rise_vs_none.values():
-    print(" ", c)
-print("\nat L = 64, method against method, seed by seed:")
 at_64 = {pair: lm.paired(runs[pair[0]][64], runs[pair[1]][64], names=pair) for pair in
-         [("rope", "alibi"), ("none", "alibi"), ("sinusoidal", "none"), ("learned", "none")]}
-for c in at_64.values():
+         [("none", "alibi"), ("rope", "alibi"), ("sinusoidal", "none"), ("learned", "none")]}
+print("\nthe rise against none's, and methods at L = 64, seed by seed:")
+for c in [*rise_vs_none.values(), *at_64.values()]:
     print(" ", c)
+
+# %%
+# guards the sentences below about directions, seed by seed (a longer run prints where it differs)
 if not lm.quick_mode():
-    assert change["alibi"].direction != 1 and all(change[n].direction == 1 for n in ("sinusoidal", "rope", "none"))
-    assert all(c.direction == 1 for c in rise_vs_none.values()), rise_vs_none
-    assert at_64["none", "alibi"].direction == 1 and at_64["sinusoidal", "none"].direction == 1
+    lm.sweep.confirm({
+        "alibi does not rise up to 1024": change["alibi"].direction != 1,
+        "sinusoidal, rope and none rise in every seed": all(change[n].direction == 1
+                                                            for n in ("sinusoidal", "rope", "none")),
+        "sinusoidal and rope rise more than none in every seed": all(c.direction == 1 for c in rise_vs_none.values()),
+        "none is above alibi at 64 in every seed": at_64["none", "alibi"].direction == 1,
+        "sinusoidal is above none at 64 in every seed": at_64["sinusoidal", "none"].direction == 1,
+        "sinusoidal and learned are above the bigram at 64": min(means["sinusoidal"][64], means["learned"][64]) > bigram,
+    }, strict=not LONGER_RUN)
 
 # %% [markdown]
-# What to see (the printed verdicts, seed by seed):
-# - **alibi** does not rise all the way to 16 × L_train: it is even a little lower at 1024 in every seed;
-# - **sinusoidal** and **rope** rise past 64 in every seed, and by more than none in every seed: they meet
-#   positions, or rotation angles, the model never saw, but since none rises too, unseen position inputs are not
-#   the whole story (and the sinusoidal curve is one configuration, at 0.1 scale);
-# - **none** has no position signal, so it cannot easily tell which character came just before; at L = 64 it is
-#   behind alibi in every seed. It rises too, by less than sinusoidal and rope. A likely reason, not measured
-#   here: a causal model without positions can infer position from how many tokens it sees (a query at position
-#   i averages over i + 1 keys, so its attention output depends on i), and past L_train it meets counts it never
-#   saw. Notebook 04's β = 0 is the same kind of model;
-# - **learned** cannot even be evaluated past its table.
+# What the verdicts say, seed by seed:
+# - **alibi** does not rise up to 16 × L_train.
+# - **sinusoidal** and **rope** rise in every seed, by more than none: past 64 they meet positions or rotation angles
+#   the model never saw. Since none rises too, unseen position inputs are not the whole story.
+# - **none** is behind alibi at L = 64 and rises a little. A likely reason, not measured here: a causal model can
+#   infer position from how many tokens it sees (a query at position i averages over i + 1 keys), and past L_train
+#   it meets counts it never saw.
+# - **learned** cannot be evaluated past its table.
 #
-# At L = 64, where no method meets anything new, sinusoidal and learned are both behind none in every seed: adding position vectors made these small models worse after 200 steps. This notebook does not
-# measure why.
+# The bands (SD over seeds) overlap where the paired verdicts do not: a seed that is good at 64 is good at 1 024 too,
+# and comparing seed by seed removes that shared level (the per-seed lines above show it).
 #
 # ## 4. Sliding-window evaluation (the paper's Appendix B)
 #
-# In back-to-back windows the first characters of each window see almost no context, and a longer window has
-# fewer such "early" characters. Does ALiBi at long L use far-away characters, or does it only have fewer early ones?
-# The control: slide the window by s = 32 and score only its last 32 characters, so every scored character sees at
-# least L − 32 earlier ones, all from its own block of text. The same three models per length, the same 8 192
-# characters.
+# In back-to-back windows the first characters see almost no context, and a longer window has fewer of them. Does
+# ALiBi at long L use far characters, or does it only have fewer early ones? The control: slide the window by 32 and
+# score only its last 32 characters, so each scored character sees at least L − 32 earlier ones.
 
 # %%
 stride = config.seq_len // 2
 sliding = lm.length_runs(sweep, ["alibi"], corpus.val, LENGTHS, n_tokens=EVAL_TOKENS, stride=stride)["alibi"]
 back_to_back = runs["alibi"]
-loss_vs_length({"alibi, back-to-back windows": {L: v.mean().item() for L, v in back_to_back.items()},
-                f"alibi, sliding windows (stride {stride})": {L: v.mean().item() for L, v in sliding.items()}},
-               spreads={"alibi, back-to-back windows": spreads["alibi"],
-                        f"alibi, sliding windows (stride {stride})": {L: v.std().item() for L, v in sliding.items()}},
-               train_len=config.seq_len, title=f"ALiBi (3 seeds) on the same {EVAL_TOKENS} characters");
 for L in LENGTHS:
     print(f"L = {L:5}: back-to-back {back_to_back[L].mean():.3f}   sliding {sliding[L].mean():.3f}")
 early = lm.paired(back_to_back[64], sliding[64], names=("back-to-back at 64", "sliding at 64"))
 far = lm.paired(sliding[longest], sliding[64], names=(f"sliding at {longest}", "sliding at 64"))
-print(" ", early)
-print(" ", change["alibi"])
-print(" ", far)
-if not lm.quick_mode():
-    assert early.direction == 1 and far.direction != -1
-    assert 0.5 < -change["alibi"].mean / early.mean < 2, (change["alibi"], early)
+for c in (early, change["alibi"], far):
+    print(" ", c)
+if not lm.quick_mode():   # guards the next sentences: the early-character gap, and no gain from far characters
+    lm.sweep.confirm({"sliding beats back-to-back at 64 in every seed": early.direction == 1,
+                      "sliding windows do not gain from 64 to 1024": far.direction != -1,
+                      "back-to-back gains about the early-character gap": 0.5 < -change["alibi"].mean / early.mean < 2},
+                     strict=not LONGER_RUN)
+loss_vs_length({"alibi, back-to-back windows": {L: v.mean().item() for L, v in back_to_back.items()},
+                f"alibi, sliding windows (stride {stride})": {L: v.mean().item() for L, v in sliding.items()}},
+               train_len=config.seq_len, title=f"ALiBi (3 seeds) on the same {EVAL_TOKENS} characters")
 
 # %% [markdown]
-# Read the three lines. At L = 64 the sliding windows beat the back-to-back ones in every seed: that gap is the cost
-# of the early, context-starved characters. Back-to-back at 1024 gains about as much, since a longer window has
-# fewer early characters. And with sliding windows, where every scored character has at least L − 32 characters of
-# its own text before it, going from 64 to 1024 does not lower the loss. At L = 64 those scored characters see
-# 32–63 earlier ones, so what this shows is: characters further back than that do not help this model. (The
-# control was run for alibi only.) The paper found the same for ALiBi (Appendix B): its gain at long lengths comes mostly from
-# fewer early characters.
+# At L = 64 sliding windows beat back-to-back ones in every seed: that gap is the cost of the context-starved
+# characters. Back-to-back at 1 024 gains about as much, since a longer window has fewer of them. With sliding windows,
+# going from 64 to 1 024 does not lower the loss: characters further back than the 32–63 seen at L = 64 do not help
+# this model (the control was run for alibi only). The paper found the same (Appendix B).
 #
 # ## 5. How far back can a head see?
 #
-# Give two keys equal content scores. The key Δ steps further back gets the weight of the nearest one times
-# $e^{-m\Delta}$. It stays at least 1% of the nearest key's weight while $e^{-m\Delta} \ge 0.01$.
-
-# %% [markdown]
-# **Exercise 05.2** — Write `reach(m)`: the largest whole number of steps Δ for which $e^{-m\Delta} \ge 0.01$.
+# Give two keys equal content scores: the one Δ steps further back gets the nearer one's weight times e^(−mΔ).
 #
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_2.py` in a new cell loads it; run it and it checks itself.</sub>
+# **Exercise 05.2** — Write `reach(m)`: the largest whole number of steps Δ for which e^(−mΔ) ≥ 0.01.
 
 # %%
 def reach(m):
@@ -269,34 +238,23 @@ answer = ...   # the function itself: answer = reach
 check("05.2", answer)
 
 # %% [markdown]
-# Now check against a trained ALiBi model (seed 0; the reach is computed from the formula, since `reach` above may
-# still be a placeholder). Measured: for each head of layer 1, the median over queries of weight(Δ back) / weight(nearest key),
-# on 256 validation characters. Dashed: the bias alone, $e^{-m\Delta}$; dotted: the computed reach (heads 3 and 4
-# reach past the plotted range). Compare each measured curve with its dashed line: the printed ratios put numbers on
-# how close they are.
+# Now a trained ALiBi model (seed 0), layer 1: for each head, the median over queries of weight(Δ back) /
+# weight(nearest key) on 256 validation characters. Dashed: the bias alone, e^(−mΔ); dotted: where it falls under 1%.
 
 # %%
 slopes = geometric_slopes(4)
-computed = [math.floor(math.log(100) / m) for m in slopes.tolist()]
-print("slopes:", [f"{m:g}" for m in slopes.tolist()], " computed reach:", computed)
-
 alibi = sweep.models["alibi"][0]
 maps = alibi.attention_maps(corpus.val[:1, 1000:1256])[:, 0]  # (layers, H, 256, 256)
 ratios = weight_by_distance(maps[0], max_distance=128)
-weight_by_distance_plot(ratios, slopes);
-for h, r in enumerate(computed):
-    if r <= 128:
-        print(f"head {h + 1}: measured weight ratio at Δ = {r}: {ratios[h, r]:.4f} (bias alone: {math.exp(-slopes[h] * r):.4f})")
-flat = slopes[-1].item()
-print(f"flattest head (head 4, m = 1/{1 / flat:g}): bias alone at the edge of the training window, Δ = 64: "
-      f"e^(−64·m) = {math.exp(-64 * flat):.2f}; measured ratio at Δ = 64: {ratios[3, 64]:.3f}")
+for h, m in enumerate(slopes.tolist()):
+    print(f"head {h + 1} (m = 1/{1 / m:g}): " + "  ".join(f"Δ = {d}: measured {ratios[h, d]:.3g}, bias alone "
+                                                          f"{math.exp(-m * d):.3g}" for d in (8, 64)))
+weight_by_distance_plot(ratios, slopes)
 
 # %% [markdown]
-# How much weight lands beyond the training window? For each layer and head of the three trained ALiBi models:
-# the share of each query's attention on keys 64 or more steps back (distances never seen in training), averaged over
-# the queries i ≥ 64 (the only ones that have such keys) of windows of L = 1 024 (the last 1 024 characters of 4
-# validation blocks), then over the seeds. Next to it: the share the bias alone would give, with equal content
-# scores for every key.
+# How much weight lands beyond the training window? For each head of the three ALiBi models: the share of each
+# query's attention on keys 64 or more steps back, averaged over the queries that have such keys in windows of
+# L = 1 024, then over seeds. Beside it: the share the bias alone gives with equal content scores.
 
 # %%
 far_mass = lm.mass_beyond(sweep.models["alibi"], corpus.val, config.seq_len, length=longest)  # (seeds, layers, H)
@@ -305,9 +263,6 @@ print(f"weight on keys ≥ {config.seq_len} back, at L = {longest} (mean of {len
 for layer in range(mass.shape[0]):
     print(f"  layer {layer + 1}: " + "  ".join(f"head {h + 1} (m = 1/{1 / m:g}): {mass[layer, h]:.3f}"
                                              for h, m in enumerate(slopes.tolist())))
-if not lm.quick_mode():
-    head = mass.mean(0)
-    assert head[0] < 0.001 and head[1] < 0.05 and head[2] > 0.2 and head[3] > 0.5, mass
 distance = torch.arange(longest, dtype=torch.float64)        # Δ = 0 … 1023
 bias_only = []
 for m in slopes.tolist():
@@ -315,24 +270,79 @@ for m in slopes.tolist():
     share = [w[config.seq_len:i + 1].sum() / w[:i + 1].sum() for i in range(config.seq_len, longest)]
     bias_only.append(torch.stack(share).mean().item())
 print("  bias alone:", "  ".join(f"head {h + 1}: {b:.3f}" for h, b in enumerate(bias_only)))
-if not lm.quick_mode():
-    assert (mass - torch.tensor(bias_only)).abs().max() < 0.01, (mass, bias_only)
+if not lm.quick_mode():   # guards the next sentence: the measured share is the bias alone's
+    lm.sweep.confirm({"every head's far share is within 0.01 of the bias alone's":
+                      (mass - torch.tensor(bias_only)).abs().max() < 0.01}, strict=not LONGER_RUN)
 
 # %% [markdown]
-# In both layers every head's measured share matches the bias alone to within 0.01 (asserted above): at distances
-# past the training window the content scores, on average, shift almost none of the weight: the share there is
-# set by the slopes.
+# Every head's measured share matches the bias alone to within 0.01: past the training window the content scores,
+# on average, move almost none of the weight. The two flattest heads put a large share there, and yet the loss did
+# not rise. This notebook shows that the far weight did no harm here, not why.
 #
-# ## 6. Multiple choice
+# ## 6. Generate past L_train, with a KV cache
+#
+# To write text, a model predicts one character, appends it, and predicts again. A **KV cache** keeps every layer's
+# keys and values of the characters read so far, so each step computes only the newest character's query, key and
+# value. With n characters cached, that query sits at position n − 1 and attends to keys j = 0 … n − 1.
+#
+# **Exercise 05.7** — Write `newest_row(n, m)`: the bias the newest query adds to its scores over the n cached keys,
+# for one head with slope m (the paper's form), as n numbers. What does it need to know, and what not?
+
+# %%
+def newest_row(n, m):
+    return ...
+
+answer = ...   # the function itself: answer = newest_row
+check("05.7", answer)
+
+# %% [markdown]
+# Now the models of section 2 (seed 0 of each) write 8 × L_train characters from the same held-out prompt and the
+# same sampling seed; ‖ marks the first character past L_train. The learned model stops there, with the error its
+# table raises.
+
+# %%
+prompt = corpus.decode(corpus.val[1, 1000:1032])   # 32 held-out characters
+n_new = 8 * config.seq_len - len(prompt)
+samples = {name: lm.generate(sweep.models[name][0], prompt, n_new, corpus=corpus, temperature=0.8, seed=0)
+           for name in ("alibi", "sinusoidal")}
+cut = config.seq_len - len(prompt)                    # characters until L_train
+print("prompt:", repr(prompt), "\n")
+print(side_by_side({name: text[:cut] + "‖" + text[cut:] for name, text in samples.items()}))
+try:
+    lm.generate(sweep.models["learned"][0], prompt, n_new, corpus=corpus, temperature=0.8, seed=0)
+except ValueError as err:
+    print("\nlearned:", err)
+
+# %% [markdown]
+# A sample is one draw: another seed writes other text, and reading quality off a few lines is guesswork. The
+# measurement is the loss at each position of 512-character windows of held-out text, for the three seeds' models:
+
+# %%
+window = 8 * config.seq_len
+by_position = {name: torch.stack([lm.loss_by_position(model, corpus.val, window, n_tokens=EVAL_TOKENS)
+                                  for model in sweep.models[name]]) for name in ("alibi", "sinusoidal", "none")}
+past = {name: lm.paired(v[:, config.seq_len:].mean(1), v[:, config.seq_len // 2:config.seq_len].mean(1),
+                        names=(f"{name}: positions {config.seq_len}+", f"{config.seq_len // 2}–{config.seq_len - 1}"))
+        for name, v in by_position.items()}
+for c in past.values():
+    print(" ", c)
+if not lm.quick_mode():   # guards the next sentence
+    lm.sweep.confirm({"sinusoidal is higher past L_train than just before it, in every seed":
+                      past["sinusoidal"].direction == 1}, strict=not LONGER_RUN)
+loss_by_position_plot(by_position, train_len=config.seq_len, title="loss at each position of 512-character windows")
+
+# %% [markdown]
+# Sinusoidal's loss is higher past position 64 than just before it, in every seed; compare alibi's and none's lines
+# above. Generating needs nothing ALiBi does not already have: the bias of the newest query is a row you just wrote.
+#
+# ## 7. Multiple choice
 #
 # **Exercise 05.3** — Which property lets an ALiBi model process sequences longer than any it was trained on?
 #
 # - **A.** It learns a larger table of position embeddings, with spare rows reserved for positions past L_train.
 # - **B.** Any relative position scheme extrapolates: scores that depend only on i − j, as with RoPE, never meet anything new.
 # - **C.** Every head's penalty makes keys further back than L_train negligible, so each query still sees its usual window.
-# - **D.** A penalty on distance that grows with it: the steep heads ignore far keys, and the measured loss does not rise.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_3.py` in a new cell loads it; run it and it checks itself.</sub>
+# - **D.** A penalty on distance that grows with it: a key further back, at a distance never trained on, weighs less.
 
 # %%
 quiz("05.3")
@@ -342,14 +352,13 @@ answer = ...   # or answer in code: the letter you chose, as a string
 check("05.3", answer)
 
 # %% [markdown]
-# **Exercise 05.4** — A team wants long-sequence extrapolation and as few positional parameters as possible. Which strategy fits?
+# **Exercise 05.4** — A team wants long-sequence extrapolation and as few positional parameters as possible. Which
+# strategy fits?
 #
 # - **A.** Learned absolute position embeddings, trained at the longest length the team can afford to train on.
 # - **B.** An ALiBi-style fixed linear bias on the attention scores: no position parameters, and it runs past L_train.
 # - **C.** Sinusoidal position embeddings: they have no parameters, so they carry over to any length unchanged.
 # - **D.** No positional information at all: zero parameters, and nothing position-specific that could break.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_4.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
 quiz("05.4")
@@ -359,14 +368,13 @@ answer = ...   # or answer in code: the letter you chose, as a string
 check("05.4", answer)
 
 # %% [markdown]
-# **Exercise 05.5** — “A fixed rule-based bias is best because it can be finely tuned to one fixed input length.” True or false?
+# **Exercise 05.5** — “A fixed rule-based bias is best because it can be finely tuned to one fixed input length.”
+# True or false?
 #
 # - **A.** True: the rule's slopes are chosen for the training length, which is exactly why it works well there.
 # - **B.** True, but only for sequence lengths that are powers of two, because the slopes are powers of two.
 # - **C.** False: the same rule holds at every length, so it is fitted to none, and it can run past L_train.
 # - **D.** False: a fixed rule cannot be tuned at all, which makes it worse than a learned table at every length.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_5.py` in a new cell loads it; run it and it checks itself.</sub>
 
 # %%
 quiz("05.5")
@@ -376,16 +384,14 @@ answer = ...   # or answer in code: the letter you chose, as a string
 check("05.5", answer)
 
 # %% [markdown]
-# ## 7. What if L_train were shorter?
+# ## 8. What if L_train were shorter?
 #
-# **Exercise 05.6** — *Predict, then run.* Section 2 trained at L_train = 64, and ALiBi's loss did not rise up to
-# 1024. Now train the same ALiBi model (4 heads, slopes 1/4 to 1/256) on windows of **16** characters, and evaluate
+# **Exercise 05.6** — *Predict, then run.* Train the same ALiBi model on windows of **16** characters and evaluate
 # it at 16 and at 256 (16 × L_train). Will its loss at 256 be higher or lower than at 16? Write your prediction, then
-# run the cell: it trains three models (one per seed, the settings of section 2 but L_train = 16; a few seconds),
-# prints what they measured, and checks your prediction against it. With the placeholder still in place the cell
-# trains nothing.
-#
-# <sub>Stuck? Each wrong try gives a more specific hint, and the third offers the solution: `%load solutions/05_6.py` in a new cell loads it; run it and it checks itself.</sub>
+# run the cell: it trains three models (the settings of section 2, L_train = 16; a few seconds), prints what they
+# measured and checks your prediction. With the placeholder in place it trains nothing. Two things change at once:
+# the window, and with it the characters trained on (4× fewer), so the run can show a change, not which of the two
+# causes it.
 
 # %%
 prediction = ...   # "higher" or "lower": ALiBi's loss at 256 against its loss at L_train = 16
@@ -407,29 +413,29 @@ check("05.6", answer)
 # %%
 from alibi_edu.exercises import progress
 
-progress()   # every exercise of the course: not tried, tried or passed
+progress()   # your exercises so far
 
 # %% [markdown]
 # ## Summary
 #
-# - ALiBi's penalty depends only on distance and **grows** with it. Past L_train the model does meet distances it
-#   never saw. The steep heads give them next to no weight; the two flattest heads put a large share of their
-#   attention there (section 5 measured it). Yet the loss does not rise: back-to-back it is even a little lower at
-#   L = 1024, because fewer characters are context-starved, and with sliding windows the characters beyond the
-#   32–63 a scored character sees at L = 64 do not lower it. The far weight is what the bias alone gives with equal
-#   content scores. This notebook shows that the far weight does no harm here, not why.
-# - Sinusoidal and rotary positions past L_train are positions or angles never seen in training: their loss rises.
-#   A learned table cannot run at all. A model with no positions (`none`) rises too, by less (perhaps because a
-#   causal model can infer position from how many tokens it sees).
-# - Every comparison above is seed by seed over three seeds on the same validation characters: "unlikely to be
-#   noise with 3 seeds" when all seeds agree and the mean difference exceeds twice its standard error.
+# - ALiBi's penalty depends only on distance and grows with it. Past L_train the steep heads give unseen distances
+#   next to no weight, the flattest a large share, the share the bias alone gives. Trained at 64, its loss did not
+#   rise up to 1 024; with sliding windows the far characters did not lower it either.
+# - Sinusoidal and rotary positions meet inputs never seen in training past L_train: their loss rose. A learned table
+#   cannot run at all. A model with no positions rose too, by less.
 # - A head with slope m reaches about ln(100)/m ≈ 4.6/m tokens back before its weight drops under 1%.
-# - Does the curve stay flat at a shorter training length? Exercise 05.6 trains at L_train = 16: your run
-#   answers it.
+# - With a KV cache the newest query's bias is one row, from n and m alone: generating past L_train needs no table.
 #
-# Your progress so far: `from alibi_edu.exercises import progress; progress()`.
+# ## Try this
 #
-# **What next.** Notebook 06: ALiBi in production code — the forms BLOOM, MPT and FlashAttention use, and bugs that shipped.
+# 1. Generate with `temperature=0` (always the likeliest character) and another `seed`: what changes in the alibi
+#    and sinusoidal samples past ‖, and does the loss by position say the same?
+# 2. Train with `SINUSOIDAL_SCALE` at 1.0 (in `alibi_edu.lm.model`) and rerun section 3: does sinusoidal still rise?
+# 3. Replace the geometric slopes by one shared slope (`dict(method="alibi", beta=...)`, notebook 04): which heads'
+#    far share changes, and does the loss at 1 024?
+#
+# **What next.** Notebook 06: ALiBi in production code, the forms BLOOM, MPT and FlashAttention use, and bugs that
+# shipped.
 
 # %%
 print(f"notebook wall time: {time.perf_counter() - notebook_start:.0f} s"

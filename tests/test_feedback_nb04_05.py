@@ -1,0 +1,155 @@
+"""Notebooks 04–05 after the December expert read: each checker item with the answer the reader tried and the
+reply it must get, and the new exercise 05.7 (the bias row of a cached query) with right and typical wrong answers."""
+import math
+import re
+import runpy
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import torch
+
+from alibi_edu.exercises import check, nb05, questions
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "notebooks" / "solutions"
+SOURCES = ROOT / "notebooks" / "src"
+
+
+def reply(exercise_id, answer):
+    result = check(exercise_id, answer, record=False)
+    return result.passed, result.message
+
+
+QUESTIONS = {q["id"]: q for f in resources.files(questions).iterdir() if f.name.endswith(".toml")
+             for q in questions.load(f.read_text(encoding="utf-8"), f.name)}
+
+
+def option(exercise_id, letter):
+    return QUESTIONS[exercise_id]["options"][letter]
+
+
+# --- 04 ------------------------------------------------------------------------------------------------------
+
+def test_04_1_dividing_by_d_names_the_operation_not_the_fix():          # X1
+    passed, message = reply("04.1", lambda b, d: b / d)
+    assert not passed
+    assert "d_head itself" in message
+    assert "√d" not in message                  # "Divide by √d_head, not by d_head" was the answer in one step
+
+
+def test_04_2_key_states_the_peak_its_two_ends_the_refinement_and_held_out_data():   # E3
+    key = QUESTIONS["04.2"]["key"]
+    text = option("04.2", key)
+    for part in ("0.1", "refine", "validation", "held-out"):
+        assert part in text, (part, text)
+    assert "One run per value decides nothing" not in QUESTIONS["04.2"]["why"]
+    assert reply("04.2", key)[0]
+
+
+def test_04_3_distractors_are_about_attention_not_overflow():          # X2
+    for letter in ("B", "D"):
+        assert not re.search(r"overflow|NaN", option("04.3", letter)), option("04.3", letter)
+
+
+# --- 05 ------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer", [{"sinusoidal", "rope"}, ["Rope", "SINUSOIDAL"]])
+def test_05_1_the_textbook_prediction_counts(answer):                 # X3
+    passed, message = reply("05.1", answer)
+    assert passed, message
+
+
+def test_05_1_does_not_call_none_rising_a_fact():                      # O3
+    passed, message = reply("05.1", {"sinusoidal", "rope", "none"})
+    assert passed and "All three rise" not in message
+
+
+@pytest.mark.parametrize("answer", [{"sinusoidal"}, {"rope"}, set()])
+def test_05_1_first_hint_does_not_point_at_none(answer):               # X3
+    passed, message = reply("05.1", answer)
+    assert not passed
+    assert not re.search(r"how many keys|key counts|averages over|none", message), message
+
+
+@pytest.mark.parametrize("wrong", [lambda m: math.floor(math.log10(100) / m), lambda m: math.floor(math.log(0.01) / m)])
+def test_05_2_hints_do_not_state_the_formula(wrong):                   # X4
+    passed, message = reply("05.2", wrong)
+    assert not passed and "ln(100)/m" not in message, message
+
+
+def test_05_3_key_does_not_claim_the_loss_never_rises():               # O1
+    key = QUESTIONS["05.3"]["key"]
+    assert "does not rise" not in option("05.3", key)
+    assert "64" in QUESTIONS["05.3"]["why"]          # the flat curve is the one measured at L_train = 64
+
+
+def test_05_3_solution_comment_gives_the_key_s_reason():               # E2
+    assert "no table, no maximum length" not in (SOLUTIONS / "05_3.py").read_text()
+
+
+def test_05_6_confound_is_in_the_notebook_not_only_in_a_pass_message():   # X9
+    text = (SOURCES / "05_long_sequences.py").read_text()
+    section = text[text.index("Exercise 05.6"):]
+    assert re.search(r"4× fewer|four times fewer|a quarter of the", section[:1500]), section[:1500]
+
+
+# --- 05.7: the bias row the newest query adds over a cache of n keys ------------------------------------------
+
+def right_row(n, m):
+    return -m * (n - 1 - torch.arange(n, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("form", [
+    right_row,
+    lambda n, m: right_row(n, m).float(),
+    lambda n, m: right_row(n, m).tolist(),
+    lambda n, m: right_row(n, m).numpy(),
+    lambda n, m: right_row(n, m)[None],                               # a (1, n) row
+    lambda n, m: m * (torch.arange(n) - (n - 1)),
+    lambda n, m: [-m * (n - 1 - j) for j in range(n)],
+])
+def test_05_7_every_natural_form_passes(form):
+    passed, message = reply("05.7", form)
+    assert passed, message
+
+
+def test_05_7_solution_passes():
+    answer = runpy.run_path(str(SOLUTIONS / "05_7.py"))["answer"]
+    assert check("05.7", answer, record=False).passed
+
+
+@pytest.mark.parametrize("wrong, named", [
+    (lambda n, m: -right_row(n, m), "sign"),
+    (lambda n, m: -m * (n - torch.arange(n)), "own key"),                      # off by one: n − j
+    (lambda n, m: -m * torch.arange(n), "oldest"),                            # the distance counted from key 0
+    (lambda n, m: -m * (n - 1 - torch.arange(n))[None].T - torch.zeros(n, n), "square"),   # an (n, n) matrix
+    (lambda n, m: torch.stack([right_row(n, m)] * n), "square"),
+    (lambda n, m: right_row(n, m) * math.sqrt(8), "β"),                        # the book's β = √d_head·m
+    (lambda n, m: right_row(n, m) / math.sqrt(8), "1/√d"),
+    (lambda n, m: 2 * right_row(n, m), "wrong size"),
+    (lambda n, m: m * torch.arange(n, dtype=torch.float64), "softmax"),       # m·j: a constant per row away
+    (lambda n, m: right_row(n + 1, m), "one entry per cached key"),
+    (lambda n, m: torch.zeros(n), "no penalty"),
+])
+def test_05_7_typical_mistakes_are_named(wrong, named):
+    passed, message = reply("05.7", wrong)
+    assert not passed and named in message, message
+
+
+def test_05_7_no_reply_shows_an_entry_or_a_factor():
+    values = {f"{x:g}" for n, m in nb05.ROW_CASES for x in right_row(n, m).tolist() if abs(x) >= 0.01}
+    wrongs = [lambda n, m: -right_row(n, m), lambda n, m: 2 * right_row(n, m), lambda n, m: 8 * right_row(n, m),
+              lambda n, m: right_row(n, m) * math.sqrt(8), lambda n, m: right_row(n, m) + 1,
+              lambda n, m: right_row(n, m) * 1.05, lambda n, m: right_row(n, m) * 4]
+    for wrong in wrongs:
+        _, message = reply("05.7", wrong)
+        shown = re.sub(r"\w+\([^()]*\)", "…", message)           # the student's own call may be shown
+        assert not re.search(r"\d\s*×|×\s*\d|√\s*\d|\d+ times|twice|half", shown), message
+        assert not any(re.search(rf"(?<![\d.]){re.escape(v)}(?![\d])", shown) for v in values), message
+
+
+def test_05_7_junk_fails_politely():
+    for junk in (..., None, 3.5, "row", [object()], lambda n, m: 1 / 0, lambda n, m: "x"):
+        passed, message = reply("05.7", junk)
+        assert not passed and message and "Traceback" not in message
