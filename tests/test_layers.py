@@ -5,7 +5,9 @@
 - tools (grade/, bench/, gallery, handout, build) may import the core and any wing, never another tool;
 - nobody imports a private name (a leading underscore) from outside its own package, except the core's shared
   validation module `_validate`;
-- plots/ draws static figures: it never imports ipywidgets.
+- plots/ draws static figures: it never imports ipywidgets;
+- no import circle: no module imports, directly or through others, a module that imports it (nested imports count:
+  a circle that works only because one import sits inside a function still ties the two modules into one).
 """
 from __future__ import annotations
 
@@ -119,6 +121,83 @@ def test_the_rule_can_fail(tmp_path, monkeypatch):
     assert not check("lm/y.py", "from .. import _validate as check\nfrom ..bias import alibi_bias\n")
     assert not check("grade/y.py", "from alibi_edu.exercises import core\nfrom .. import lm\n")
     assert not check("lm/z.py", "from .training import _cosine_lr\n")          # private, same package
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module -> the package's modules it makes Python import: each named module, and the packages above it that
+    are not also above the importer (those are already being imported when it runs)."""
+    graph = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        here = module_name(path)
+        edges = set()
+        for _, module, _ in imports(path):
+            if module != "alibi_edu" and not module.startswith("alibi_edu."):
+                continue
+            parts = module.split(".")
+            for n in range(1, len(parts) + 1):
+                target = ".".join(parts[:n])
+                if not (here == target or here.startswith(target + ".")) or n == len(parts):
+                    edges.add(target)
+        graph[here] = edges - {here} if path.name == "__init__.py" else edges
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (or a module importing itself), sorted (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1 or v in graph.get(v, ()):
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return sorted(found)
+
+
+def test_no_import_circle():
+    found = circles(import_graph())
+    assert not found, "import circles (break each by moving the shared piece down a floor): " + "; ".join(
+        " <-> ".join(group) for group in found)
+
+
+def test_the_circle_finder_can_fail(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path / "alibi_edu")
+
+    def plant(files: dict[str, str]) -> list[list[str]]:
+        for relative, source in files.items():
+            fake = tmp_path / "alibi_edu" / relative
+            fake.parent.mkdir(parents=True, exist_ok=True)
+            fake.write_text(source, encoding="utf-8")
+        found = circles(import_graph())
+        for relative in files:
+            (tmp_path / "alibi_edu" / relative).unlink()
+        return found
+    base = {"__init__.py": "from .bias import b\n", "bias.py": "b = 1\n", "lm/__init__.py": "from .x import x\n",
+            "lm/x.py": "from .y import y\nfrom ..bias import b\n", "lm/y.py": "y = 1\n"}
+    assert plant(base) == []  # a package's __init__ importing its own modules is no circle
+    assert plant({**base, "lm/y.py": "def y():\n    from .x import x\n"}) == [["alibi_edu.lm.x", "alibi_edu.lm.y"]]
+    assert plant({**base, "bias.py": "from .lm.y import y\n"}) == [
+        ["alibi_edu.bias", "alibi_edu.lm", "alibi_edu.lm.x"]]  # through a package's __init__
+    assert plant({**base, "lm/y.py": "from . import y\n"}) == [["alibi_edu.lm.y"]]
 
 
 def test_no_exported_name_shadows_a_module_of_its_package():
