@@ -77,3 +77,28 @@ def test_widget_bench_changes_are_real_changes():
     from alibi_edu.bench import widgets as wbench
     times = wbench.time_control("slopes_explorer", "heads", repeats=3)
     assert len(times) == 3 and all(t > 0 for t in times)
+
+
+# --- generation with and without the KV cache ------------------------------------------------------------------------
+
+GENERATE_LINE = re.compile(r"^cached_ms=(\d+\.\d+) uncached_ms=(\d+\.\d+) speedup=(\d+\.\d+)$")
+
+
+def test_generate_bench_prints_every_method_and_the_speedup_line_last(monkeypatch, capsys):
+    from alibi_edu.bench import generate as gbench
+    monkeypatch.setitem(gbench.SIZES, "d_model", 16)
+    gbench.main(n_new=8, repeats=1)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "8 characters" in lines[0]
+    assert [line.split()[0] for line in lines[2:-1]] == list(gbench.METHODS)
+    cached, uncached, speedup = map(float, GENERATE_LINE.match(lines[-1]).groups())
+    assert cached > 0 and uncached > 0
+    assert abs(speedup - uncached / cached) <= speedup * (0.05 / cached + 0.05 / uncached) + 0.005
+
+
+def test_generate_bench_times_the_same_generation_both_ways():
+    from alibi_edu import lm
+    from alibi_edu.bench import generate as gbench
+    net = gbench.model("rope")
+    prompt = torch.randint(gbench.SIZES["vocab_size"], (1, 16), generator=torch.Generator().manual_seed(0))
+    assert torch.equal(lm.generate(net, prompt, 12, cache=True), lm.generate(net, prompt, 12, cache=False))

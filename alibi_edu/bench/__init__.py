@@ -1,1 +1,1 @@
-"""Benchmarks that print their numbers: `python -m alibi_edu.bench {widgets,attention}`."""
+"""Benchmarks that print their numbers: `python -m alibi_edu.bench {widgets,attention,generate}`."""

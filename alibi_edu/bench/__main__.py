@@ -1,8 +1,8 @@
-"""python -m alibi_edu.bench widgets|attention|all — each prints a table and a final key=value line."""
+"""python -m alibi_edu.bench widgets|attention|generate|all — each prints a table and a final key=value line."""
 import importlib
 import sys
 
-SUITES = ("widgets", "attention")
+SUITES = ("widgets", "attention", "generate")
 
 
 def main(argv: list[str]) -> None:
