@@ -85,7 +85,7 @@ def test_causal_bias_heatmap_is_sequential_over_min_to_zero_with_round_ticks():
 def test_bias_heatmap_draws_into_given_axes():
     fig, ax = plt.subplots()
     assert bias_heatmap(np.zeros((3, 3)), ax=ax).figure is fig
-    assert ax.images
+    assert ax.images and plt.fignum_exists(fig.number)  # the caller's figure stays open for the caller to show
 
 
 @pytest.mark.parametrize("row", [0, 4])

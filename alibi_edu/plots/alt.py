@@ -5,7 +5,8 @@
                                                   GitHub, Notebook 7 and VS Code pick it first)
                                      text/plain  (the alt text itself: terminals, screen-reader users of plain output)
 
-The pyplot figure is closed at once, so the inline backend does not draw it a second time; the PNG is rendered
+The pyplot figure is closed at once (unless close=False: a function drawing into axes its caller passed leaves the
+caller's figure open), so the inline backend does not draw it a second time; the PNG is rendered
 when the picture is shown (or .png is read), so a caller may still add to .figure before that.
 """
 from __future__ import annotations
@@ -23,13 +24,14 @@ __all__ = ["Picture"]
 class Picture:
     """A matplotlib Figure and its alt text; `.figure`, `.alt`, `.png` (bytes); other attributes reach the figure."""
 
-    def __init__(self, fig: Figure, alt: str):
+    def __init__(self, fig: Figure, alt: str, *, close: bool = True):
         if not isinstance(fig, Figure):
             raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
         if not isinstance(alt, str) or not alt.strip():
             raise ValueError(f"alt must be a non-empty description of the picture, got {alt!r}")
         self.figure, self.alt = fig, " ".join(alt.split())
-        plt.close(fig)
+        if close:  # close=False: a caller drawing into its own axes still shows its figure itself
+            plt.close(fig)
 
     @property
     def png(self) -> bytes:

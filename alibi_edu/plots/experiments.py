@@ -38,7 +38,8 @@ def loss_vs_length(curves: Mapping[str, Mapping[int, float]], *, train_len: int,
     spreads: {label: {L: spread over seeds}} drawn as a band of ± spread around the curve.
     baselines: {label: loss} as grey horizontal lines (named in the legend if above the plotted range).
     """
-    if ax is None:
+    own = ax is None
+    if own:
         _, ax = plt.subplots(figsize=(7, 4.2), constrained_layout=True)
     parts = []
     for k, (label, curve) in enumerate(curves.items()):
@@ -60,7 +61,7 @@ def loss_vs_length(curves: Mapping[str, Mapping[int, float]], *, train_len: int,
     ax.legend(fontsize=8)
     return Picture(ax.figure, f"Line chart{_t(title)} of validation loss (nats/char) against evaluation length L "
                               f"(log₂ axis), L_train = {train_len} marked by a dotted line. " + "; ".join(parts)
-                              + "." + base + (" Bands: ± spread over seeds." if spreads else ""))
+                              + "." + base + (" Bands: ± spread over seeds." if spreads else ""), close=own)
 
 
 def training_curves(losses: Mapping[str, list[float]], *, smooth: int = 20, start: float | None = None,
@@ -68,7 +69,8 @@ def training_curves(losses: Mapping[str, list[float]], *, smooth: int = 20, star
     """Training loss against step for each run: the raw per-step loss faint (its noise), a moving average over
     `smooth` steps on top. A 2-D entry (steps, seeds) draws every seed's raw loss and the seeds' smoothed mean.
     start: a reference level drawn as a dashed line (e.g. ln V, the loss of a uniform guess)."""
-    if ax is None:
+    own = ax is None
+    if own:
         _, ax = plt.subplots(figsize=(7, 3.5), constrained_layout=True)
     fig = ax.figure
     parts = []
@@ -92,7 +94,8 @@ def training_curves(losses: Mapping[str, list[float]], *, smooth: int = 20, star
     ax.legend(fontsize=8, ncol=2)
     return Picture(fig, f"Line chart{_t(title)} of training loss (nats/char) against training step; raw per-step "
                         f"loss faint, a moving average over {smooth} steps on top. " + "; ".join(parts) + "."
-                        + ("" if start is None else f" A dashed line marks ln V = {start:.2f}, a uniform guess."))
+                        + ("" if start is None else f" A dashed line marks ln V = {start:.2f}, a uniform guess."),
+                   close=own)
 
 
 def beta_sweeps(panels: Mapping[str, tuple], *, best: Mapping[str, float] | None = None,

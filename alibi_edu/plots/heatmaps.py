@@ -1,6 +1,7 @@
 """Bias, mask and weights heatmaps; per-head grids; slopes on a log axis.
 
-Every function returns a Picture (alt.py): the Figure (a new one when ax is None, else ax.figure) with alt text
+Every function returns a Picture (alt.py): the Figure (a new one when ax is None, else ax.figure, left open for
+the caller to show) with alt text
 computed from the data it shows (values, where the extremes sit, what is masked), so two inputs give two texts.
 heatmap_row, bias_row_and_map, weight_bars and line_chart compose the panels a notebook shows side by side.
 Conventions: rows are query positions i, columns key positions j; a bias that is all ≤ 0 (causal
@@ -29,8 +30,8 @@ __all__ = ["bias_heatmap", "weights_heatmap", "bias_row_bars", "head_grid", "hea
 
 def bias_heatmap(bias, *, ax: Axes | None = None, title: str = "", highlight_row: int | None = None) -> Picture:
     """Heatmap of a bias (L_q, L_k); -inf cells drawn as masked; colour scale from style.bias_scale."""
-    ax = _axes(ax)
-    return Picture(ax.figure, "Heatmap of " + _draw_bias(ax, bias, title, highlight_row))
+    ax, own = _axes(ax), ax is None
+    return Picture(ax.figure, "Heatmap of " + _draw_bias(ax, bias, title, highlight_row), close=own)
 
 
 def _draw_bias(ax: Axes, bias, title: str, highlight_row: int | None, what: str = "bias") -> str:
@@ -44,8 +45,8 @@ def _draw_bias(ax: Axes, bias, title: str, highlight_row: int | None, what: str 
 def weights_heatmap(weights, *, ax: Axes | None = None, title: str = "", highlight_row: int | None = None,
                     masked=None) -> Picture:
     """Heatmap of attention weights (L_q, L_k) on [0, 1]; `masked` (bool, same shape) cells drawn as masked."""
-    ax = _axes(ax)
-    return Picture(ax.figure, "Heatmap of " + _draw_weights(ax, weights, title, highlight_row, masked))
+    ax, own = _axes(ax), ax is None
+    return Picture(ax.figure, "Heatmap of " + _draw_weights(ax, weights, title, highlight_row, masked), close=own)
 
 
 def _draw_weights(ax: Axes, weights, title: str, highlight_row: int | None, masked) -> str:
@@ -60,8 +61,8 @@ def _draw_weights(ax: Axes, weights, title: str, highlight_row: int | None, mask
 
 def bias_row_bars(row, query: int, *, ax: Axes | None = None, title: str = "") -> Picture:
     """Bars of one bias row (L_k,) over key positions j; the query's own position i marked; -inf keys hatched."""
-    ax = _axes(ax)
-    return Picture(ax.figure, _draw_row_bars(ax, row, query, title))
+    ax, own = _axes(ax), ax is None
+    return Picture(ax.figure, _draw_row_bars(ax, row, query, title), close=own)
 
 
 def _draw_row_bars(ax: Axes, row, query: int, title: str) -> str:
@@ -157,7 +158,7 @@ def slopes_plot(slope_sets: Mapping[str, object], *, ax: Axes | None = None, tit
     own colour, marker and line style."""
     if not isinstance(slope_sets, Mapping) or not slope_sets:
         raise ValueError(f"slope_sets must be a non-empty dict name -> 1-D slopes, got {slope_sets!r}")
-    ax = _axes(ax)
+    ax, own = _axes(ax), ax is None
     parts = []
     for k, (name, slopes) in enumerate(slope_sets.items()):
         slopes = _array(f"slope_sets[{name!r}]", slopes, ndim=1)
@@ -170,7 +171,8 @@ def slopes_plot(slope_sets: Mapping[str, object], *, ax: Axes | None = None, tit
     ax.set(xlabel="head index h", ylabel="slope m_h (log scale)", title=title)
     ax.legend(fontsize="small")
     return Picture(ax.figure, f"Line chart{_titled(title)} of slope m_h (log scale) against head index h, "
-                              f"{len(parts)} slope set{'s' if len(parts) > 1 else ''}. " + "; ".join(parts) + ".")
+                              f"{len(parts)} slope set{'s' if len(parts) > 1 else ''}. " + "; ".join(parts) + ".",
+                   close=own)
 
 
 def heatmap_row(biases: Mapping[str, object], *, weights: Mapping[str, object] | None = None, masked=None,
@@ -225,7 +227,7 @@ def line_chart(curves: Mapping[str, tuple], *, xlabel: str, ylabel: str, title: 
     """Lines {label: (x, y)}, each its own colour, marker and line style; vline = (x, label) a dotted reference."""
     if not isinstance(curves, Mapping) or not curves:
         raise ValueError(f"curves must be a non-empty dict label -> (x, y), got {curves!r}")
-    ax = _axes(ax)
+    ax, own = _axes(ax), ax is None
     parts = []
     for k, (label, (x, y)) in enumerate(curves.items()):
         x, y = _array(f"curves[{label!r}] x", x, ndim=1), _array(f"curves[{label!r}] y", y, ndim=1)
@@ -240,7 +242,7 @@ def line_chart(curves: Mapping[str, tuple], *, xlabel: str, ylabel: str, title: 
     ax.legend(fontsize="small")
     mark = "" if vline is None else f" A dotted line marks {vline[1]} at {number(vline[0], '.4g')}."
     return Picture(ax.figure, f"Line chart{_titled(title)} of {ylabel} against {xlabel}. " + "; ".join(parts) + "."
-                              + mark)
+                              + mark, close=own)
 
 
 # ----------------------------------------------------------------------------- helpers

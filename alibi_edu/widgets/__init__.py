@@ -13,6 +13,7 @@ slopes_explorer() — H = 1…64 heads, L: per head (numbered from 1) the bias r
                     slopes or one shared slope m (notebook 03).
 demo_explorer()   — one β slider and one bias row (notebook 00).
 figure_picker(draw, **choices) — a dropdown or slider per argument of draw(**values) -> Figure (notebook 04).
+named(widget)     — any ipywidgets control shown with the screen-reader add-on (a11y.py), e.g. a plain slider.
 
 Every control repaints at once, L and H included: one static frame per explorer, the data, ticks and scales
 painted by numpy (see render.py). Colour scales fit the panel: a bias that is all ≤ 0 (causal) is sequential over
@@ -30,6 +31,11 @@ every panel; the readout's second line states every panel's value there. They wo
 end. Where ipyevents runs, a click on a cell selects it too (it sets those controls); where ipyevents or its
 front end is missing (the classic Notebook), clicks do nothing and nothing errors.
 
+Accessible: each explorer's picture has a text alternative computed from what it shows (explorer.alt, stored with
+its PNG); with anywidget, an invisible add-on displayed beside it (a11y.py) names every control by its visible label,
+gives sliders the value they show as aria-valuetext, the live picture its alt text, and makes the readout a polite
+live region. Without anywidget's front end only that add-on's output fails to load; the explorer works as before.
+
 Without a kernel: displayed, an explorer carries a PNG of its picture beside the widget view (_repr_mimebundle_),
 so GitHub, nbviewer, VS Code without widgets and HTML exports show the picture of its state when displayed.
 
@@ -40,10 +46,11 @@ mask_with, magnitude, dtype, heads, slopes, shared_slope, head); the picture (an
 e.g. "β = +0.5 · i = 10 · L = 32 · mask on · bias inside 1/√d (book)", then the selected cell's line
 "cell i = 10, j = 7: bias = −1.5 · score = … · weight = …".
 """
+from .a11y import named
 from .bias import bias_explorer
 from .demo import demo_explorer
 from .mask import mask_explorer
 from .picker import figure_picker
 from .slopes import slopes_explorer
 
-__all__ = ["bias_explorer", "mask_explorer", "slopes_explorer", "demo_explorer", "figure_picker"]
+__all__ = ["bias_explorer", "mask_explorer", "slopes_explorer", "demo_explorer", "figure_picker", "named"]

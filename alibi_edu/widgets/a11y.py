@@ -24,6 +24,25 @@ def enhancer(name: str):
     return None if anywidget is None else Enhancer(name=name, target=f"alibi-a11y-{uuid.uuid4().hex[:12]}")
 
 
+def named(widget, name: str = ""):
+    """Any ipywidgets control or box, shown with the add-on: its sliders, toggle buttons and dropdowns get their
+    visible labels as accessible names and report the value they show. E.g. named(IntSlider(description="n"))."""
+    import ipywidgets
+
+    class Named(ipywidgets.VBox):
+        def _ipython_display_(self, **kwargs):
+            from IPython.display import display
+            view = {"version_major": 2, "version_minor": 0, "model_id": self.model_id}
+            display({"text/plain": repr(widget), "application/vnd.jupyter.widget-view+json": view}, raw=True)
+            display_beside(self.addon)
+
+    box = Named([widget])
+    box.addon = enhancer(name or getattr(widget, "description", "") or "controls")
+    if box.addon is not None:
+        box.add_class(box.addon.target)
+    return box
+
+
 def display_beside(addon) -> None:
     """Display the add-on as an output of its own, with empty text for renderers without widgets (GitHub)."""
     if addon is None:

@@ -106,6 +106,8 @@ function render({ model, el }) {
 export default { render };
 """
 
+# JupyterLab tells a link in running text apart by colour alone (WCAG 1.4.1, axe link-in-text-block): underline them.
 CSS = """
 .alibi-a11y { display: none; }
+.jp-RenderedMarkdown a:not(.jp-InternalAnchorLink), .rendered_html a:not(.anchor-link) { text-decoration: underline; }
 """
