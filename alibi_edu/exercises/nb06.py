@@ -33,7 +33,7 @@ def _grid_weights(score_mod, scores: torch.Tensor) -> torch.Tensor:
 
 
 @exercise("06.1", "Fix the FlexAttention score_mod's sign",
-          reread="“The flipped sign”: ALiBi adds m[h]·(kv_idx − q_idx), which is ≤ 0 for past keys.")
+          reread="“The flipped sign”: which sign must the bias have for a past key (kv_idx < q_idx)?")
 def check_score_mod(answer: Any) -> Result:
     if not callable(answer):
         return failed(f"Expected a function score_mod(score, b, h, q_idx, kv_idx), got {type(answer).__name__}.")
