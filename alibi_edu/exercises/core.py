@@ -225,5 +225,7 @@ def short(answer: Any) -> str:
         return f"{type(answer).__name__} of shape {tuple(shape)}"
     if isinstance(answer, (list, tuple, set, frozenset, dict)) and answer:
         return f"{type(answer).__name__} of {len(answer)} item{'s' if len(answer) > 1 else ''}"
+    if callable(answer):  # repr would show a memory address, whose digits could read as a value
+        return f"{type(answer).__name__} {getattr(answer, '__name__', '')}".rstrip()
     text = repr(answer)
     return f"{type(answer).__name__} {text[:40]}{'…' if len(text) > 40 else ''}"

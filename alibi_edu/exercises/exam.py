@@ -170,6 +170,7 @@ FORMS = {
     "05.1": Names(("alibi", "sinusoidal", "rope", "none")),
     "05.2": Function((0.25,), Number()),
     "05.6": Mapping(("prediction", "at 16", "at 256")),
+    "05.7": Function((6, 0.25), Numbers()),
     "06.1": ScoreMod(8, 12),
     "06.2": WholeNumbers(),
     "06.3": Numbers(),
