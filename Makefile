@@ -91,3 +91,24 @@ grade: setup
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
+
+# The course as a website, from the committed notebooks (never executed), in build/site (SITE_OUT=...): Sphinx +
+# MyST-NB in a venv of its own (build/venv-site, requirements-site.txt), MathJax from npm (site/package.json).
+# SITE_REPO_URL=https://github.com/OWNER/REPO adds each notebook's launch links (Colab, Binder, .ipynb).
+.PHONY: site
+SITE_VENV := build/venv-site
+SITE_NPM  := build/site-npm
+SITE_OUT  ?= build/site
+
+$(SITE_VENV)/.installed: requirements-site.txt
+	@test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-site.txt
+	@touch $@
+
+$(SITE_NPM)/.installed: site/package.json site/package-lock.json
+	@mkdir -p $(SITE_NPM) && cp site/package.json site/package-lock.json $(SITE_NPM)/
+	cd $(SITE_NPM) && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+site: $(SITE_VENV)/.installed $(SITE_NPM)/.installed
+	$(SITE_VENV)/bin/python site/build.py --out "$(SITE_OUT)"
