@@ -121,7 +121,7 @@ def stage_notebook(source: Path, target: Path, alts: dict, repo_url: str | None,
                     alts[digest] = alt
             outputs.append(output)
         cell["outputs"] = outputs
-        if live_control:
+        if live_control and not explorer:  # an explorer's picture stands for its controls
             cells.append(markdown_cell(LIVE_CONTROL, f"site-live-{len(cells)}"))
         if explorer and number in EXPLORER_AFTER and not explorer_added:
             cells.append(markdown_cell(EXPLORER_NOTE.format(heads=8 if number == "03" else 1), "site-explorer"))

@@ -74,10 +74,10 @@ export function mount(root) {
   picture.setAttribute("role", "application");
   picture.setAttribute("aria-roledescription", "heatmaps");
   picture.setAttribute("aria-label", "Bias and weights of head k. Arrow keys move the cell: up and down the query i, left and right the key j.");
-  const canvases = ["bias −m·(i − j)", "weights (equal content)"].map((title) => {
+  const canvases = ["bias −m·(i − j): light = near 0, struck grey = masked", "weights, equal content: light = high"].map((title) => {
     const fig = document.createElement("figure");
     const canvas = document.createElement("canvas");
-    canvas.setAttribute("role", "img");
+    canvas.setAttribute("role", "img");  // its label: what it shows, computed in update()
     const cap = document.createElement("figcaption");
     cap.textContent = title;
     fig.append(canvas, cap);
