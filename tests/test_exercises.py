@@ -198,7 +198,7 @@ MISTAKES = [
     ("03.5", lambda n: paper_slopes(2 ** math.ceil(math.log2(n)))[:n], "skip the steep"),
     ("03.6", geometric_slopes(8), "paper's slopes"),
     ("03.6", 2.0 ** (8 / torch.arange(1, 9.0)), "divides 1"),
-    ("03.7", "A", "Sharing the first and last values"),
+    ("03.7", "A", "Two falling sequences with the same ends"),
 ]
 
 

@@ -1,15 +1,14 @@
-"""Your bias in the model (03.8): TinyLM and the stacked training take a student's bias function, validated like any
-input; a right function trains to the library's losses, each named wrong one gets its named hint."""
+"""A student's bias in the model: TinyLM and the stacked training take a bias function, validated like any input; a
+right function trains to the library's losses, a wrong one parts from them. (Exercise 03.8 now hands in an attention
+layer: tests/test_feedback_nb02_03.py.)"""
 import math
-from pathlib import Path
 
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alibi_edu import alibi_bias, causal_mask, geometric_slopes, lm
-from alibi_edu.exercises import check
+from alibi_edu import alibi_bias, causal_mask, lm
 from alibi_edu.lm.model import own_bias
 from alibi_edu.lm.trial import bias_trial
 
@@ -48,20 +47,15 @@ WRONG = {
 }
 
 
-def finite_mask(H, L):       # notebook 02 accepts a huge finite stand-in for -inf; so does 03.8
+def finite_mask(H, L):       # notebook 02 accepts a huge finite stand-in for -inf
     return right(H, L).clamp(min=-1e9)
-
-
-def borrowed(H, L):          # right weights, from the library's pieces
-    return alibi_bias(H, L) + causal_mask(L)
 
 
 @pytest.fixture(scope="module")
 def trials():
     return {name: bias_trial(fn) for name, (fn, _) in WRONG.items()} | {"right": bias_trial(right),
                                                                         "key only": bias_trial(key_only),
-                                                                        "finite mask": bias_trial(finite_mask),
-                                                                        "borrowed": bias_trial(borrowed)}
+                                                                        "finite mask": bias_trial(finite_mask)}
 
 
 @pytest.mark.parametrize("name", ["right", "key only", "finite mask"])
@@ -69,47 +63,12 @@ def test_a_right_function_trains_to_the_librarys_losses(trials, name):
     trial = trials[name]
     assert (trial["own"] - trial["library"]).abs().max() <= 1e-4
     assert trial["own"][-1] < trial["own"][0] - 0.5            # it trained: the loss fell
-    result = check("03.8", trial)
-    assert result.passed and "curves part" not in result.message
-    assert ("finite stand-in" in result.message) == (name == "finite mask")
 
 
-@pytest.mark.parametrize("name", list(WRONG))
-def test_each_named_wrong_function_gets_its_named_hint(trials, name):
-    trial, (_, hint) = trials[name], WRONG[name]
-    result = check("03.8", trial)
-    assert not result.passed and hint in result.message, result.message
-    parted = (trial["own"] - trial["library"]).abs().max() > 1e-4
-    assert parted == ("curves part" in result.message)           # said exactly when it happened
-    if name not in ("power-of-two rule at 12 heads", "mask too shallow"):  # 4 heads are a power of two; e^-30 ~ 0
-        assert parted
-
-
-def test_the_librarys_pieces_are_named_not_passed(trials):
-    result = check("03.8", trials["borrowed"])
-    assert not result.passed and "the library's alibi_bias, causal_mask" in result.message
-
-    def my_slopes_any(H):    # a helper of the student's own that calls the library is found too
-        return geometric_slopes(H)
-
-    def through_a_helper(H, L):
-        return right(H, L) + 0 * my_slopes_any(H)[:, None, None]
-    assert "geometric_slopes" in check("03.8", dict(trials["right"], bias_fn=through_a_helper)).message
-
-    def causal_mask(L):      # a function of the student's own that shadows a library name is the student's
-        return own_mask(L)
-
-    def shadowing(H, L):
-        return right(H, L) + causal_mask(L)
-    assert check("03.8", dict(trials["right"], bias_fn=shadowing)).passed
-
-
-def test_a_faked_curve_or_a_bare_function_does_not_pass(trials):
-    faked = dict(trials["flipped sign"], own=trials["flipped sign"]["library"])
-    assert "Flipped sign" in check("03.8", faked).message
-    assert "function itself" in check("03.8", right).message
-    mismatched = dict(trials["right"], own=trials["right"]["own"] + 0.01)
-    assert not check("03.8", mismatched).passed
+@pytest.mark.parametrize("name", [n for n in WRONG if n not in ("power-of-two rule at 12 heads", "mask too shallow")])
+def test_a_wrong_function_parts_from_the_librarys_losses(trials, name):   # 4 heads: a power of two; e^-30 ~ 0
+    trial = trials[name]
+    assert (trial["own"] - trial["library"]).abs().max() > 1e-4
 
 
 def test_the_single_model_takes_the_function_too():
@@ -144,13 +103,6 @@ def test_a_bad_bias_function_is_refused_naming_it(bad, error):
         bias_trial("not a function")
 
 
-def test_notebook_03_describes_the_trial_it_runs():
-    from alibi_edu.lm.trial import TRIAL_MODEL, TRIAL_TRAIN
-    source = (Path(__file__).resolve().parents[1] / "notebooks" / "src" / "03_geometric_slopes.py").read_text()
-    said = f"{TRIAL_MODEL['n_heads']} heads, L = {TRIAL_TRAIN.seq_len}, {TRIAL_TRAIN.steps} steps"
-    assert said in " ".join(line.lstrip("# ") for line in source.splitlines())
-
-
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shift=st.lists(st.floats(-50, 50), min_size=4 * 32, max_size=4 * 32))
 def test_any_constant_per_row_trains_the_same(shift):
@@ -158,4 +110,3 @@ def test_any_constant_per_row_trains_the_same(shift):
     c = torch.tensor(shift).view(4, 32, 1)
     trial = bias_trial(lambda H, L: right(H, L) + c[torch.arange(H) % 4][:, torch.arange(L) % 32])
     assert (trial["own"] - trial["library"]).abs().max() <= 1e-4
-    assert check("03.8", trial).passed

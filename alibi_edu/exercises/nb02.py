@@ -18,9 +18,10 @@ from .core import WRONG, Result, exercise, failed, passed
 MASK_SIZES = [(1,), (2,), (5,)]
 ATTENTION_SHAPES = [(1, 4), (5, 8), (7, 16)]      # (L, d) of the random q and k the fixed function is run on
 SYMMETRIC_LEN, SYMMETRIC_SLOPE = 4, 0.75         # 02.6: not the 5 x 5, m = 0.5 of the worked example
-FINITE_NOTE = ("A large finite stand-in for −∞ (such as −1e9) passes too: here every row keeps a visible key, so "
-               "future keys get weight exactly 0, in float32 and float64 alike. It can differ on a row whose keys "
-               "are all masked (section 2), which is why float('-inf') is the safer choice.")
+FINITE_NOTE = ("A large finite stand-in for −∞ (such as −1e9) passes too: every row here keeps a visible key, so "
+               "future keys get weight exactly 0, in float32 and float64 alike. The two differ on a row whose keys "
+               "are all masked (section 2): −∞ gives NaN there, loud, but it must be caught before it reaches the "
+               "gradients; a finite number gives the hidden keys weight, quietly.")
 
 
 @exercise("02.1", "Build the causal mask",
@@ -142,7 +143,7 @@ def check_symmetric_bias(answer: Any) -> Result:
     right = alibi_bias(1, SYMMETRIC_LEN, slopes=slope, symmetric=True, dtype=torch.float64)[0]
     causal_form = linear_bias(SYMMETRIC_LEN, beta=SYMMETRIC_SLOPE, dtype=torch.float64)
     key_only = SYMMETRIC_SLOPE * torch.arange(SYMMETRIC_LEN, dtype=torch.float64).expand(SYMMETRIC_LEN, -1)
-    return match_tensor(answer, right, "Symmetric: a key k steps away costs m·k whether it is before or after "
+    return match_tensor(answer, right, "Symmetric: a key t steps away costs m·t whether it is before or after "
                         "the query — what an encoder needs.",
                         mistakes=[("That is the causal form −m·(i − j): for future keys (j > i) it turns into a "
                                    "bonus. Take the absolute distance.", causal_form),

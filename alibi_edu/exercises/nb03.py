@@ -10,11 +10,12 @@ from typing import Any
 
 import torch
 
-from ..bias import alibi_bias, causal_mask
+from ..attention import alibi_attention
+from ..bias import relative_positions
 from ..slopes import geometric_slopes
 from . import questions
-from .compare import as_tensor, call_safely, match_function, match_tensor
-from .core import Result, exercise, failed, passed, short
+from .compare import ATOL, RTOL, as_tensor, call_safely, match_function, match_tensor, number_in_text
+from .core import MISTAKE, Result, exercise, failed, malformed, passed, short
 
 F1_HEADS, F1_HEAD = 8, 4              # 03.1: the 4th of 8 heads (k counts from 1)
 POWER_OF_TWO_CASES = [(8,), (1,), (2,), (4,), (16,)]  # 8 first: at n = 2 the misread formula equals the reversed slopes
@@ -46,6 +47,7 @@ def _fraction(x: torch.Tensor) -> str:
     return f"1/{1 / float(x):g}"
 
 
+EXPONENT_HINT = "That is an exponent, −8k/n: the slope is 2 raised to it."
 MISREAD_HINT = ("That is 1/2^(8/k), a common misreading (section 5): the paper's is 2^(−8k/n), with the head count n "
                 "in it.")
 
@@ -61,7 +63,9 @@ def check_fourth_slope(answer: Any) -> Result:
                                   ("Off by one head: k counts from 1, so the 4th head has k = 4.",
                                    slopes[F1_HEAD - 2]),
                                   ("Off by one head: k counts from 1, so the 4th head has k = 4.", slopes[F1_HEAD]),
-                                  ("Slopes are below 1: you gave 1/m instead of m.", 1 / right)],
+                                  ("Slopes are below 1: you gave 1/m instead of m.", 1 / right),
+                                  (EXPONENT_HINT, torch.log2(right)),
+                                  (EXPONENT_HINT + " Mind its sign.", -torch.log2(right))],
                         atol=ROUNDED_ATOL, rtol=0.0)   # 3 decimals pass; the nearest wrong slope is 0.03 away
 
 
@@ -73,7 +77,7 @@ def check_power_of_two_slopes(answer: Any) -> Result:
         return [(MISREAD_HINT, misread_formula(n)),
                 ("Reversed: head k = 1 has the steepest slope 2^(−8/n); they shrink from there.", right.flip(0)),
                 ("k starts at 1, not 0: the first slope is 2^(−8/n), not 1.", right * 2.0 ** (8.0 / n)),
-                ("Those are exponents: the slopes are 2 to that power.", torch.log2(right))]
+                ("Those are exponents: the slopes are 2 raised to them.", torch.log2(right))]
     return match_function(answer, POWER_OF_TWO_CASES, _slopes,
                           "2^(−8k/n) for k = 1..n, matching alibi_edu.geometric_slopes for n = "
                           f"{_counts(POWER_OF_TWO_CASES)}.",
@@ -106,6 +110,13 @@ ROUNDED_ATOL = 6e-4    # values rounded to 3 or more decimals pass; every wrong 
 @exercise("03.6", "Compute the misread formula 1/2^(8/k)",
           reread="the section on the misread formula: 1/2^(8/k) for k = 1, 2, …, 8.")
 def check_misread_values(answer: Any) -> Result:
+    if isinstance(answer, (list, tuple)) and any(isinstance(a, str) for a in answer):
+        values = [number_in_text(a) for a in answer]        # "1/256" typed as text is that number
+        text = [a for a in values if isinstance(a, str)]
+        if text:
+            return malformed(f"Your {type(answer).__name__} holds text (str), such as {text[0][:20]!r}, that is not a "
+                             "number: give the 8 values as numbers.")
+        answer = values
     return match_tensor(answer, misread_formula(MISREAD_HEADS),
                         f"1/2^(8/k) rises from {_fraction(misread_formula(MISREAD_HEADS)[0])} at k = 1 to "
                         f"{_fraction(misread_formula(MISREAD_HEADS)[-1])} at k = {MISREAD_HEADS}: it grows with k, "
@@ -117,24 +128,133 @@ def check_misread_values(answer: Any) -> Result:
                         atol=ROUNDED_ATOL, rtol=0.0)
 
 
-# --- 03.8 your bias trains a model --------------------------------------------------------------
+# --- 03.8 your ALiBi attention layer ------------------------------------------------------------
 
-TRIAL_KEYS = {"bias_fn", "own", "library", "n_heads", "seq_len"}
-LOSS_ATOL = 1e-4                   # float32 training of the same model from the same seed: equal to this
-EXTRA_CASES = [(12, 6), (1, 3)]    # beyond the trial's own size: a head count that is not a power of two, one head
-
-
-def _weights(bias: torch.Tensor) -> torch.Tensor:
-    """softmax of a bias alone, row by row: what it does to attention (a constant per row drops out)."""
-    return torch.softmax(bias.to(torch.float64), dim=-1)
-
-
-def _alibi(n_heads: int, length: int, slopes: torch.Tensor | None = None, sign: float = 1.0) -> torch.Tensor:
-    bias = alibi_bias(n_heads, length, slopes=slopes, dtype=torch.float64)
-    return sign * bias + causal_mask(length, dtype=torch.float64)
+# (B, H, L_q, L_k, d) of the random q, k, v the layer is run on. The first has H = L_k, so slopes broadcast along the
+# keys instead of the heads still run (and get named); then fewer queries than keys (a KV cache), one query, one head.
+LAYER_CASES = [(2, 4, 4, 4, 8), (1, 3, 2, 7, 4), (2, 8, 1, 5, 16), (1, 1, 5, 5, 4), (2, 6, 3, 9, 8)]
+OWN_SLOPES_CASE = 4                      # this case passes slopes that are not the geometric set of its head count
+LOSS_ATOL = 1e-4     # in the model (notebook 03): your layer and the library's, same seed, give losses this close
+LIBRARY_PIECES = {"alibi_bias", "geometric_slopes", "linear_bias", "causal_mask", "alibi_slopes", "bias_trial",
+                  "alibi_attention", "attention_weights", "attention_scores", "relative_positions"}
 
 
-LIBRARY_PIECES = {"alibi_bias", "geometric_slopes", "linear_bias", "causal_mask", "alibi_slopes", "bias_trial"}
+def layer_inputs(case: tuple[int, ...], number: int) -> tuple[torch.Tensor, ...]:
+    """Random q (B, H, L_q, d), k and v (B, H, L_k, d) from a fixed seed, and the slopes (H,) the layer is given."""
+    batch, heads, q_len, k_len, d = case
+    gen = torch.Generator().manual_seed(30 + number)
+    q = torch.randn(batch, heads, q_len, d, dtype=torch.float64, generator=gen)
+    k, v = (torch.randn(batch, heads, k_len, d, dtype=torch.float64, generator=gen) for _ in range(2))
+    slopes = _slopes(heads) if number != OWN_SLOPES_CASE else torch.linspace(0.9, 0.1, heads, dtype=torch.float64)
+    return q, k, v, slopes
+
+
+def _layer(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, slopes: torch.Tensor, *, scale: bool = True,
+           bias_in_scale: bool = False, sign: float = 1.0, bias_at: str = "end", mask_at: str | None = "end",
+           slopes_on_keys: bool = False) -> torch.Tensor:
+    """ALiBi attention, or one typical mistake in building it: no 1/√d, the bias inside it, the sign flipped,
+    the bias or the mask aligned at the first query instead of the last (bias_at/mask_at "start"), no mask,
+    the slopes broadcast along the keys."""
+    q_len, k_len, d = q.shape[-2], k.shape[-2], q.shape[-1]
+    distance = {"end": relative_positions(q_len, k_len).to(torch.float64),                     # j - i
+                "start": (torch.arange(k_len)[None, :] - torch.arange(q_len)[:, None]).to(torch.float64)}
+    m = slopes.to(torch.float64)
+    bias = sign * (m[None, :] if slopes_on_keys else m[:, None, None]) * distance[bias_at]
+    mask = torch.zeros(q_len, k_len, dtype=torch.float64) if mask_at is None else \
+        torch.zeros(q_len, k_len, dtype=torch.float64).masked_fill(distance[mask_at] > 0, -math.inf)
+    scores = q @ k.transpose(-2, -1)
+    scores = (scores + bias) / math.sqrt(d) if bias_in_scale else scores / (math.sqrt(d) if scale else 1.0) + bias
+    return torch.softmax(scores + mask, dim=-1) @ v
+
+
+LAYER_MISTAKES = [
+    (dict(scale=False), "The 1/√d is missing: the paper's scores are q·k/√d, and the bias comes after that."),
+    (dict(bias_in_scale=True), "Your bias sits inside the 1/√d with q·k (the book's placement); with the slope m "
+                               "the paper's bias is added after the scaling."),
+    (dict(sign=-1.0), "Flipped sign: your bias is +m·(i − j), so each step back earns a bonus. ALiBi's −m·(i − j), "
+                      "with m > 0, is ≤ 0 for past keys."),
+    (dict(mask_at=None), "The causal mask is missing: future keys (j > i) get weight."),
+    (dict(mask_at="start"), "{fewer} Your mask treats query row r as position r, aligned at the first key instead "
+                            "of the last, so it hides keys that row may see."),
+]                        # a bias aligned at the first key is only a constant per row away: softmax ignores it
+FEWER = ("With fewer queries than keys (L_q = {q_len}, L_k = {k_len}), the queries are the last L_q positions: row r "
+         "sits at position L_k − L_q + r.")
+
+
+def _diagnose_layer(fn: Any, case: tuple[int, ...], number: int) -> Result | None:
+    """What is wrong with fn as ALiBi attention on one random case; None when it matches alibi_attention."""
+    q, k, v, slopes = layer_inputs(case, number)
+    want = alibi_attention(q, k, v, slopes=slopes)
+    got, error = call_safely(fn, q.clone(), k.clone(), v.clone(), slopes.clone())
+    where = f"my_alibi_attention(q {tuple(q.shape)}, k and v {tuple(k.shape)}, slopes {tuple(slopes.shape)})"
+    if error is not None:
+        return error
+    got = as_tensor(got)
+    if got is None or got.shape != want.shape:
+        shape = "(B, H, L_q, d)"
+        return malformed(f"For {where}: expected the output, shape {shape} = {tuple(want.shape)} (the weights "
+                         f"applied to v), got {short(got)}.", where=where)
+    if torch.allclose(got, want, atol=ATOL, rtol=RTOL):
+        return None
+    if torch.isnan(got).any():
+        return failed(f"For {where}: NaN in your output. Look for the mask added or multiplied after softmax (−∞ "
+                      "meets +∞ or 0 there), or a row where every key is masked.", MISTAKE, mistake="nan", where=where)
+    ones, _ = call_safely(fn, q.clone(), k.clone(), torch.ones_like(v), slopes.clone())
+    ones = as_tensor(ones)
+    if ones is not None and ones.shape == want.shape and not torch.allclose(ones, torch.ones_like(ones), atol=1e-6):
+        return failed(f"For {where}: with every value vector all ones your output is not all ones, so your weights "
+                      "do not sum to 1 over the keys: something is added or applied after softmax. The bias and "
+                      "the mask go into the scores, before softmax.", MISTAKE, mistake="after softmax", where=where)
+    fewer = FEWER.format(q_len=q.shape[-2], k_len=k.shape[-2])
+    for options, hint in LAYER_MISTAKES:
+        if "{fewer}" in hint and q.shape[-2] == k.shape[-2]:
+            continue                                        # aligned at the start or the end: the same when square
+        if torch.allclose(got, _layer(q, k, v, slopes, **options), atol=ATOL, rtol=RTOL):
+            return failed(f"For {where}: {hint.format(fewer=fewer)}", MISTAKE, mistake=str(options), where=where)
+    if number == OWN_SLOPES_CASE and torch.allclose(got, alibi_attention(q, k, v, slopes=_slopes(case[1])),
+                                                    atol=ATOL, rtol=RTOL):
+        return failed(f"For {where}: your layer uses slopes of its own, not the ones it is given: the model passes "
+                      "each layer its slopes (argument `slopes`, one per head).", MISTAKE, mistake="own slopes",
+                      where=where)
+    if case[1] == case[3] and torch.allclose(got, _layer(q, k, v, slopes, slopes_on_keys=True), atol=ATOL, rtol=RTOL):
+        return failed(f"For {where}: your slopes vary along the keys (the last axis), not the heads: head h needs "
+                      "slopes[h] on its whole (L_q, L_k) bias (index it as slopes[:, None, None]).", MISTAKE,
+                      mistake="slopes on keys", where=where)
+    heads = [h for h in range(case[1]) if not torch.allclose(got[:, h], want[:, h], atol=ATOL, rtol=RTOL)]
+    other = [h for h in range(case[1]) for g in heads[:1] if h != g and torch.allclose(
+        got[:, g], alibi_attention(q, k, v, slopes=slopes[[h] * case[1]])[:, g], atol=ATOL, rtol=RTOL)]
+    if other:
+        return failed(f"For {where}: head {heads[0] + 1} (counting from 1) attends with another head's slope: check "
+                      "how your slopes line up with the head axis (dim 1 of q).", MISTAKE, mistake="heads", where=where)
+    return failed(f"For {where}: head {heads[0] + 1} (counting from 1) differs from ALiBi attention. Check each step: "
+                  "q·k/√d, then −m·(i − j) and the mask with the queries as the last L_q positions, then softmax over "
+                  "the keys, then the values.", where=where)
+
+
+@exercise("03.8", "Your ALiBi attention layer",
+          reread="section 1 (head k adds −m_k·(i − j) after 1/√d), notebook 02's Mask(i, j), and the queries as "
+                 "the last L_q of L_k positions.")
+def check_own_attention(answer: Any) -> Result:
+    """answer: my_alibi_attention(q, k, v, slopes), q (B, H, L_q, d), k and v (B, H, L_k, d), slopes (H,)."""
+    if isinstance(answer, dict):
+        return malformed("Hand in your attention layer itself: answer = my_alibi_attention.")
+    if not callable(answer):
+        return call_safely(answer)[1]
+    right, first = 0, None
+    for number, case in enumerate(LAYER_CASES):
+        problem = _diagnose_layer(answer, case, number)
+        right += problem is None
+        first = problem if first is None else first
+    if first is not None:
+        return first.but(checks=(right, len(LAYER_CASES)))
+    borrowed = sorted(_library_pieces(answer))
+    if borrowed:
+        return failed(f"Your layer gives ALiBi's output, but through the library's {', '.join(borrowed)}: build it "
+                      "from your own pieces (my_linear_bias, my_causal_mask), so that the model runs your code.",
+                      checks=(0, len(LAYER_CASES)))
+    return passed(f"Your layer is ALiBi attention: it matches alibi_edu.alibi_attention on {len(LAYER_CASES)} random "
+                  "shapes, fewer queries than keys among them. Now put it into the model (next cell).",
+                  checks=(right, len(LAYER_CASES)))
 
 
 def _library_pieces(fn: Any, seen: set | None = None) -> set[str]:
@@ -166,81 +286,6 @@ def _filled(cell: Any) -> bool:
     except ValueError:                     # a closure variable not assigned yet
         return False
     return True
-
-
-def _diagnose(fn: Any, n_heads: int, length: int) -> str | None:
-    """What is wrong with fn(n_heads, length) as ALiBi's bias plus mask; None when it gives ALiBi's weights."""
-    got, error = call_safely(fn, n_heads, length)
-    if error is not None:
-        return error.message
-    got = as_tensor(got)
-    shape = (n_heads, length, length)
-    if got is None or tuple(got.shape) != shape:
-        return f"my_alibi_bias({n_heads}, {length}) should return a tensor of shape {shape}; it returned {short(got)}."
-    future = torch.ones(length, length, dtype=torch.bool).triu(1)
-    if (_weights(got)[:, future] > 0).any():
-        if (got[:, future] < -20).all():
-            return ("Your mask is not negative enough: beside the query's own key, future keys keep a little weight "
-                    "(e to your number is small, not 0). Use float('-inf'), as in notebook 02.")
-        return ("The causal mask is missing: future keys (j > i) get weight, so the model can read the very "
-                "character it has to predict. Add the mask of notebook 02.")
-    if torch.allclose(_weights(got), _weights(_alibi(n_heads, length)), atol=1e-6, equal_nan=True):
-        return None
-    if torch.allclose(_weights(got), _weights(_alibi(n_heads, length, sign=-1.0)), atol=1e-6):
-        return ("Flipped sign: your bias is +m·(i − j), so each step back earns a bonus and the farthest past key "
-                "wins. "
-                "ALiBi's −m·(i − j), with m > 0, is ≤ 0 for past keys.")
-    k = torch.arange(n_heads, dtype=torch.float64)
-    for heads_from_zero in (geometric_slopes(n_heads, torch.float64) * 2.0 ** (8.0 / n_heads),
-                            2.0 ** (-8.0 * k / n_heads)):
-        if torch.allclose(_weights(got), _weights(_alibi(n_heads, length, slopes=heads_from_zero)), atol=1e-6):
-            return ("Heads counted from 0: head 1's slope came out as 2^0 = 1. Heads count from k = 1, so the "
-                    "steepest slope is 2^(−8/n).")
-    if torch.allclose(_weights(got), _weights(_alibi(n_heads, length, slopes=power_of_two_formula(n_heads))),
-                      atol=1e-6):
-        return (f"At {n_heads} heads these are 2^(−8k/n) applied directly: use the rule for any head count "
-                "(your my_slopes_any from 03.5).")
-    per_head = [h + 1 for h in range(n_heads)
-                if not torch.allclose(_weights(got[h]), _weights(_alibi(n_heads, length)[h]), atol=1e-6)]
-    return (f"At {n_heads} heads and L = {length}, head {per_head[0]} (counting from 1) attends differently from "
-            "ALiBi's: check its slope m and its bias −m·(i − j).")
-
-
-@exercise("03.8", "Your bias trains a model",
-          reread="section 1 (head k adds −m_k·(i − j)), notebook 01's β·(j − i) and notebook 02's Mask(i, j).")
-def check_own_bias_trial(answer: Any) -> Result:
-    """answer: the dict lm.trial.bias_trial(my_alibi_bias) returns (the function and both loss curves)."""
-    if callable(answer):
-        return failed("That is the function itself: hand in its training run, answer = bias_trial(my_alibi_bias), "
-                      "which trains your model and the library's.")
-    if not isinstance(answer, dict) or not TRIAL_KEYS <= set(answer):
-        return failed(f"Expected what bias_trial(my_alibi_bias) returns, got {short(answer)}.")
-    own, library = as_tensor(answer["own"]), as_tensor(answer["library"])
-    if own is None or library is None or own.shape != library.shape or own.ndim != 1 or not own.numel():
-        return failed("The trial's loss curves are not two curves of equal length: run bias_trial again.")
-    n_heads, length = int(answer["n_heads"]), int(answer["seq_len"])
-    gap = (own - library).abs()
-    parted = not (bool(torch.isfinite(gap).all()) and gap.max().item() <= LOSS_ATOL)
-    curves = (f"On your run the two loss curves part (largest gap {gap.max().item():.3g}; after {own.numel()} steps "
-              f"yours is {own[-1].item():.3f}, the library's {library[-1].item():.3f}; a lower loss after so few "
-              "steps would not make it ALiBi: the check is that the two agree)." if parted else "")
-    for case in [(n_heads, length), *EXTRA_CASES]:
-        problem = _diagnose(answer["bias_fn"], *case)
-        if problem:
-            return failed(f"{problem} {curves if case == (n_heads, length) else ''}".strip())
-    borrowed = sorted(_library_pieces(answer["bias_fn"]))
-    if borrowed:
-        return failed(f"Your function gives ALiBi's weights, but through the library's {', '.join(borrowed)}: build "
-                      "it from your own pieces (my_slopes_any, my_linear_bias, my_causal_mask), so that the model "
-                      "trains with your code.")
-    if not parted:
-        finite, _ = call_safely(answer["bias_fn"], n_heads, length)
-        note = (" Your finite stand-in for −∞ works here because every row keeps its own key; float('-inf') stays "
-                "the safer choice (notebook 02)." if bool(torch.isfinite(as_tensor(finite)).all()) else "")
-        return passed(f"Your bias trained the model: the same loss as the library's ALiBi at every one of the "
-                      f"{own.numel()} steps (largest gap {gap.max().item():.1e}), from the same seed.{note}")
-    return failed("Your function gives ALiBi's weights, yet the two curves differ: run bias_trial(my_alibi_bias) "
-                  "again with this function and hand in what it returns.")
 
 
 questions.register("03")

@@ -1,0 +1,272 @@
+"""Notebooks 02 and 03: each finding of the December read, as the wrong answer a reader tried and the reply it must
+get; 03.8, your ALiBi attention layer: the right answer, each typical wrong one and its named reply, and the layer
+in the model (one seed with yours, one with the library's: the same losses)."""
+import json
+import math
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+import torch
+
+from alibi_edu import alibi_attention, causal_mask, lm
+from alibi_edu.exercises import check, core, nb03
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "notebooks" / "solutions"
+SOURCES = {n: next((ROOT / "notebooks" / "src").glob(f"{n}_*.py")) for n in ("02", "03")}
+
+
+def reply(exercise_id, answer):
+    return check(exercise_id, answer, record=False).message
+
+
+# --- notebook 03's checkers --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer", [-4, -4.0, "-4", "−4", 4])
+def test_the_exponent_is_named_as_the_exponent(answer):
+    message = reply("03.1", answer)
+    assert "exponent" in message and "sign is wrong" not in message, message
+
+
+def test_a_list_of_strings_names_the_type():
+    message = reply("03.6", ["a"] * 8)
+    assert "str" in message and "list of 8 items" not in message, message
+    assert check("03.6", [f"1/2^(8/{k})" for k in range(1, 9)]).passed      # numbers typed as text count
+
+
+def test_the_solution_of_03_5_defines_what_03_8_uses():
+    names = runpy.run_path(str(SOLUTIONS / "03_5.py"))
+    assert callable(names.get("my_slopes_any")) and names["answer"] is names["my_slopes_any"]
+
+
+def test_the_stem_of_03_7_gives_no_value_of_03_6():
+    question = core.get("03.7").question
+    assert not re.search(r"1/2(?!\^)\b|1/256|0\.5\b|0\.0039", question), question
+
+
+# --- notebook 02's checkers --------------------------------------------------------------------------------------
+
+def finite_mask(L):
+    return torch.zeros(L, L).masked_fill(torch.ones(L, L, dtype=torch.bool).triu(1), -1e9)
+
+
+def finite_attention(q, k):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    return torch.softmax(scores + finite_mask(q.shape[-2]).to(q.dtype), -1)
+
+
+@pytest.mark.parametrize("exercise_id, answer", [("02.1", finite_mask), ("02.3", finite_attention)])
+def test_a_finite_mask_passes_with_both_sides_said_once(exercise_id, answer):
+    result = check(exercise_id, answer)
+    assert result.passed and "safer" not in result.message
+    assert "NaN" in result.message and "quietly" in result.message and "gradients" in result.message
+
+
+def test_hint_d_of_02_5_does_not_call_m_j_a_row_constant():
+    message = reply("02.5", "D")
+    assert "constant per row" not in message and "cancels in softmax anyway" not in message, message
+
+
+def test_the_symmetric_bias_reply_does_not_reuse_k_for_a_distance():
+    message = check("02.6", torch.tensor([[-0.75 * abs(i - j) for j in range(4)] for i in range(4)])).message
+    assert "k steps" not in message and "m·k" not in message, message
+
+
+def test_hints_of_02_4_state_neither_half_of_the_key():
+    a, b, reread = reply("02.4", "A"), reply("02.4", "B"), core.get("02.4").reread
+    assert "NaN" not in a and "sum to 1" not in a, a
+    assert "0/0" not in b, b
+    assert "a row of −∞, and a row of equal scores" not in reread
+
+
+# --- recall questions asked before the cell that states their answer ---------------------------------------------
+
+@pytest.mark.parametrize("notebook, exercise_id, answer_text", [
+    ("02", "02.2", r"e^{-\infty} = 0"),
+    ("02", "02.5", r"m\,j = m\,(j - i)"),
+    ("03", "03.2", "m_(k+1) / m_k"),
+    ("03", "03.3", "g^n"),
+])
+def test_a_recall_question_comes_before_its_answer(notebook, exercise_id, answer_text):
+    source = SOURCES[notebook].read_text(encoding="utf-8")
+    assert source.index(f'quiz("{exercise_id}")') < source.index(answer_text)
+
+
+def test_stuck_is_said_once_per_notebook():
+    for source in SOURCES.values():
+        assert source.read_text(encoding="utf-8").count("Stuck?") == 1
+
+
+# --- 03.8: your ALiBi attention layer ----------------------------------------------------------------------------
+
+def own_bias(L, beta):                        # the student's pieces, as 01.2 and 02.1 ask
+    return beta * (torch.arange(L)[None, :] - torch.arange(L)[:, None]).float()
+
+
+def own_mask(L):
+    return torch.zeros(L, L).masked_fill(torch.ones(L, L, dtype=torch.bool).triu(1), float("-inf"))
+
+
+def layer(*, after=False, scale=True, inside=False, bias_at="end", mask_at="end", mask=True, sign=1.0,
+          slopes_on_keys=False, heads_reversed=False, own_slopes=False):
+    """ALiBi attention from the student's pieces, or one typical mistake."""
+    def attention(q, k, v, slopes):
+        L_q, L_k, d = q.shape[-2], k.shape[-2], q.shape[-1]
+        m = slopes.flip(0) if heads_reversed else slopes
+        m = OWN_SLOPES(len(m)) if own_slopes else m
+        if slopes_on_keys:
+            bias = sign * m[None, :].float() * own_bias(L_k, 1.0)[None]
+        else:
+            bias = sign * torch.stack([own_bias(L_k, float(x)) for x in m])
+        full = own_mask(L_k) if mask else torch.zeros(L_k, L_k)
+        rows = {"end": slice(L_k - L_q, L_k), "start": slice(0, L_q)}
+        bias, full = bias[:, rows[bias_at]].to(q.dtype), full[rows[mask_at]].to(q.dtype)
+        scores = q @ k.transpose(-2, -1)
+        scores = (scores + bias) / math.sqrt(d) if inside else scores / (math.sqrt(d) if scale else 1.0) + \
+            (0.0 if after else bias)
+        weights = torch.softmax(scores + full, dim=-1)
+        return (weights + bias if after else weights) @ v
+    return attention
+
+
+OWN_SLOPES = runpy.run_path(str(SOLUTIONS / "03_5.py"))["answer"]
+RIGHT = layer()
+WRONG = {
+    "bias after softmax": (layer(after=True), "after softmax"),
+    "no 1/√d": (layer(scale=False), "1/√d is missing"),
+    "bias inside the 1/√d": (layer(inside=True), "inside the 1/√d"),
+    "flipped sign": (layer(sign=-1.0), "Flipped sign"),
+    "no mask": (layer(mask=False), "causal mask is missing"),
+    "no offset when L_q < L_k": (layer(bias_at="start", mask_at="start"), "aligned at the first key"),
+    "mask without the offset": (layer(mask_at="start"), "mask treats query row r as position r"),
+    "slopes along the keys": (layer(slopes_on_keys=True), "vary along the keys"),
+    "slopes in the wrong head order": (layer(heads_reversed=True), "another head's slope"),
+    "its own slopes, not the ones given": (layer(own_slopes=True), "slopes of its own"),
+}
+
+
+def test_the_right_layer_and_the_solution_pass():
+    result = check("03.8", RIGHT)
+    assert result.passed and result.checks == (len(nb03.LAYER_CASES),) * 2, result.message
+    assert "safer" not in result.message
+    assert check("03.8", runpy.run_path(str(SOLUTIONS / "03_8.py"))["answer"]).passed
+
+
+def test_the_cases_hold_fewer_queries_than_keys_and_one_query():
+    assert any(q_len < k_len for _, _, q_len, k_len, _ in nb03.LAYER_CASES)
+    assert any(q_len == 1 for _, _, q_len, _, _ in nb03.LAYER_CASES)
+    assert any(heads == k_len for _, heads, _, k_len, _ in nb03.LAYER_CASES)
+
+
+@pytest.mark.parametrize("name", list(WRONG))
+def test_each_typical_mistake_gets_its_named_reply(name):
+    wrong, named = WRONG[name]
+    result = check("03.8", wrong, record=False)
+    assert not result.passed and named in result.message, result.message
+    if "offset" in name:
+        assert "L_q = " in result.message and "fewer queries than keys" in result.message
+
+
+def test_a_bias_without_the_offset_passes_as_it_is_a_constant_per_row():
+    assert check("03.8", layer(bias_at="start")).passed      # m·(j − r) and m·(j − i) differ by m·(i − r) per row
+
+
+def test_a_layer_that_returns_the_weights_is_told_the_shape_it_must_return():
+    def weights_only(q, k, v, slopes):
+        return RIGHT(q, k, torch.eye(k.shape[-2], dtype=q.dtype).expand(*k.shape[:-1], -1), slopes)
+    message = reply("03.8", weights_only)
+    assert "(B, H, L_q, d)" in message, message
+
+
+def test_nan_from_a_mask_after_softmax_is_named():
+    def masked_after(q, k, v, slopes):
+        L_q, L_k = q.shape[-2], k.shape[-2]
+        weights = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), -1)
+        return (weights * own_mask(L_k)[L_k - L_q:].to(q.dtype)) @ v
+    message = reply("03.8", masked_after)
+    assert "NaN" in message and "after softmax" in message, message
+
+
+def test_the_librarys_pieces_are_named_not_passed():
+    def borrowed(q, k, v, slopes):
+        return alibi_attention(q, k, v, slopes=slopes)
+    assert "the library's alibi_attention" in reply("03.8", borrowed)
+
+    def through_a_helper(q, k, v, slopes):
+        return RIGHT(q, k, v, slopes) + 0 * causal_mask(1)
+    assert "causal_mask" in reply("03.8", through_a_helper)
+
+    def causal_mask_of_mine(L):       # a function of the student's own, whatever its name, is the student's
+        return own_mask(L)
+
+    def shadowing(q, k, v, slopes):
+        return RIGHT(q, k, v, slopes) + 0 * causal_mask_of_mine(1)
+    assert check("03.8", shadowing).passed
+
+
+@pytest.mark.parametrize("answer", [{"bias_fn": RIGHT, "own": [1.0], "library": [1.0]}, 3, None])
+def test_a_run_or_a_number_is_not_a_layer(answer):
+    result = check("03.8", answer, record=False)
+    assert not result.passed and result.kind == "malformed", result.message
+
+
+def test_every_reply_to_03_8_is_free_of_a_multiplier():
+    from test_no_factor_in_replies import states_multiplier
+    for wrong, _ in WRONG.values():
+        for f in (2.0, 8.0, math.sqrt(8.0)):
+            for answer in (wrong, lambda *a, w=wrong, f=f: f * w(*a), lambda *a, f=f: RIGHT(*a) / f):
+                message = reply("03.8", answer)
+                assert not states_multiplier(message), message
+
+
+def test_the_layer_trains_the_model_as_the_librarys_does():
+    """03.8 in the model: one seed with the student's layer (and the student's own slopes), one with the library's;
+    the same loss at every step within 03.8's tolerance. The notebook's cell, run with the solution."""
+    solution = runpy.run_path(str(SOLUTIONS / "03_8.py"))["answer"]
+    slopes_any = runpy.run_path(str(SOLUTIONS / "03_5.py"))["answer"]
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)                 # a busy machine runs these tiny matrices faster on one thread
+    try:
+        corpus, setup = lm.load_corpus(), lm.TrainConfig(steps=40, batch_size=16, seq_len=32, lr=1e-2)
+        sizes = dict(d_model=32, n_layers=1, n_heads=4, progress=False)
+        yours = lm.train(corpus, "alibi", config=setup, progress=False, d_model=32, n_layers=1, n_heads=4,
+                         attention_fn=lambda q, k, v, s: solution(q, k, v, slopes_any(q.shape[1]).to(q.dtype)))
+        library = lm.train(corpus, "alibi", config=setup, **sizes)
+    finally:
+        torch.set_num_threads(threads)
+    gap = max(abs(a - b) for a, b in zip(yours.losses, library.losses))
+    assert gap <= nb03.LOSS_ATOL and yours.losses[-1] < yours.losses[0] - 0.5
+    wrong = lm.train(corpus, "alibi", config=lm.TrainConfig(steps=5, batch_size=8, seq_len=32), progress=False,
+                     d_model=32, n_layers=1, n_heads=4, attention_fn=WRONG["flipped sign"][0])
+    right = lm.train(corpus, "alibi", config=lm.TrainConfig(steps=5, batch_size=8, seq_len=32), **sizes)
+    assert max(abs(a - b) for a, b in zip(wrong.losses, right.losses)) > nb03.LOSS_ATOL   # the check can fail
+
+
+def test_notebook_03_trains_with_the_students_layer_and_shows_the_models_lines():
+    source = SOURCES["03"].read_text(encoding="utf-8")
+    assert "attention_fn=your_layer" in source and "print(attention_source())" in source
+    assert "steps=40, batch_size=16, seq_len=32" in source and "n_layers=1, n_heads=4" in source
+
+
+# --- the executed notebooks ---------------------------------------------------------------------------------------
+
+def words(path: Path) -> int:
+    """Words a student reads: markdown cells plus code comments (regex \\w+)."""
+    count = 0
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            count += len(re.findall(r"\w+", text))
+        elif cell["cell_type"] == "code":
+            for line in text.splitlines():
+                hit = re.search(r"#(.*)$", line)
+                if hit and line.count('"', 0, hit.start()) % 2 == 0 and line.count("'", 0, hit.start()) % 2 == 0:
+                    count += len(re.findall(r"\w+", hit.group(1)))
+    return count
+
+
+@pytest.mark.parametrize("notebook, budget", [("02_causal_mask", 1400), ("03_geometric_slopes", 1650)])
+def test_the_notebook_keeps_to_its_word_budget(notebook, budget):
+    assert words(ROOT / "notebooks" / f"{notebook}.ipynb") <= budget
