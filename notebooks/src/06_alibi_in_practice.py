@@ -72,8 +72,8 @@ from alibi_edu.plots import heatmap_row, line_chart
 # | FlexAttention | $-m\,(i-j)$, returned by a function of the indices | a function |
 #
 # BLOOM and MPT are open models trained with ALiBi; FlashAttention is a GPU attention library, FlexAttention
-# PyTorch's programmable attention. MPT's **`alibi_bias_max`** (default 8) is its slopes' largest exponent: for a
-# power-of-two n they run from $1/2^{\,8/n}$ to $1/2^{8}$. FlexAttention takes functions, not tensors: a
+# PyTorch's programmable attention. MPT's **`alibi_bias_max`** (default 8) is its slopes' largest exponent: the
+# flattest slope is $1/2^{8}$. FlexAttention takes functions, not tensors: a
 # **`score_mod(score, b, h, q_idx, kv_idx)`** returns the new score of one query–key pair (indices from 0: `h` is
 # head $h + 1$), a **`mask_mod(b, h, q_idx, kv_idx)`** whether the pair may attend.
 #
