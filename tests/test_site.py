@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "build" / "site-npm" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-CONTENT = "main"  # the course's content: the theme's header and navigation bars are around it
+CONTENT = "article"  # the course's content: the theme's header, navigation and search are around it
 SERIOUS = ("serious", "critical")
 # (heads n, head k, length L, query i, key j): powers of two and not, 12 heads, a masked cell, the first key
 CELLS = [(8, 1, 12, 11, 8), (12, 9, 16, 10, 3), (12, 12, 5, 4, 4), (3, 2, 7, 2, 5), (1, 1, 1, 0, 0),
