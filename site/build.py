@@ -124,7 +124,7 @@ def stage_notebook(source: Path, target: Path, alts: dict, repo_url: str | None,
         if live_control and not explorer:  # an explorer's picture stands for its controls
             cells.append(markdown_cell(LIVE_CONTROL, f"site-live-{len(cells)}"))
         if explorer and number in EXPLORER_AFTER and not explorer_added:
-            cells.append(markdown_cell(EXPLORER_NOTE.format(heads=8 if number == "03" else 1), "site-explorer"))
+            cells.append(markdown_cell(EXPLORER_NOTE.format(heads=8), "site-explorer"))
             explorer_added = True
     nb["cells"] = cells
     target.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
