@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-QUIZ = re.compile(r"^\s*quiz\(\s*[\"'](\d\d\.\d+)[\"']\s*\)\s*$")
+QUIZ = re.compile(r"^\s*quiz\(\s*[\"'](\d\d\.\d+)[\"']\s*\)\s*(?:#.*)?$")
 PROGRESS_BAR = re.compile(r"\d+%\|")
 PROGRESS = re.compile(r"^\s*(?:from alibi_edu\.exercises import progress\s*)?progress\([^)]*\)\s*(?:#.*)?$")
 EXPLORER_AFTER = ("01", "02", "03")  # notebooks whose explorer picture the in-page explorer follows
