@@ -4,6 +4,7 @@
 // The slope rule is alibi_edu.geometric_slopes's; tests/test_site.py holds the two equal for n = 1..64.
 
 const MAX_HEADS = 64, MAX_LENGTH = 32;
+const LOG_FLOOR = -4;  // weights are coloured by log10, as in the notebooks' explorers; below 10^-4 share the darkest
 const MASKED = "#d9d9d9", INK = "#000000";
 // viridis, sampled at 9 points (colour-blind safe, light = high)
 const VIRIDIS = ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"];
@@ -74,7 +75,7 @@ export function mount(root) {
   picture.setAttribute("role", "application");
   picture.setAttribute("aria-roledescription", "heatmaps");
   picture.setAttribute("aria-label", "Bias and weights of head k. Arrow keys move the cell: up and down the query i, left and right the key j.");
-  const canvases = ["bias −m·(i − j): light = near 0, struck grey = masked", "weights, equal content: light = high"].map((title) => {
+  const canvases = ["bias −m·(i − j): light = near 0, struck grey = masked", "weights, equal content (log₁₀ colour): light = high"].map((title) => {
     const fig = document.createElement("figure");
     const canvas = document.createElement("canvas");
     canvas.setAttribute("role", "img");  // its label: what it shows, computed in update()
@@ -131,7 +132,7 @@ export function mount(root) {
     draw(canvases[0], L, (r, c) => (rows[r].bias[c] === null ? null : 1 - rows[r].bias[c] / lowest), i, j,
       `Bias of head ${k} of ${n} (m = ${fmt(m)}) for L = ${L}: 0 on the diagonal, falling by ${fmt(m)} per step back ` +
       `to ${fmt(-m * (L - 1))}; keys after the query are masked.`);
-    draw(canvases[1], L, (r, c) => (c > r ? null : rows[r].weights[c]), i, j,
+    draw(canvases[1], L, (r, c) => (c > r ? null : (Math.log10(rows[r].weights[c]) - LOG_FLOOR) / -LOG_FLOOR), i, j,
       `Attention weights of head ${k} for L = ${L} with equal content: query ${i} gives ${fmt(rows[i].weights[i])} ` +
       `to itself and ${fmt(rows[i].weights[0])} to key 0; keys after the query get 0.`);
     const { bias, weights } = rows[i];
