@@ -13,14 +13,13 @@
 # Stuck? Each wrong try gives a hint; the third offers the solution (`%load solutions/06_1.py`).
 
 # %%
-# Installs the course package where it is missing (README: Where to run it); on Colab, allows its widgets.
-import importlib
+# Colab or a new kernel: install the course package if it is missing (README: Where to run it); else do nothing.
+import importlib.util
 import os
 import subprocess
 import sys
-from importlib.util import find_spec
 
-if find_spec("alibi_edu") is None:
+if importlib.util.find_spec("alibi_edu") is None:
     source = os.environ.get("ALIBI_EDU_SOURCE", "")
     assert source, "alibi_edu is missing here: set ALIBI_EDU_SOURCE to the course's pip source, then rerun this cell"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", source, "ipyevents", "platformdirs",
@@ -29,7 +28,6 @@ if find_spec("alibi_edu") is None:
 if "google.colab" in sys.modules:
     from google.colab import output
     output.enable_custom_widget_manager()
-
 # %%
 import math
 import time
