@@ -99,7 +99,7 @@ line_chart({name: (range(-(L - 1), L), scores) for name, (_, _, scores) in resul
 # $q_i\cdot k_j/\sqrt d$ plus the ALiBi bias) before softmax: $\alpha_{ij} = e^{s_{ij} + \text{Mask}}/\sum_{j'}
 # e^{s_{ij'} + \text{Mask}}$.
 #
-# **Exercise 02.2** — Mask(i, j) = 0 for j ≤ i and −∞ for j > i is added to the scores. How does that stop query i from attending to future keys?
+# **Exercise 02.2** — How does adding Mask(i, j) to the scores stop query i from attending to future keys?
 #
 # - **A.** It zeroes the value vectors of future tokens, so whatever weight they get adds nothing to the output.
 # - **B.** Before softmax, −∞ becomes e^(−∞) = 0 weight; the remaining weights are renormalised and sum to 1.
@@ -324,8 +324,8 @@ progress()
 # - Encoders: −m·|i − j|. BLOOM's m·j is ALiBi only under the mask.
 #
 # **Try this.**
-# - Section 1: hide offsets ≤ +1 from the unmasked toy (score −∞). Does its loss still fall below log V? Look at its
-#   favourite offset.
+# - Section 1: give the unmasked toy a mask that hides offset +1 only. Does its loss still fall below log V? Look
+#   at its favourite offset.
 # - Section 3: use −1e4 in the float16 row. Which weights come out, and why no NaN?
 # - Section 5: set m = 2. Does m·j still match ALiBi under the mask? Look at the largest difference.
 #

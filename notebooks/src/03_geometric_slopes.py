@@ -235,8 +235,8 @@ slopes_plot({"paper 2^(-8k/n)": geometric_slopes(n), "misread 1/2^(8/k)": torch.
 # %% [markdown]
 # ## 6. Explorer
 #
-# Change the number of heads (try 8, 12, 16) and the length; compare the geometric slopes with one shared slope. Its
-# *reach* of a head is the largest $i - j$ whose weight is still ≥ 1% of the nearest key's.
+# Change the number of heads (try 8, 12, 16) and the length; compare the geometric slopes with one shared slope. A
+# head's *reach* there is the largest $i - j$ whose weight is still ≥ 1% of the nearest key's.
 
 # %%
 slopes_explorer()
@@ -247,8 +247,9 @@ slopes_explorer()
 # **Exercise 03.8** — Write `my_alibi_attention(q, k, v, slopes)`: q of shape (B, H, L_q, d), k and v of shape
 # (B, H, L_k, d) with L_q ≤ L_k, slopes of shape (H,). It returns softmax(q·kᵀ/√d − m_h·(i − j) + Mask)·v, shape
 # (B, H, L_q, d), head h = 1..H. The queries are the *last* L_q positions, as with a **KV cache** (the keys and
-# values of past positions, kept while a model generates): query row r sits at i = L_k − L_q + r. Build it from your `my_linear_bias` (01.2) and `my_causal_mask` (02.1), copied into this
-# notebook. The checker compares it with `alibi_edu.alibi_attention` on random shapes.
+# values of past positions, kept while a model generates): query row r sits at i = L_k − L_q + r. Build it from
+# your `my_linear_bias` (01.2) and `my_causal_mask` (02.1), copied into this notebook. The checker compares it with
+# `alibi_edu.alibi_attention` on random shapes.
 
 # %%
 def my_alibi_attention(q, k, v, slopes):
@@ -296,13 +297,13 @@ progress()
 #   flat global ones, with no search over n slopes.
 # - Other head counts: the c-head slopes, then the 2c-head slopes at odd k; not monotone, by design.
 # - 1/2^(8/k) is a misreading: it grows with k.
-# - ALiBi attention is scores/√d, plus −m_h·(i − j) and the mask, softmax, values: your layer trains a model as the
-#   library's does.
+# - ALiBi attention: q·kᵀ/√d − m_h·(i − j) + Mask, softmax, values, the queries being the last L_q positions.
+#   Built right, your layer gives the library's losses in a model.
 #
 # **Try this.**
 # - In section 3, set L = 1024: which heads' mean distance changes, and which stay at their endless-past limit?
-# - In `your_layer`, give every head the slope 1/16. How far does the loss after 40 steps move? One seed is one
-#   draw: compare the change with the gap printed above.
+# - In `your_layer`, give every head the slope 1/16 and rerun the model cell. Does the loss after 40 steps move?
+#   One seed is one draw: repeat both runs with `seed=1` in `TrainConfig` before you call it a difference.
 # - Call your layer with L_q = 1 and L_k = 10: which single bias row does it add, and which keys does the mask hide?
 #
 # `progress()` says where you are. **What next.** Notebook 04: tuning one shared β on a real language model.
