@@ -3,10 +3,10 @@
 Each reply names the mistake, never the key, the formula that is the answer, or the factor from the answer to it.
 """
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 import torch
 
 from alibi_edu import alibi_bias, geometric_slopes
