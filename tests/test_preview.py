@@ -85,3 +85,11 @@ def test_the_figure_says_what_it_draws():
 def test_bad_input_to_the_figure_is_named(runs, train_len):
     with pytest.raises(ValueError, match="runs|train_len"):
         length_preview(runs, train_len=train_len)
+
+
+def test_quick_mode_shrinks_the_run_and_says_so(corpus, monkeypatch):
+    monkeypatch.setenv("ALIBI_EDU_QUICK", "1")
+    run = preview(corpus, train_len=8, times=(2,))
+    assert run.quick and run.seeds == [0, 1] and run.lengths == [8, 16]
+    monkeypatch.setenv("ALIBI_EDU_QUICK", "0")
+    assert not preview(corpus, train_len=8, times=(2,), seeds=(0,), steps=1, n_tokens=256).quick

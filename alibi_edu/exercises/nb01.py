@@ -90,7 +90,7 @@ def check_linear_bias(answer: Any) -> Result:
 
 
 @exercise("01.3", "A negative β and keys after the query",
-          reread="the section “A question from the book's course: β < 0 and keys after the query”.")
+          reread="the section “A question with β < 0: keys after the query”.")
 def check_negative_beta(answer: Any) -> Result:
     answer = in_key_order(answer, A3_KEYS)
     if isinstance(answer, Result):

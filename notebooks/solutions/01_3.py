@@ -1,4 +1,4 @@
-# 01.3 — the course's question: beta = -0.5, query i = 10, keys j = 12 and j = 20 (after the query)
+# 01.3 — a negative beta = -0.5, query i = 10, keys j = 12 and j = 20 (after the query)
 from alibi_edu.exercises import check
 
 beta, i = -0.5, 10

@@ -1,4 +1,4 @@
-# 01.5 — a smooth recency bias: near keys preferred, far keys still reachable
+# 01.5 — a smooth recency bias: near keys preferred, yet a far key with a high enough content score still wins
 from alibi_edu.exercises import check
 
 answer = "A"
