@@ -89,6 +89,14 @@ grade: setup
 		$(if $(CONFIG),--config "$(CONFIG)",) $(if $(GRADEBOOK),--gradebook "$(GRADEBOOK)",) \
 		$(if $(GRADESCOPE),--gradescope "$(GRADESCOPE)",) $(if $(FEEDBACK),--feedback "$(FEEDBACK)",)
 
+# Instructors: the course's Gradescope autograder (docs/grading.md), a zip to upload: setup.sh, run_autograder, the
+# grading file and the course's wheel. make autograder [AUTOGRADER=autograder.zip] [CONFIG=grading.toml] [TIMEOUT=300]
+AUTOGRADER ?= autograder.zip
+.PHONY: autograder
+autograder: setup
+	$(BIN)/python -m alibi_edu.grade.autograder --out "$(AUTOGRADER)" --timeout $(TIMEOUT) \
+		$(if $(CONFIG),--config "$(CONFIG)",)
+
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
 

@@ -20,7 +20,9 @@ from nbclient.util import ensure_async
 
 from alibi_edu.exercises.solutions import is_solution_code
 
+from . import sandbox
 from .recorder import setup_code
+from .sandbox import User
 from .submission import course_exercises, read_notebook, which_notebook
 
 ANSWER_TIMEOUT = 60  # seconds to check one answer (a student's function may loop)
@@ -54,13 +56,22 @@ class Row:
         return len(self.verdicts) if self.notebook else ""
 
 
+@dataclass(frozen=True)
+class Users:
+    """Run each student kernel as `student` and check each answer as `judge` (sandbox.py); the grader is root."""
+    student: User
+    judge: User
+
+
 class _ThisPython(AsyncKernelManager):
     """Kernels run on this Python (the course's venv), whatever kernel a "python3" spec names elsewhere."""
+    user: User | None = None  # set: the kernel drops to this user (sandbox.py)
 
     @property
     def kernel_spec(self) -> KernelSpec:
-        return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                          display_name="grader", language="python")
+        start = ([sys.executable, sandbox.__file__, str(self.user)] if self.user
+                 else [sys.executable, "-m", "ipykernel_launcher", "-f"])
+        return KernelSpec(argv=[*start, "{connection_file}"], display_name="grader", language="python")
 
 
 class _Client(NotebookClient):
@@ -86,11 +97,14 @@ class Judge:
     def __init__(self, env: dict[str, str], answer_timeout: float = ANSWER_TIMEOUT):
         self.env, self.answer_timeout, self.proc = env, answer_timeout, None
 
+    def start(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen([sys.executable, "-m", "alibi_edu.grade.judge"], env=self.env,
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
     def __call__(self, records: Path, ids: list[str]) -> dict[str, list[str]]:
         for _ in range(2):
-            if self.proc is None or self.proc.poll() is not None:
-                self.proc = subprocess.Popen([sys.executable, "-m", "alibi_edu.grade.judge"], env=self.env,
-                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.start()
             try:
                 self.proc.stdin.write(json.dumps({"records": str(records), "ids": ids,
                                                   "timeout": self.answer_timeout}) + "\n")
@@ -115,21 +129,27 @@ class Judge:
 FULL_SIZE = {"04", "05"}
 
 
-def _env(data_dir: Path, quick: bool = True) -> dict[str, str]:
+def _env(data_dir: Path, quick: bool = True, home: Path | None = None) -> dict[str, str]:
     # few malloc arenas: each reserves 64 MiB of address space per thread, which the memory limit counts
     env = dict(os.environ, ALIBI_EDU_QUICK="1" if quick else "0", ALIBI_EDU_DATA_DIR=str(data_dir),
                MPLBACKEND="Agg", MALLOC_ARENA_MAX="2")
     env.pop("PYTHONSTARTUP", None)
+    if home is not None:  # a sandbox user's own HOME: IPython's and matplotlib's settings, the connection file
+        env.update(HOME=str(home), USER="student", LOGNAME="student", MPLCONFIGDIR=str(home / ".matplotlib"))
+        env.pop("IPYTHONDIR", None)
+        env.pop("JUPYTER_CONFIG_DIR", None)
     return env
 
 
 def _execute(nb, workdir: Path, records: Path, env: dict[str, str], timeout: float,
-             memory_limit: int | None) -> str:
-    """Run nb's code cells in a fresh kernel in workdir; the status: ok, timeout, kernel died, error: ..."""
+             memory_limit: int | None, user: User | None = None) -> str:
+    """Run nb's code cells in a fresh kernel in workdir (as user, if given); the status: ok, timeout, kernel died,
+    error: ..."""
     deadline = time.monotonic() + timeout
+    manager = type("_Kernel", (_ThisPython,), {"user": user})
     client = _Client(nb, timeout=timeout, timeout_func=lambda cell: max(0.1, deadline - time.monotonic()),
                      allow_errors=True, interrupt_on_timeout=False, shutdown_kernel="immediate",
-                     kernel_manager_class=_ThisPython, store_widget_state=False, record_timing=False,
+                     kernel_manager_class=manager, store_widget_state=False, record_timing=False,
                      resources={"metadata": {"path": str(workdir)}})
     client.setup_source = setup_code(str(records), memory_limit)
     try:
@@ -143,8 +163,20 @@ def _execute(nb, workdir: Path, records: Path, env: dict[str, str], timeout: flo
     return "timeout" if time.monotonic() > deadline else "ok"
 
 
+def _sandboxed(base: Path, workdir: Path, records: Path, user: User) -> Path:
+    """Hand the student's user what its kernel needs, and nothing else: its folders and the answers file; the
+    grader's temporary folder stays root's (the user may pass through it, not list or change it). Its HOME."""
+    base.chmod(0o711)
+    home = base / "home"
+    home.mkdir()
+    records.touch()
+    for path, mode in ((workdir, 0o700), (base / "data", 0o700), (home, 0o700), (records, 0o600)):
+        sandbox.own(path, user, mode)
+    return home
+
+
 def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout: float,
-              memory_limit: int | None) -> Row:
+              memory_limit: int | None, users: Users | None = None) -> Row:
     """Grade one submitted file; every failure becomes the row's status, never an exception."""
     start, row = time.monotonic(), Row(str(path))
     nb = read_notebook(path)
@@ -166,8 +198,13 @@ def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout
         workdir.mkdir()
         (base / "data").mkdir()
         shutil.copyfile(path, workdir / path.name)
-        row.status = _execute(nb, workdir, records, _env(base / "data", quick=number not in FULL_SIZE), timeout,
-                                  memory_limit)
+        home = _sandboxed(base, workdir, records, users.student) if users else None
+        try:
+            row.status = _execute(nb, workdir, records, _env(base / "data", quick=number not in FULL_SIZE, home=home),
+                                  timeout, memory_limit, user=users.student if users else None)
+        finally:
+            if users:
+                sandbox.end_processes_of(users.student)
         for exercise_id, out in judge(records, ids).items():
             row.verdicts[exercise_id], row.messages[exercise_id] = out[0], out[1]
             fallback = {"pass": "right", "unanswered": "unanswered"}.get(out[0], "wrong")
@@ -184,16 +221,26 @@ def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout
 
 
 def grade(paths: Iterable[Path], timeout: float = 300, memory_limit: int | None = 8 << 30,
-          progress=None) -> list[Row]:
-    """Grade every path in order; progress(row) is called after each one."""
+          progress=None, users: Users | None = None) -> list[Row]:
+    """Grade every path in order; progress(row) is called after each one. With users (the grader must be root),
+    student kernels and answer checks run as its unprivileged users."""
+    if users and os.geteuid() != 0:
+        raise PermissionError("grading in a sandbox drops to other users: run the grader as root")
     exercises = course_exercises()
     judge_data = Path(tempfile.mkdtemp(prefix="alibi-judge-"))
-    judge = Judge(_env(judge_data))
+    env = _env(judge_data)
+    if users:
+        judge_data.chmod(0o711)
+        (judge_data / "home").mkdir()
+        sandbox.own(judge_data / "home", users.judge, 0o700)
+        env.update(ALIBI_EDU_JUDGE_USER=str(users.judge), HOME=str(judge_data / "home"))
+    judge = Judge(env)
     rows = []
     try:
+        judge.start()          # before any student code runs: it forks from a process no notebook has touched
         for path in paths:
             try:
-                row = grade_one(Path(path), judge, exercises, timeout, memory_limit)
+                row = grade_one(Path(path), judge, exercises, timeout, memory_limit, users)
             except Exception as err:  # a grader bug must not stop the other submissions
                 row = Row(str(path), status=f"error: {type(err).__name__}: {err}"[:200])
             rows.append(row)

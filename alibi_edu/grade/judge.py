@@ -6,7 +6,8 @@ Run as `python -m alibi_edu.grade.judge`; it reads one JSON request per line on 
 exercises.core.Result; library: the answer is one of the course library's own functions).
 Each answer is unpickled and checked in a child forked from this clean process, so an answer that
 tampers with the checker (a __reduce__ or a function that patches torch, say) can at most spoil its
-own verdict, and a function that hangs is killed after `timeout` seconds.
+own verdict, and a function that hangs is killed after `timeout` seconds. With ALIBI_EDU_JUDGE_USER set
+(uid:gid; the autograder, whose judge is root) the child drops to that user before it loads the answer.
 """
 from __future__ import annotations
 
@@ -29,8 +30,12 @@ torch.set_num_threads(1)  # no thread pool before fork()
 
 from alibi_edu.exercises import core  # noqa: E402  after set_num_threads; the package registers every exercise
 
+from .sandbox import User, drop  # noqa: E402
+
 _CHECK = core.check
 _PROTOCOL_FD: int | None = None  # the judge's private stdout; closed in every child
+# Set (the Gradescope autograder, judge running as root): each child drops to this user before it loads an answer.
+_USER = User.of(os.environ["ALIBI_EDU_JUDGE_USER"]) if os.environ.get("ALIBI_EDU_JUDGE_USER") else None
 _SCALARS = (int, float, complex, bool, str, bytes, type(None), type(Ellipsis))
 _ACCEPTED = "numbers, strings, lists, tuples, dicts, numpy arrays, tensors or functions"
 
@@ -148,6 +153,8 @@ def judge_one(exercise_id: str, record: dict | None, timeout: float) -> tuple:
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
+            if _USER is not None:
+                drop(_USER)
             signal.alarm(int(timeout) + 1)
             out = verdict(exercise_id, record)
         except BaseException as err:
