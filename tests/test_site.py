@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "build" / "site-npm" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-CONTENT = "article"  # the course's content: the theme's header, navigation and search are around it
+CONTENT = ["article", "main"]  # the course's content (search and index pages: main); the theme's chrome is around it
 SERIOUS = ("serious", "critical")
 # (heads n, head k, length L, query i, key j): powers of two and not, 12 heads, a masked cell, the first key
 CELLS = [(8, 1, 12, 11, 8), (12, 9, 16, 10, 3), (12, 12, 5, 4, 4), (3, 2, 7, 2, 5), (1, 1, 1, 0, 0),
@@ -153,8 +153,9 @@ RAW_MATH = """() => {
     const raw = /\\\\\\(|\\\\\\[/.test(text) ? ['a raw \\\\( in the text'] : [];
     return math.map(e => e.textContent.slice(0, 60)).concat(raw);
 }"""
-AXE_RUN = """async (scope) => {
-    const r = await axe.run(document.querySelector(scope) ? scope : document, {resultTypes: ['violations']});
+AXE_RUN = """async (scopes) => {
+    const scope = scopes.find(s => document.querySelector(s));
+    const r = await axe.run(scope ?? document, {resultTypes: ['violations']});
     return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
                                    where: v.nodes[0].target.join(' ')}));
 }"""
