@@ -38,7 +38,7 @@ if "google.colab" in sys.modules:
 # - **sinusoidal positions**: fixed vectors of sines and cosines of the position, added the same way;
 # - **ALiBi**: no position vectors; a penalty on each attention score that grows with distance (this notebook).
 #
-# A preview of about 10 s; notebook 05 measures it properly.
+# A 10-second preview (processor time); notebook 05 measures it properly.
 
 # %%
 import math
@@ -56,7 +56,7 @@ from alibi_edu.widgets import bias_explorer
 
 start, cpu = time.perf_counter(), time.process_time()
 run = preview()
-print(f"3 methods × 3 seeds trained and read in {time.perf_counter() - start:.2f} s "
+print(f"{len(run.runs)} methods × {len(run.seeds)} seeds trained and read in {time.perf_counter() - start:.2f} s "
       f"({time.process_time() - cpu:.2f} s of processor time)")
 print(f"learned, {run.train_len + 1} characters:", run.error)
 print(run.table())
