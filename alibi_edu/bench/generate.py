@@ -3,7 +3,8 @@
 A TinyLM of the course's size (d_model=64, 2 layers, 4 heads, a 96-character vocabulary; untrained: the time does not
 depend on the weights) generates N_NEW characters after a 16-character prompt with lm.generate, once with the cache
 (each step reads one character against the cached keys and values) and once without (each step reads the whole
-sequence again). Each is timed REPEATS times, interleaved, median taken (the machine may be shared).
+sequence again), on one thread (tiny kernels on two threads mostly wait for each other when the machine is shared).
+Each is timed REPEATS times (default once: the uncached run is the slow one), interleaved, median taken.
 The last line printed is: cached_ms=<median> uncached_ms=<median> speedup=<uncached/cached> for alibi at N_NEW.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .. import lm
 
 N_NEW = 1024
 METHODS = ("alibi", "rope", "sinusoidal")
-REPEATS = 3
+REPEATS = 1
 SIZES = dict(vocab_size=96, d_model=64, n_layers=2, n_heads=4)
 
 
@@ -41,9 +42,14 @@ def generation_ms(method: str, n_new: int, repeats: int) -> dict[str, float]:
 def main(n_new: int | None = None, repeats: int | None = None) -> None:
     n_new, repeats = n_new or N_NEW, repeats or REPEATS
     print(f"generation of {n_new} characters after a 16-character prompt: TinyLM {SIZES}, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads, median of {repeats}")
+          f"1 thread, median of {repeats}")
     print(f"{'method':>10} {'cached ms':>10} {'uncached ms':>12} {'speed-up':>9}")
-    rows = {method: generation_ms(method, n_new, repeats) for method in METHODS}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        rows = {method: generation_ms(method, n_new, repeats) for method in METHODS}
+    finally:
+        torch.set_num_threads(threads)
     for method, ms in rows.items():
         print(f"{method:>10} {ms['cached']:>10.1f} {ms['uncached']:>12.1f} {ms['uncached'] / ms['cached']:>8.1f}x")
     ms = rows["alibi"]
