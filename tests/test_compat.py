@@ -98,25 +98,76 @@ def test_a_handout_source_becomes_the_first_cells_default(monkeypatch):
     assert "git+https://example.org/course" in args
 
 
-def test_notebook_00_checks_the_lower_bounds_pyproject_states():
+def environment_check() -> str:
+    """Notebook 00's environment check: the code cell that reads the package's declared ranges."""
     text = (ROOT / "notebooks" / "src" / "00_start_here.py").read_text()
-    tested = eval(re.search(r"^TESTED = (\{.*?\})$", text, flags=re.M | re.S)[1])
-    bounds = dependencies()
-    for name, (low, _) in tested.items():
-        assert bounds[name] == low, f"notebook 00 tests {name} >= {low}, pyproject states >= {bounds[name]}"
-    for name in ("torch", "ipywidgets", "ipykernel", "ipython"):
-        assert name in tested
+    return next(cell for cell in re.split(r"^# %%.*\n", text, flags=re.M) if 'requires("alibi_edu")' in cell)
 
 
-def test_pyproject_accepts_colabs_widget_stack():
+def run_check(monkeypatch, versions: dict[str, str | None]) -> dict:
+    """Notebook 00's check with some versions faked (None: not installed); its namespace afterwards."""
+    import importlib.metadata as metadata
+    real = metadata.version
+
+    def version(name):
+        if name in versions and versions[name] is None:
+            raise metadata.PackageNotFoundError(name)
+        return versions.get(name) or real(name)
+    monkeypatch.setattr(metadata, "version", version)
+    namespace = {}
+    try:
+        exec(environment_check(), namespace)
+    except AssertionError as err:
+        namespace["stopped"] = str(err)
+    return namespace
+
+
+def test_notebook_00_checks_the_ranges_the_package_declares(monkeypatch):
+    """One source of truth: the check reads the installed package's metadata (pyproject.toml), no copy of a bound."""
+    assert not re.search(r"\d+\.\d+", environment_check()), "a version in notebook 00: read it from the package"
+    from importlib.metadata import requires
+    declared = {re.match(r"[\w.-]+", r)[0].lower(): r for r in requires("alibi_edu")}
+    assert dependencies().keys() <= declared.keys(), "the installed metadata is older than pyproject.toml: reinstall"
+    for name, low in dependencies().items():
+        assert f">={low}" in declared[name], f"installed metadata says {declared[name]}, pyproject >= {low}"
+    here = run_check(monkeypatch, {})
+    assert here["missing"] == [] and here["untested"] == [] and "stopped" not in here
+    assert {"torch", "ipywidgets", "ipykernel", "ipython", "numpy", "matplotlib"} <= set(here["ranges"])
+    old = run_check(monkeypatch, {"torch": "2.10.0", "matplotlib": "3.8.4", "ipywidgets": "9.0.0"})
+    assert sorted(u.split()[0] for u in old["untested"]) == ["ipywidgets", "matplotlib", "torch"], old["untested"]
+    colab = {"torch": "2.11.0+cpu", "numpy": "2.1.3", "matplotlib": "3.10.0", "ipywidgets": "7.7.1",
+             "ipykernel": "6.17.1", "ipython": "7.34.0"}
+    assert run_check(monkeypatch, colab)["untested"] == []
+    gone = run_check(monkeypatch, {"numpy": None})
+    assert "numpy" in gone["stopped"] and [m.split()[0] for m in gone["missing"]] == ["numpy"]
+
+
+def constraints() -> dict[str, str]:
+    text = (ROOT / ".ci" / "colab-constraints.txt").read_text()
+    return {name.lower().replace("_", "-"): v for name, v in re.findall(r"^([\w-]+)==([\d.]+)", text, flags=re.M)}
+
+
+def test_lower_bounds_are_the_versions_ci_runs():
+    """Every dependency's lower bound is the Colab version test-compat pins, and test-compat pins each one; torch
+    is Colab's 2.11, on which the course ran (CI runs the 2.13 CPU wheel)."""
+    pins = constraints()
+    bounds = {name.replace("_", "-"): low for name, low in dependencies().items()}
+    assert bounds.pop("torch") == "2.11" and bounds.pop("tomli") == "2"      # tomli: Python 3.10 only
+    assert {name: pins.get(name) for name in bounds} == bounds
+    assert {"traitlets", "jupyter-client", "tornado", "widgetsnbextension", "notebook"} <= set(pins)
+    assert "backend-info" in (ROOT / ".ci" / "colab-constraints.txt").read_text()
+
+
+def test_pyproject_accepts_colabs_versions():
     """Every version pinned in the compat constraints satisfies pyproject's ranges (pip would refuse otherwise)."""
     from packaging.requirements import Requirement
-    pins = dict(re.findall(r"^([\w-]+)==([\d.]+)", (ROOT / ".ci" / "colab-constraints.txt").read_text(), flags=re.M))
-    assert {"ipywidgets", "ipykernel", "ipython", "numpy", "notebook", "ipyevents"} <= set(pins)
+    pins = constraints()
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     for req in map(Requirement, deps):
-        if req.name in pins:
-            assert req.specifier.contains(pins[req.name]), (req, pins[req.name])
+        name = req.name.lower().replace("_", "-")
+        if name in pins:
+            assert req.specifier.contains(pins[name]), (req, pins[name])
+    assert Requirement(next(d for d in deps if d.startswith("torch"))).specifier.contains("2.11.0+cpu")
 
 
 def test_binder_installs_the_same_torch_as_requirements_as_a_cpu_build():
