@@ -8,7 +8,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL    := --nbval-lax --nbval-current-env -p no:cacheprovider
 
-.PHONY: setup lab test test-fast lint test-unit test-notebooks test-compat bench bench-widgets bench-attention figures notebooks handout grade clean
+.PHONY: setup lab test test-fast lint test-unit test-notebooks test-compat bench bench-widgets bench-attention bench-generate figures notebooks handout grade clean
 
 setup: $(STAMP)
 
@@ -50,13 +50,16 @@ test-notebooks: setup
 test-compat:
 	bash .ci/test-compat
 
-bench: bench-widgets bench-attention
+bench: bench-widgets bench-attention bench-generate
 
 bench-widgets: setup
 	$(BIN)/python -m alibi_edu.bench widgets
 
 bench-attention: setup
 	$(BIN)/python -m alibi_edu.bench attention
+
+bench-generate: setup
+	$(BIN)/python -m alibi_edu.bench generate
 
 # Maintainers: regenerate the committed gallery.
 figures: setup
