@@ -15,7 +15,10 @@
 # %%
 # Where the course package is missing (Colab, a new kernel): install it from ALIBI_EDU_SOURCE (README: Where to run
 # it) without touching this kernel's torch and widgets. Elsewhere this cell does nothing.
-import importlib, os, subprocess, sys
+import importlib
+import os
+import subprocess
+import sys
 from importlib.util import find_spec
 
 if find_spec("alibi_edu") is None:
@@ -105,8 +108,8 @@ else:
 # The text is the Python documentation that ships with Python (`pydoc_data.topics`), read one **character** at a
 # time. It is cut into blocks of 2 048 characters, dealt out in
 # turn: of every 20, 18 go to training, one to validation, one to test. So validation and test sample the whole text
-# and never overlap training. The sweeps score 8 192 validation characters per model, each with 1 024 characters of
-# its own block before it.
+# and never overlap training. Every model is scored on the same 8 192 validation characters (`EVAL_TOKENS`), each
+# with a long stretch of its own block before it.
 #
 # A first check: an untrained model guesses about uniformly, so its loss (here on 2 048 characters) should be close
 # to ln V, a uniform guess over V characters. And a scale for every loss below: guessing each character from how
@@ -115,7 +118,8 @@ else:
 # %%
 corpus = lm.load_corpus()
 print(f"V = {corpus.vocab_size} distinct characters; train {corpus.train.numel():,}, "
-      f"validation {corpus.val.numel():,}, test {corpus.test.numel():,} characters")
+      f"validation {corpus.val.numel():,}, test {corpus.test.numel():,} characters "
+      f"(validation: {len(corpus.val)} blocks of {corpus.val.shape[1]:,})")
 print(repr(corpus.decode(corpus.val[0, :100])))
 
 torch.manual_seed(0)
@@ -131,7 +135,7 @@ lm.baselines(corpus, config.seq_len, n_tokens=EVAL_TOKENS)
 # ### 3.1 A coarse grid, three seeds each
 #
 # One setting per β of the grid, and two references: β = 0 (no distance penalty) and the untuned geometric slopes of
-# notebook 03 (for 2 heads m = 1/16 and 1/256, that is β = 0.25 and 0.016). Seed r gives every setting the same
+# notebook 03 (for 2 heads, printed below). Seed r gives every setting the same
 # initial weights and batches, so settings differ only in the bias.
 
 # %%
@@ -139,6 +143,8 @@ settings = {"β = 0": dict(beta=0.0)} | {f"β = {b:g}": dict(beta=b) for b in CO
 n_models = len(settings) * len(SEEDS)
 print(f"{n_models} models ({len(settings)} settings × {len(SEEDS)} seeds, {config.steps} steps each): "
       f"about {lm.estimate_seconds(n_models, config, corpus, **MODEL):.0f} s here and now")
+geometric_m = lm.alibi_slopes(lm.ModelConfig(corpus.vocab_size, **MODEL)).tolist()
+print("geometric slopes for 2 heads: m =", geometric_m, "→ β = 4m =", [4 * m for m in geometric_m])
 coarse = lm.seed_sweep(corpus, settings, seeds=SEEDS, config=config, n_tokens=EVAL_TOKENS, **MODEL)
 print(f"trained in {coarse.seconds:.0f} s")
 coarse.table()
@@ -166,7 +172,7 @@ training_curves({label: coarse.losses[:, coarse.labels.index(label)] for label i
 # ### 3.2 Refine around the coarse best
 #
 # A 10× grid cannot place a minimum. We add a point between the best and each neighbour, about halfway on the log
-# scale, rounded to one digit (around β = 1: 0.3 and 3), with the same three seeds.
+# scale, rounded to one digit, with the same three seeds.
 
 # %%
 coarse_best = min(COARSE, key=lambda b: coarse.mean(f"β = {b:g}"))
@@ -200,8 +206,10 @@ chosen = f"β = {text_best:g}"
 test = torch.tensor([lm.evaluate(model, corpus.test, config.seq_len, n_tokens=EVAL_TOKENS)
                      for model in text.models[chosen]])
 print(f"chosen: {chosen}")
-print(f"  validation loss {text.mean(chosen):.3f} ± {text.spread(chosen):.3f} SD  (perplexity {math.exp(text.mean(chosen)):.2f})")
-print(f"  test loss       {test.mean():.3f} ± {test.std():.3f} SD  (perplexity {math.exp(test.mean()):.2f})  ← reported once")
+print(f"  validation loss {text.mean(chosen):.3f} ± {text.spread(chosen):.3f} SD  "
+      f"(perplexity {math.exp(text.mean(chosen)):.2f})")
+print(f"  test loss       {test.mean():.3f} ± {test.std():.3f} SD  "
+      f"(perplexity {math.exp(test.mean()):.2f})  ← reported once")
 bigram = {split: lm.baseline_losses(corpus, config.seq_len, split, n_tokens=EVAL_TOKENS)["bigram (counted on train)"]
           for split in ("val", "test")}
 blocks = len({row for row, _ in lm.scored_positions(corpus.val, config.seq_len, n_tokens=EVAL_TOKENS)})
@@ -224,7 +232,8 @@ if not lm.quick_mode():
             (test.mean() < text.mean(chosen)) == (bigram["test"] < bigram["val"]),
         "the geometric slopes lose to the chosen β, and sit far closer to β = 0.1":
             geo_vs_chosen.direction == 1 and abs(geo_vs_flat.mean) < 0.5 * geo_vs_chosen.mean,
-        "β = 0 is above β = 0.01 in every seed, by under 0.005": zero_vs_tiny.direction == 1 and zero_vs_tiny.mean < 0.005,
+        "β = 0 is above β = 0.01 in every seed, by under 0.005":
+            zero_vs_tiny.direction == 1 and zero_vs_tiny.mean < 0.005,
         "β = 0 and 0.01 are over 0.1 above the chosen β": min(text.compare(f"β = {b:g}", chosen).mean
                                                              for b in (0, 0.01)) > 0.1,
     }, strict=not LONGER_RUN)
@@ -239,9 +248,8 @@ if not lm.quick_mode():
 # seed, by about 0.001 nats per character, against more than 0.1 between either and the chosen β: a difference can
 # be real and too small to matter. Read its size, not only its verdict.
 #
-# **The geometric slopes** need no search, but with 2 heads they are β = 0.25 and 0.016, far flatter than the β this
-# text prefers: worse than the chosen β in every seed, and closer to β = 0.1. (With 8 heads they run from m = 1/2
-# down to 1/256.)
+# **The geometric slopes** need no search, but with 2 heads they are far flatter than the β this text prefers:
+# worse than the chosen β in every seed, and closer to β = 0.1.
 
 # %% [markdown]
 # ## 4. "For a specific task": a second task moves the best β
@@ -287,8 +295,9 @@ print(f"best trained: {echo_sweep.mean(f'β = {echo_best:g}'):.3f}; the rule: {f
 echo_sweep.table()
 
 # %%
-panels = {"text (Python docs)": (TEXT_GRID, torch.stack([text.val[text.labels.index(l)] for l in text_labels])),
-          "echo task, k = 16": (ECHO_GRID, torch.stack([echo_sweep.val[echo_sweep.labels.index(l)] for l in echo_labels]))}
+panels = {"text (Python docs)": (TEXT_GRID, torch.stack([text.val[text.labels.index(b)] for b in text_labels])),
+          "echo task, k = 16": (ECHO_GRID, torch.stack([echo_sweep.val[echo_sweep.labels.index(b)]
+                                                        for b in echo_labels]))}
 display(beta_sweeps(panels, best={"text (Python docs)": text_best, "echo task, k = 16": echo_best},
                     tied={"text (Python docs)": text_tied, "echo task, k = 16": echo_tied},
                     references={"text (Python docs)": {label: (text.mean(label), text.spread(label))
@@ -314,7 +323,8 @@ if not lm.quick_mode():
             on_text.direction == -1 and on_echo.direction == -1 and echo_best < text_best,
         "echo's best leaves the oldest useful key a small e^(−15m)": math.exp(-15 * echo_best / 4) < 0.05,
         "every flatter β of the echo grid loses to its best in every seed":
-            all(echo_sweep.compare(f"β = {b:g}", f"β = {echo_best:g}").direction == 1 for b in ECHO_GRID if b < echo_best),
+            all(echo_sweep.compare(f"β = {b:g}", f"β = {echo_best:g}").direction == 1
+                for b in ECHO_GRID if b < echo_best),
     }, strict=not LONGER_RUN)
 
 # %% [markdown]
@@ -352,11 +362,12 @@ check("04.3", answer)
 # %%
 LENGTHS = [64, 128, 256, 512] if not lm.quick_mode() else [64, 128]
 show = ["β = 0", "β = 0.01", "β = 1", f"β = {text_best:g}", "β = 100"]
-show = list(dict.fromkeys(l for l in show if l in text.labels))
+show = list(dict.fromkeys(label for label in show if label in text.labels))
 runs = lm.length_runs(text, show, corpus.val, LENGTHS, n_tokens=EVAL_TOKENS)
 means = {label: {L: v.mean().item() for L, v in curve.items()} for label, curve in runs.items()}
 spreads = {label: {L: v.std().item() for L, v in curve.items()} for label, curve in runs.items()}
-display(loss_vs_length(means, spreads=spreads, train_len=config.seq_len, title="text models trained at L = 64, run at L",
+display(loss_vs_length(means, spreads=spreads, train_len=config.seq_len,
+                       title="text models trained at L = 64, run at L",
                        baselines={k: v for k, v in text_baselines.items() if k.startswith("bigram")}))
 longest = LENGTHS[-1]
 change = {label: lm.paired(runs[label][longest], runs[label][64], names=(f"{label} at L = {longest}", "at L = 64"))
@@ -366,6 +377,7 @@ for label in show:
     print(f"{'':>11}{change[label]}")
 for b in (1.0, text_best):
     print(f"β = {b:g}: bias alone at Δ = 64: e^(−64·{b / 4:g}) = {math.exp(-64 * b / 4):.1g}")
+print(f"β = 100: m = {100 / 4:g}, bias alone one step back: e^(−{100 / 4:g}) = {math.exp(-100 / 4):.1g}")
 
 # %%
 # guards the sentences below: how each β's loss moves from 64 to 512, seed by seed
@@ -412,14 +424,9 @@ for label in ("β = 0.01", f"β = {text_best:g}", "β = 100"):
 # %% [markdown]
 # ## 7. Exercises
 #
-# The course's own exam question gives validation ROUGE scores (higher is better) of a summarisation model
-# fine-tuned with four values of β (illustrative data, not computed here):
-#
-# | β | 0.01 | 0.1 | 1.0 | 10.0 |
-# |---|---|---|---|---|
-# | validation ROUGE | 0.35 | **0.42** | 0.38 | 0.29 |
-#
-# **Exercise 04.2** — What is the most reasonable conclusion?
+# **Exercise 04.2** — The course's own exam question (illustrative data, not computed here). A summariser fine-tuned
+# with β = 0.01, 0.1, 1.0 and 10.0 scored ROUGE 0.35, 0.42, 0.38 and 0.29 on validation (higher is better). What is
+# the most reasonable conclusion?
 #
 # - **A.** A peak near β = 0.1: smaller weakens the distance signal, larger narrows attention to the nearest keys; refine near 0.1 on validation, confirm on held-out data.
 # - **B.** Larger β is better up to 1.0 and the last run must have failed: rerun β = 10, expect the best score there, and keep whichever β then scores highest.
@@ -503,6 +510,8 @@ progress()   # your exercises so far
 # 2. In section 4, make the echo task `lm.echo_task(k=8)` and rerun the sweep: where does the best β land between
 #    the k = 4 and k = 16 choices?
 # 3. Sweep with `n_heads=4` (d_head = 8): does the best *β* or the best *m* stay put?
+#
+# Your progress: `progress()`.
 #
 # **What next.** Notebook 05 trains at L_train = 64 and tests up to 1 024 characters: ALiBi's length claim.
 
