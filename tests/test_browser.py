@@ -345,8 +345,7 @@ def run_notebook(student: Student, name: str, shots: list[Path], timeout_s: floa
     for k in range(explorers.count()):
         explorer = explorers.nth(k)
         for folder in shots:
-            explorer.screenshot(path=folder / f"explorer_{Path(name).stem}{'_' + str(k + 1) if k else ''}.png",
-                                animations="disabled")
+            save_shot(explorer, folder / f"explorer_{Path(name).stem}{'_' + str(k + 1) if k else ''}.png")
         where = f"{name} explorer {k + 1}"
         controls = explorer.locator("[class*='alibi-control-']")
         assert controls.count(), f"{where}: no control with an alibi-control-* class"
@@ -365,8 +364,7 @@ def run_notebook(student: Student, name: str, shots: list[Path], timeout_s: floa
             else:
                 latencies.append(click_cell(page, explorer, k, where))
         for folder in shots:  # after use: the last click's cell in the readout
-            explorer.screenshot(path=folder / f"explorer_{Path(name).stem}{'_' + str(k + 1) if k else ''}_used.png",
-                                animations="disabled")
+            save_shot(explorer, folder / f"explorer_{Path(name).stem}{'_' + str(k + 1) if k else ''}_used.png")
     logged = page.evaluate(student.js("LOGGED_ERRORS"))
     assert not logged, f"{name}: errors after using the explorers (raised in widget callbacks?):\n" + "\n".join(logged)
     page.evaluate(student.js("CLOSE"))
@@ -529,6 +527,22 @@ def click_does_nothing(page, explorer, errors_js: str, where: str) -> None:
     assert readout.text_content() == text_before, f"{where}: a click changed the readout without ipyevents?"
     errors = page.evaluate(errors_js)
     assert not errors, f"{where}: errors after clicking the picture:\n" + "\n".join(errors)
+
+
+def save_shot(explorer, path: Path) -> None:
+    """A screenshot of the explorer, and its text alternative into alt.json beside it (file name -> text): the
+    picture's alt (set by the a11y add-on) after the explorer's title and readout."""
+    explorer.screenshot(path=path, animations="disabled")
+    texts = explorer.evaluate("""ex => [ex.querySelector('b') && ex.querySelector('b').textContent,
+        ex.querySelector('.alibi-readout') && ex.querySelector('.alibi-readout').innerText.replace(/\\n/g, ' · '),
+        ex.querySelector('.alibi-picture') && ex.querySelector('.alibi-picture').getAttribute('alt')]""")
+    title, readout, alt = texts
+    if alt:
+        import json
+        index = path.parent / "alt.json"
+        known = json.loads(index.read_text()) if index.exists() else {}
+        known[path.name] = f"The explorer '{title}' with its controls, readout ({readout}) and picture. {alt}"
+        index.write_text(json.dumps(known, ensure_ascii=False, indent=1) + "\n")
 
 
 def pixels(locator) -> bytes:
