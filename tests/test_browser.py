@@ -2,7 +2,7 @@
 
 nbval runs notebooks in a bare kernel; only a browser shows that a student's key press on a slider changes the picture
 and its readout. Every control of every explorer is used as a student would: sliders by arrow keys (length L and
-heads H included, and the cell controls query i / key j / head h, whose cell the readout must state), toggle
+heads H included, and the cell controls query i / key j / head k, whose cell the readout must state), toggle
 buttons and checkboxes by a click, drop-downs by choosing the next option; then a click on a heatmap cell must put
 that cell's values in the readout where ipyevents has a front end (JupyterLab, Notebook 7), and must change nothing
 and raise nothing where it has none (the classic Notebook). Each action's latency (input event -> the frame showing

@@ -175,7 +175,7 @@ def test_slopes_plot_log_axis_one_line_per_set():
     assert [line.get_label() for line in ax.lines] == list(sets)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), sets["geometric"].numpy())
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(1, 13))
-    assert ax.get_xlabel() == "head index h"
+    assert ax.get_xlabel() == "head index k"
 
 
 def test_head_rows_one_row_per_head_numbered_from_1_weights_in_log10():
@@ -187,7 +187,7 @@ def test_head_rows_one_row_per_head_numbered_from_1_weights_in_log10():
     left, right = [im for ax in fig.axes for im in ax.images]
     np.testing.assert_allclose(left.get_array(), bias[:, -1].numpy())
     np.testing.assert_allclose(right.get_array(), np.log10(np.maximum(weights[:, -1].double().numpy(), 1e-4)))
-    assert list(left.axes.get_yticks()) == [1, 2, 3, 4, 5] and left.axes.get_ylabel() == "head h"
+    assert list(left.axes.get_yticks()) == [1, 2, 3, 4, 5] and left.axes.get_ylabel() == "head k"
     assert left.get_cmap().name.startswith("Blues_r")
     with pytest.raises(ValueError, match="weights has shape"):
         heatmaps.head_rows(bias[:, -1], weights[:3, -1], query=length - 1)

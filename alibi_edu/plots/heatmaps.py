@@ -121,7 +121,7 @@ def head_grid(biases, *, slopes=None, title: str = "", max_cols: int = 4) -> Pic
 
 
 def head_rows(bias_rows, weights, *, query: int, title: str = "", floor: float = -4.0) -> Picture:
-    """Per head h = 1..H: one query's bias row (H, L_k) beside the weights it gives with equal content (H, L_k).
+    """Per head k = 1..H: one query's bias row (H, L_k) beside the weights it gives with equal content (H, L_k).
 
     The weights are coloured by log₁₀ down to `floor` (smaller weights share the darkest colour), so a steep
     head's short reach and a shallow head's long one can be told apart.
@@ -141,14 +141,14 @@ def head_rows(bias_rows, weights, *, query: int, title: str = "", floor: float =
     image = right.imshow(logs, cmap=WEIGHTS_CMAP, norm=Normalize(floor, 0.0), aspect="auto", interpolation="nearest",
                          extent=extent)
     fig.colorbar(image, ax=right, label="log₁₀ weight")
-    for ax, panel in ((left, f"bias −m_h·(i − j) of query i = {query}"),
+    for ax, panel in ((left, f"bias −m_k·(i − j) of query i = {query}"),
                       (right, "its weights with equal content (log₁₀)")):
-        ax.set(xlabel="key position j", ylabel="head h", title=panel)
+        ax.set(xlabel="key position j", ylabel="head k", title=panel)
         ax.set_yticks(range(1, heads + 1) if heads <= 16 else [1, *range(8, heads + 1, 8)])
     fig.suptitle(title)
     per_head = [f"head {h + 1}: bias {_range_alt(bias_rows[h])}, weight ≥ 1% of the largest on "
                 f"{int((weights[h] >= 0.01 * weights[h].max()).sum())} of {keys} keys" for h in range(heads)]
-    return Picture(fig, f"Two heatmaps{_titled(title)}, one row per head h = 1 to {heads} over key positions j = 0 to "
+    return Picture(fig, f"Two heatmaps{_titled(title)}, one row per head k = 1 to {heads} over key positions j = 0 to "
                         f"{keys - 1}: left, the bias of query i = {query}; right, the weights it gives with equal "
                         f"content (log₁₀ colour scale). " + _some(per_head) + ".")
 
@@ -168,9 +168,9 @@ def slopes_plot(slope_sets: Mapping[str, object], *, ax: Axes | None = None, tit
         ax.plot(np.arange(1, len(slopes) + 1), slopes, markersize=4 + (k % 2), label=str(name), **style)
         parts.append(f"{name} ({_style_name(k)}): {len(slopes)} heads, " + _sequence_alt(slopes, "head"))
     ax.set_yscale("log")
-    ax.set(xlabel="head index h", ylabel="slope m_h (log scale)", title=title)
+    ax.set(xlabel="head index k", ylabel="slope m_k (log scale)", title=title)
     ax.legend(fontsize="small")
-    return Picture(ax.figure, f"Line chart{_titled(title)} of slope m_h (log scale) against head index h, "
+    return Picture(ax.figure, f"Line chart{_titled(title)} of slope m_k (log scale) against head index k, "
                               f"{len(parts)} slope set{'s' if len(parts) > 1 else ''}. " + "; ".join(parts) + ".",
                    close=own)
 

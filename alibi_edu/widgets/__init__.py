@@ -9,7 +9,7 @@ bias_explorer()   — β or m (log scale, with a sign), query i, key j, length L
 mask_explorer()   — causal mask, scores before/after masking, weights; −∞ or a finite stand-in −M in
                     float32/float16/bfloat16 (notebook 02).
 slopes_explorer() — H = 1…64 heads, L: per head (numbered from 1) the bias row of the last query i = L − 1 and the
-                    weights it gives with equal content, slopes m_h on a log axis, each head's reach; geometric
+                    weights it gives with equal content, slopes m_k on a log axis, each head's reach; geometric
                     slopes or one shared slope m (notebook 03).
 demo_explorer()   — one β slider and one bias row (notebook 00).
 figure_picker(draw, **choices) — a dropdown or slider per argument of draw(**values) -> Figure (notebook 04).
@@ -26,7 +26,7 @@ Driving an explorer from Python (what the tests do):
     ex.on_click({"dataX": x, "dataY": y})   # a click at picture pixel (x, y), as ipyevents sends it
     ex.cell(ex.values)        # (row, col) of the heatmap cell the readout reads
 
-Reading a cell: the controls query i and key j (slopes: head h and key j) select one heatmap cell, outlined in
+Reading a cell: the controls query i and key j (slopes: head k and key j) select one heatmap cell, outlined in
 every panel; the readout's second line states every panel's value there. They work by keyboard in every front
 end. Where ipyevents runs, a click on a cell selects it too (it sets those controls); where ipyevents or its
 front end is missing (the classic Notebook), clicks do nothing and nothing errors.

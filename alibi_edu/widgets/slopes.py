@@ -1,6 +1,6 @@
 """slopes_explorer: H heads and length L -> per head, the bias row of the last query and the weights it gives.
 
-Paper form throughout: head h's slope m_h, bias −m_h·(i − j) added after 1/√d. The query is the last one,
+Paper form throughout: head k's slope m_k, bias −m_k·(i − j) added after 1/√d. The query is the last one,
 i = L − 1, which sees every key. "Equal content" means every key has the same q·k, so the weights are the
 softmax of the bias row alone: a steep head puts its weight on the nearest keys, a shallow head spreads it.
 The weights are coloured by log₁₀ (so 1/L and 1/10 L are told apart); weights below 10^-4 share the darkest colour.
@@ -41,13 +41,13 @@ class SlopesExplorer(Explorer):
         controls = {
             "heads": int_slider(heads, 1, MAX_HEADS, "heads H"),
             "length": int_slider(length, 1, MAX_LENGTH, "length L"),
-            "slopes": widgets.ToggleButtons(options=[("geometric m_h", "geometric"), ("one shared m", "shared")],
+            "slopes": widgets.ToggleButtons(options=[("geometric m_k", "geometric"), ("one shared m", "shared")],
                                             value="geometric", description="slopes", style={"button_width": "130px"}),
             "shared_slope": log_slider("shared_slope", 2 ** -4, -3, 1, "shared m"),
-            "head": int_slider(1, 1, heads, "head h"),
+            "head": int_slider(1, 1, heads, "head k"),
             "key": int_slider(max(length - 4, 0), 0, length - 1, "key j"),
         }
-        super().__init__(controls, "ALiBi's per-head slopes m_h: how far back each head looks")
+        super().__init__(controls, "ALiBi's per-head slopes m_k: how far back each head looks")
 
     def constrain(self) -> None:
         self.controls["head"].max = self.controls["heads"].value
@@ -72,7 +72,7 @@ class SlopesExplorer(Explorer):
         d, heads, length = self.displayed, v["heads"], v["length"]
         canvas = render.Canvas(_frame())
         log_weights = np.log10(np.maximum(d["weights"], 10.0 ** LOG_FLOOR))  # below 10^-4: the darkest colour
-        panels = (("rows", d["bias_rows"], bias_scale(d["bias_rows"]), f"bias −m_h·(i − j) of query i = {length - 1}"),
+        panels = (("rows", d["bias_rows"], bias_scale(d["bias_rows"]), f"bias −m_k·(i − j) of query i = {length - 1}"),
                   ("weights", log_weights, Scale(WEIGHTS_CMAP, LOG_FLOOR, 0.0, nice_ticks(LOG_FLOOR, 0.0, 4)),
                    "its weights with equal content (log₁₀)"))
         for name, values, scale, title in panels:
@@ -96,7 +96,7 @@ class SlopesExplorer(Explorer):
         return canvas
 
     def describe(self, v: dict) -> str:
-        what = ("geometric slopes m_h (pale: shared m = {:.3g})" if v["slopes"] == "geometric" else
+        what = ("geometric slopes m_k (pale: shared m = {:.3g})" if v["slopes"] == "geometric" else
                 "one shared m = {:.3g} (pale: geometric)").format(v["shared_slope"])
         reach = self.displayed["reach"]
         return (f"H = {v['heads']} · L = {v['length']} · {what} · query i = {v['length'] - 1} · "
@@ -126,16 +126,16 @@ def _frame() -> render.Frame:
         grid = fig.add_gridspec(2, 2, height_ratios=(1.6, 1))
         named = {}
         for col, (name, label) in enumerate((("rows", "bias"), ("weights", "log₁₀ weight"))):
-            ax = named[name] = render.heatmap_axes(fig.add_subplot(grid[0, col]), ylabel="head h")
+            ax = named[name] = render.heatmap_axes(fig.add_subplot(grid[0, col]), ylabel="head k")
             named[f"{name}_title"] = render.reserve_title(ax, "its weights with equal content (log₁₀)")
             named[f"{name}_bar"] = render.colorbar_axes(fig, ax, label)
         slopes = fig.add_subplot(grid[1, 0])
-        slopes.set(yscale="log", ylim=SLOPE_RANGE, xlim=(0, 1), xlabel="head h", ylabel="slope m_h (log scale)",
-                   title="slopes m_h: geometric (blue), shared m (orange)\npale dots: the set not chosen")
+        slopes.set(yscale="log", ylim=SLOPE_RANGE, xlim=(0, 1), xlabel="head k", ylabel="slope m_k (log scale)",
+                   title="slopes m_k: large dark dots the set chosen\n(geometric falls with k; one shared m is flat)")
         slopes.set_xticks([0.5], labels=["00"])
         slopes.tick_params(axis="x", length=0, labelcolor="white")
         reach = render.reserve_ticks(fig.add_subplot(grid[1, 1]), x="00", y="000")
-        reach.set(xlabel="head h", ylabel="reach (positions)")
+        reach.set(xlabel="head k", ylabel="reach (positions)")
         named.update(slopes=slopes, reach=reach,
                      reach_title=render.reserve_title(reach, REACH_TITLE.format(256)))
         return named
