@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -147,7 +148,7 @@ def _execute(nb, workdir: Path, records: Path, env: dict[str, str], timeout: flo
     error: ..."""
     deadline = time.monotonic() + timeout
     manager = type("_Kernel", (_ThisPython,), {"user": user})
-    client = _Client(nb, timeout=timeout, timeout_func=lambda cell: max(0.1, deadline - time.monotonic()),
+    client = _Client(nb, timeout=math.ceil(timeout), timeout_func=lambda cell: max(0.1, deadline - time.monotonic()),
                      allow_errors=True, interrupt_on_timeout=False, shutdown_kernel="immediate",
                      kernel_manager_class=manager, store_widget_state=False, record_timing=False,
                      resources={"metadata": {"path": str(workdir)}})
