@@ -60,15 +60,16 @@ def test_06_3_no_cell_above_it_prints_the_symmetric_bias():
     assert "symmetric=True" not in above and not ABS_FORM.search(above)
 
 
-# --- 06.4: no factor, no formula -----------------------------------------------------------------------------------
+# --- 06.4 (repeated 01.8/04.1) is removed, its id never reused; 06.10 (shown by 03) is a new situation ---------
 
-@pytest.mark.parametrize("wrong, named", [(M8, "That is the bug"), (M8 / 8, "other way round"),
-                                          (64 * M8, "Too steep")])
-def test_06_4_names_the_mistake_without_a_factor(wrong, named):
-    message = reply("06.4", wrong)
-    assert named in message
-    assert not re.search(r"\d\s*[×x]|[×x]\s*\d|√d,? not d|times|√d\s*·\s*m", message), message
-    assert "√d·m" not in core.get("06.4").reread
+def test_06_4_is_gone_from_the_registry_the_notebook_and_the_exam():
+    from alibi_edu.exercises import list_exercises
+    from alibi_edu.exercises.exam import FORMS
+    ids = {getattr(e, "id", e) for e in list_exercises()}
+    for removed in ("06.4",):
+        assert removed not in ids and removed not in QUESTIONS and removed not in FORMS
+        assert f'check("{removed}"' not in SOURCE and not (ROOT / "notebooks" / "solutions" /
+                                                            f"{removed.replace('.', '_')}.py").exists()
 
 
 # --- quiz texts ----------------------------------------------------------------------------------------------------
@@ -78,14 +79,74 @@ def test_06_8_key_claims_nothing_about_a_loss_it_did_not_measure():
     assert "did not raise the loss" not in key and "loss" not in key
 
 
-def test_06_10_hint_for_a_asks_about_each_index():
-    hint = QUESTIONS["06.10"]["hints"]["A"]
-    assert "half of anything" not in hint and "index" in hint
+def test_06_8_why_says_what_05_6_lets_you_measure_not_a_result():
+    why = QUESTIONS["06.8"]["why"]
+    assert "did rise" not in why and "05.6" in why and "measure" in why
+
+
+def test_06_9_calls_two_standard_errors_a_rule_of_thumb():
+    why = QUESTIONS["06.9"]["why"]
+    assert "rule of thumb" in why and "0.18" in why
+
+
+def test_06_5_hint_b_does_not_work_the_question_out():
+    hint = QUESTIONS["06.5"]["hints"]["B"]
+    assert not re.search(r"24\.5|49|\b5\b", hint), hint
+
+
+def test_06_6_is_a_new_situation_not_answered_above_it():
+    item = QUESTIONS["06.6"]
+    assert "is_causal" in item["question"] and "m·j" not in item["question"]
+    above = re.sub(r"\s*\n#\s*", " ", SOURCE[:SOURCE.index('quiz("06.6")')])
+    assert "m_h j + c_i" not in above and "any bias" not in above
+    assert "top left" not in above.split("**Exercise 06.6**")[0]
+    for letter, hint in item["hints"].items():                           # a hint explains its own option only
+        assert "key 0" not in hint and "row 0" not in hint and "oldest" not in hint, (letter, hint)
+
+
+def test_06_11_hints_do_not_name_the_model_to_keep_and_the_reread_exists():
+    item = QUESTIONS["06.11"]
+    for hint in item["hints"].values():
+        assert "discriminator" not in hint, hint
+    assert "classification head" not in item["options"][item["key"]]
+    assert "fine-tun" in SOURCE[:SOURCE.index("**Exercise 06.11**")].split("**What comes after.**")[1]
+
+
+def test_06_10_is_a_new_situation_not_the_16_head_slopes_of_notebook_03():
+    item = QUESTIONS["06.10"]
+    assert "16" not in item["question"] and "prune" not in SOURCE[:SOURCE.index("**Exercise 06.10**")]
+    assert "2^(−8k/n)" not in item["question"]                        # was called the bug in 06.2
+
+
+def test_06_3_asks_for_the_symmetric_variant_by_name():
+    stem = SOURCE[SOURCE.index("### 06.3"):SOURCE.index('check("06.3"')]
+    assert "symmetric" in stem and "paper defines only the causal form" in re.sub(r"\s*\n#\s*", " ", stem)
 
 
 # --- notebook 06's prose -------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("phrase", ["the head count's kind", "the memory rows",
-                                    "cannot say how much the thread count itself matters"])
+                                    "cannot say how much the thread count itself matters",
+                                    "five production forms of ALiBi are one formula",     # only the rewrites run
+                                    "closer to 1",                                        # argued, not measured
+                                    "next power of two",                                  # gave 06.2 away
+                                    "swap places",                                        # timing order is noise
+                                    "turn into wide ones the model never saw",            # 3 widths are new
+                                    "reference implementation",                           # the authors' code
+                                    "about one multiply-add per score",                   # two things changed
+                                    "$-m\\,\\lvert i + L_k"])                              # i is a row index there
 def test_06_has_no_internal_label_or_self_cancelling_paragraph(phrase):
     assert phrase not in re.sub(r"\s*\n#\s*", " ", SOURCE)
+
+
+def test_06_never_passes_the_papers_slope_as_the_books_beta():
+    assert not re.search(r"linear_bias\([^)]*beta=(m|slopes)", SOURCE)
+    assert "linear_bias" not in SOURCE
+
+
+def test_06_names_each_slope_tensor_once():
+    assert not re.search(r"^(for )?m\b\s*(,|=| in)", SOURCE, re.M)   # no global `m` a 06.1 answer could pick up
+
+
+def test_06_prerequisites_include_04_and_05():
+    assert "Notebooks 01–05" in SOURCE

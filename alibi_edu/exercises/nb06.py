@@ -1,11 +1,12 @@
-"""Notebook 06 exercises: bugs the field shipped (06.1–06.4); the closing quiz is in questions/nb06.toml.
+"""Notebook 06 exercises: bugs the field shipped (06.1–06.3); the closing quiz is in questions/nb06.toml.
+
+06.4 was removed (it repeated 01.8 and 04.1); its id is never reused.
 
 Expected answers come from alibi_edu's core and forms; the buggy variants below exist only to
 recognise them in an answer and name the mistake.
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import torch
@@ -21,7 +22,6 @@ from .nb03 import power_of_two_formula
 HEADS, LENGTH = 8, 12          # 06.1: the score_mod is run for 8 heads on a 12 x 12 grid
 MAX_HEADS = 16                 # 06.2: head counts 1..16
 ENC_HEADS, ENC_LENGTH = 4, 6   # 06.3: the encoder's bias
-D_MODEL_HEAD = 64              # 06.4: head size d
 
 
 # --- 06.1 the flipped sign --------------------------------------------------------------------
@@ -137,23 +137,6 @@ def check_encoder_bias(answer: Any) -> Result:
     own = torch.diagonal(got, dim1=-2, dim2=-1)[..., None]          # each query's bias on its own key
     return failed("Measured from each query's own key (j = i), your bias is off: "
                   f"{describe_difference(got - own, right)}")
-
-
-# --- 06.4 the bias scaled by 1/sqrt(d) --------------------------------------------------------
-
-@exercise("06.4", "β for the book's form from a paper-scale checkpoint",
-          reread="“The bias scaled by 1/√d”, and notebook 01 on where each form puts the bias, inside or after 1/√d.")
-def check_book_beta(answer: Any) -> Result:
-    m = geometric_slopes(HEADS, torch.float64)
-    root_d = math.sqrt(D_MODEL_HEAD)
-    return match_tensor(answer, root_d * m,
-                        f"β = √d·m = {root_d:g}·m: inside the 1/√d the bias is divided by √d, so it must be √d "
-                        "times larger to give the same weights.",
-                        mistakes=[("That is the bug: inside the 1/√d these slopes are divided by √d as well, so "
-                                   "every head is flatter than the model was trained with.", m),
-                                  ("The other way round: inside the 1/√d the bias is divided, so β must be larger "
-                                   "than m, not smaller.", m / root_d),
-                                  ("Too steep: this undoes more than the 1/√d divides away.", D_MODEL_HEAD * m)])
 
 
 questions.register("06")

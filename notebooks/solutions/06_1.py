@@ -4,11 +4,11 @@ import torch
 from alibi_edu import geometric_slopes
 from alibi_edu.exercises import check
 
-m = geometric_slopes(8, dtype=torch.float64)
+slopes8 = geometric_slopes(8, dtype=torch.float64)
 
 
 def score_mod(score, b, h, q_idx, kv_idx):
-    return score + m[h] * (kv_idx - q_idx)
+    return score + slopes8[h] * (kv_idx - q_idx)
 
 
 answer = score_mod

@@ -1,4 +1,4 @@
-# 06.10 — 16 heads: m_k = 2^(-k/2); even k give the 8-head slopes, odd k the new ones in between (and 2^-0.5)
+# 06.10 — a head's weights were trained with its slope: the kept heads keep theirs (2^-5 … 2^-8, 2^-0.5 … 2^-3.5)
 from alibi_edu.exercises import check
 
 answer = "B"

@@ -1,5 +1,5 @@
-# 06.6 — m·j = −m·(100 − j) + 100·m: a constant of the row, which softmax ignores
+# 06.6 — is_causal counts from the top left: the one new query is row 0 and sees key 0 only
 from alibi_edu.exercises import check
 
-answer = "B"
+answer = "A"
 check("06.6", answer)

@@ -37,10 +37,9 @@ if "google.colab" in sys.modules:
 # - **Exercises**: replace the `...` in `answer = ...` and run the cell. `check` prints ✓ with the reason, or ✗ with a
 #   hint: the likely mistake, or a direction and a rough size. A hint never prints the value.
 # - **Quizzes**: the options are in the text; press a letter, or write the letter (a string) in the answer cell below
-#   and run it. Only that cell is saved in the notebook file: use it for work you hand in.
-# - **Stuck?** Each wrong try adds to the hint: the second says what to reread, the third offers the solution,
-#   `%load solutions/01_2.py` in a new cell (the exercise's id, `_` for `.`; if your copy has a `solutions` folder).
-#   Running a loaded solution checks it.
+#   and run it. A pressed letter is not saved in the notebook file; the answer cell is: use it for work you hand in.
+# - **Stuck?** The second wrong try says what to reread, the third offers the solution: `%load solutions/01_2.py`
+#   in a new cell (the exercise's id, `_` for `.`), which checks itself when run.
 # - **Progress**: `progress()` prints one line; `progress(full=True)` lists every exercise. Your checks are saved
 #   across restarts and notebooks.
 
@@ -55,7 +54,7 @@ if "google.colab" in sys.modules:
 # | 03 geometric slopes | one slope per head; local and global heads | 01, 02 | 35 min |
 # | 04 β sweeps | choosing β on a validation set, on a tiny language model | 01, 03 | 40 min |
 # | 05 long sequences | train short, test long, against other position methods | 03, 04 | 40 min |
-# | 06 ALiBi in practice | production code, bugs to spot, cost; closing quiz | 01–03 | 45 min |
+# | 06 ALiBi in practice | production code, bugs to spot, cost; closing quiz | 01–05 | 45 min |
 #
 # 01 → 02 → 03 is the core; 04 and 05 are experiments.
 
@@ -69,7 +68,7 @@ if "google.colab" in sys.modules:
 # | $d$ | their length, as in the scaling $1/\sqrt d$ (in a model with $H$ heads, $d_\text{head}$) |
 # | $\beta$ | the book's bias strength, inside the scaling: score $= \big(q_i\cdot k_j + \beta\,(j-i)\big)/\sqrt d$ |
 # | $m_h$ | the paper's slope of head $h$, after the scaling: score $= q_i\cdot k_j/\sqrt d - m_h\,(i-j)$; $\beta = \sqrt d\, m$ |
-# | $H$ | the number of heads, $h = 1..H$ (notebook 03 writes $k$ and $n$, as the paper does) |
+# | $H$ | the number of heads, $h = 1..H$; notebooks 03 and 06 write $n$ heads, $k = 1..n$, as the paper does ($k$ a head's number there, not a key $k_j$); FlexAttention's `h` counts from 0 |
 # | $L$, $L_\text{train}$ | a sequence length; the length a model was trained on |
 
 # %% [markdown]
