@@ -113,3 +113,16 @@ def test_01_2_a_missing_beta_is_named_not_multiplied_in():
     from alibi_edu import linear_bias
     message = reply("01.2", lambda L, beta: linear_bias(L, beta=1.0))
     assert "β is missing" in message and "multiply" not in message
+
+
+# --- 01.5: a linear distance penalty ---------------------------------------------------------------------------
+
+def test_hint_c_of_01_5_explains_c_without_pointing_at_a():
+    message = reply("01.5", "C")
+    assert "q·k" in message and "content advantage larger" not in message and "still wins" not in message, message
+
+
+def test_notebook_01_does_not_answer_01_5_above_it():
+    from pathlib import Path
+    source = next((Path(__file__).resolve().parents[1] / "notebooks" / "src").glob("01_*.py")).read_text("utf-8")
+    assert "however small, and content wins" not in source[:source.index('quiz("01.5")')]

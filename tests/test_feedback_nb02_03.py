@@ -64,6 +64,17 @@ def test_a_finite_mask_passes_with_both_sides_said_once(exercise_id, answer):
     assert "NaN" in result.message and "quietly" in result.message and "gradients" in result.message
 
 
+def test_the_finite_note_points_at_the_section_on_fully_masked_rows():
+    result = check("02.1", finite_mask)
+    assert "(section 3)" in result.message and "## 3. Why not just a large finite number?" in SOURCES["02"].read_text(
+        encoding="utf-8"), result.message
+
+
+def test_hint_c_of_02_5_explains_c_without_restating_the_key():
+    message = reply("02.5", "C")
+    assert "−m·|i − j|" not in message and "future keys" in message, message
+
+
 def test_hint_d_of_02_5_does_not_call_m_j_a_row_constant():
     message = reply("02.5", "D")
     assert "constant per row" not in message and "cancels in softmax anyway" not in message, message
@@ -222,17 +233,16 @@ def test_every_reply_to_03_8_is_free_of_a_multiplier():
 
 
 def test_the_layer_trains_the_model_as_the_librarys_does():
-    """03.8 in the model: one seed with the student's layer (and the student's own slopes), one with the library's;
+    """03.8 in the model: one seed with the student's layer (given the model's slopes), one with the library's;
     the same loss at every step within 03.8's tolerance. The notebook's cell, run with the solution."""
     solution = runpy.run_path(str(SOLUTIONS / "03_8.py"))["answer"]
-    slopes_any = runpy.run_path(str(SOLUTIONS / "03_5.py"))["answer"]
     threads = torch.get_num_threads()
     torch.set_num_threads(1)                 # a busy machine runs these tiny matrices faster on one thread
     try:
         corpus, setup = lm.load_corpus(), lm.TrainConfig(steps=40, batch_size=16, seq_len=32, lr=1e-2)
         sizes = dict(d_model=32, n_layers=1, n_heads=4, progress=False)
         yours = lm.train(corpus, "alibi", config=setup, progress=False, d_model=32, n_layers=1, n_heads=4,
-                         attention_fn=lambda q, k, v, s: solution(q, k, v, slopes_any(q.shape[1]).to(q.dtype)))
+                         attention_fn=solution)                  # the model hands the layer its slopes
         library = lm.train(corpus, "alibi", config=setup, **sizes)
     finally:
         torch.set_num_threads(threads)
@@ -247,6 +257,7 @@ def test_the_layer_trains_the_model_as_the_librarys_does():
 def test_notebook_03_trains_with_the_students_layer_and_shows_the_models_lines():
     source = SOURCES["03"].read_text(encoding="utf-8")
     assert "attention_fn=your_layer" in source and "print(attention_source())" in source
+    assert "my_alibi_attention(q, k, v, slopes)" in source and "my_slopes_any(q.shape" not in source
     assert "steps=40, batch_size=16, seq_len=32" in source and "n_layers=1, n_heads=4" in source
 
 

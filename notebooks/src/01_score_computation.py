@@ -31,14 +31,14 @@ if "google.colab" in sys.modules:
 # ## 1. The problem: reading past the training length
 #
 # A model trained on windows of $L_\text{train}$ tokens is often asked to read longer text. Below, tiny
-# character-level models are trained at $L_\text{train} = 32$ (three paired seeds), then read at 4 and 16 times that
-# length. They differ only in how they know positions:
+# character-level models are trained at $L_\text{train} = 32$ (three paired seeds: seed r gives each method the same
+# batches), then read at 4 and 16 times that length. They differ only in how they know positions:
 # - **learned positions**: a trained table with one vector per position $0 \dots L_\text{train}-1$, added to each
 #   token's embedding;
 # - **sinusoidal positions**: fixed vectors of sines and cosines of the position, added the same way;
 # - **ALiBi**: no position vectors; a penalty on each attention score that grows with distance (this notebook).
 #
-# A 10-second preview (processor time); notebook 05 measures it properly.
+# A quick preview; it prints its own time. ± is the standard error of the paired difference over seeds.
 
 # %%
 import math
@@ -65,17 +65,17 @@ for line in (run.rise("sinusoidal"), run.rise("alibi"), run.rise_against("alibi"
 length_preview(run.runs, train_len=run.train_len)
 
 # %% tags=["nbval-check-output"]
-# guards the next paragraph: sinusoidal rises past L_train; ALiBi less in every seed, under half on average
+# guards the next paragraph: sinusoidal rises in every seed; ALiBi's rise is smaller in every seed, not distinguishable
 sin, alibi = run.rise("sinusoidal"), run.rise("alibi")
 if not run.quick:
     assert sin.direction == 1 and run.rise_against("alibi", "sinusoidal").lower == len(run.seeds)
-    assert alibi.mean < sin.mean / 2
+    assert alibi.direction == 0
 
 # %% [markdown]
-# The learned table has no row for position $L_\text{train}$: it cannot read one character more. Sinusoidal
-# positions it never saw make the loss rise, in every seed. ALiBi's loss rises less in every seed, by under half as
-# much on average; its own verdict line says whether it rises at all. Trained at an even shorter
-# $L_\text{train} = 16$, ALiBi's loss too rose a little in notebook 05 (exercise 05.6).
+# The learned table has no row for position $L_\text{train}$: it cannot read one character more. Sinusoidal's
+# loss rose at 16 × $L_\text{train}$ in 3 of 3 seeds; ALiBi's change is not distinguishable from 0 at these sizes.
+# A longer window changes two things: positions past $L_\text{train}$, and fewer characters read with little
+# context. Notebook 05 measures it properly; exercise 05.6 lets you measure ALiBi at $L_\text{train} = 16$.
 # How a penalty on distance enters attention is what this notebook builds.
 #
 # ## 2. The bias term
@@ -89,7 +89,7 @@ if not run.quick:
 #
 # $$\alpha(i,j) = \mathrm{Softmax}_j\!\left(\frac{q_i^\top k_j + \beta\,(j-i)}{\sqrt d} + \mathrm{Mask}(i,j)\right)$$
 #
-# Mask(i, j) hides the keys after the query (notebook 02). β is always this, the book's, strength.
+# Mask(i, j) hides the keys after the query (notebook 02). β is always the book's strength.
 #
 # ### Worked example
 # Query $i = 10$, keys $j = 5$ and $j = 2$, equal content scores, $\beta = 0.5$.
@@ -226,7 +226,7 @@ for advantage in (threshold - 1, threshold, threshold + 0.1, threshold + 1):
     assert torch.isclose(w[near], w[far]) if advantage == threshold else (w[far] > w[near]) == (advantage > threshold)
 
 # %% [markdown]
-# At exactly β × (difference of distances) the two keys tie; any advantage above it, however small, and content wins.
+# At exactly β × (difference of distances) the two keys tie.
 #
 # ## 6. Explorer
 #
@@ -308,7 +308,7 @@ progress()
 # %% [markdown]
 # ## Summary
 #
-# - Past $L_\text{train}$ a learned table fails, sinusoidal positions raise the loss, ALiBi's loss rose much less.
+# - Past $L_\text{train}$ a learned table fails, sinusoidal positions raised the loss; ALiBi's change was not distinguishable from 0.
 # - ALiBi's bias is β·(j − i): a fixed penalty per step of distance, no parameters. Causal attention needs β > 0.
 # - The book puts the bias inside the 1/√d, the paper after it: β = √d·m.
 # - Content beats position when its q·k advantage exceeds the extra penalty β·Δdistance.

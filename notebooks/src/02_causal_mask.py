@@ -96,8 +96,8 @@ line_chart({name: (range(-(L - 1), L), scores) for name, (_, _, scores) in resul
 # ## 2. The formula: Mask(i, j)
 #
 # Mask(i, j) is 0 for $j \le i$ and $-\infty$ for $j > i$, added to the score $s_{ij}$ (here
-# $q_i\cdot k_j/\sqrt d$ plus the ALiBi bias) before softmax: $\alpha_{ij} = e^{s_{ij} + \text{Mask}}/\sum_{j'}
-# e^{s_{ij'} + \text{Mask}}$.
+# $q_i\cdot k_j/\sqrt d$ plus the ALiBi bias) before softmax: $\alpha_{ij} = e^{s_{ij} + \text{Mask}(i,j)}/
+# \sum_{j'} e^{s_{ij'} + \text{Mask}(i,j')}$.
 #
 # **Exercise 02.2** — How does adding Mask(i, j) to the scores stop query i from attending to future keys?
 #
@@ -167,11 +167,10 @@ future = torch.tensor([False, True, True])
 print("-1e9 on an ordinary row:", torch.softmax(scores.masked_fill(future, -1e9), -1).tolist())
 
 # %% [markdown]
-# It differs in two places:
-# - **float16** turns −1e9 into −∞ (−1e4 stays finite).
-# - **A fully masked row**: a *padding query* (a filler position that makes sequences equally long) may have every
-#   key hidden. A mask is added (`scores + mask`) or written over the scores (`scores.masked_fill(hidden, -1e9)`);
-#   `torch.nan_to_num(x)` turns NaN into 0.
+# It differs only on **a fully masked row**: a *padding query* (a filler position that makes sequences equally long)
+# may have every key hidden. In float16, −1e9 itself becomes −∞ (−1e4 stays finite). A mask is added
+# (`scores + mask`) or written over the scores (`scores.masked_fill(hidden, -1e9)`); `torch.nan_to_num(x)` turns NaN
+# into 0.
 
 # %% [markdown]
 # **Exercise 02.4** — *Predict, then look.* A padding query has every key masked. Version 1 adds −∞ to its scores, then applies torch.nan_to_num to the weights; version 2 uses scores.masked_fill(mask, −1e9) in float32, nothing else. What is the query's output (weights applied to the values) in each?

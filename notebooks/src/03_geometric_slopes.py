@@ -3,7 +3,7 @@
 #
 # **Goals.** After this notebook you can
 # - compute the paper's slopes $m_k = 2^{-8k/n}$, for any head count;
-# - tell local heads from global ones, and say why the set needs no tuning;
+# - tell local heads from global ones, and report why the paper did not tune the set (Press et al. 2022, Sec. 3);
 # - spot the misread formula $1/2^{8/k}$;
 # - build ALiBi attention from your own pieces and train a model with it.
 #
@@ -53,8 +53,8 @@ from alibi_edu.widgets import slopes_explorer
 #
 # $$m_k = 2^{-8k/n},\quad k = 1..n$$
 #
-# Head $k$ adds $-m_k\,(i-j)$ to its scores after the $1/\sqrt d$. Here $k$ is a head index, not a key vector; in
-# code and in the explorer, where `k` holds the keys, the head is $h$, with $H$ heads.
+# Head $k$ adds $-m_k\,(i-j)$ to its scores after the $1/\sqrt d$. Here $k$ is a head index, not a key vector (in
+# code, `k` holds the keys).
 #
 # **Exercise 03.1** — A model has 8 heads with the paper's slopes $m_k = 2^{-8k/n}$. What is the slope of the 4th
 # head (k counts from 1)? A number.
@@ -244,12 +244,12 @@ slopes_explorer()
 # %% [markdown]
 # ## 7. Your ALiBi attention layer, in a model
 #
-# **Exercise 03.8** — Write `my_alibi_attention(q, k, v, slopes)`: q of shape (B, H, L_q, d), k and v of shape
-# (B, H, L_k, d) with L_q ≤ L_k, slopes of shape (H,). It returns softmax(q·kᵀ/√d − m_h·(i − j) + Mask)·v, shape
-# (B, H, L_q, d), head h = 1..H. The queries are the *last* L_q positions, as with a **KV cache** (the keys and
+# **Exercise 03.8** — Write `my_alibi_attention(q, k, v, slopes)`: q of shape (B, n, L_q, d), k and v of shape
+# (B, n, L_k, d) with L_q ≤ L_k, slopes of shape (n,). It returns softmax(q·kᵀ/√d − m_k·(i − j) + Mask)·v, shape
+# (B, n, L_q, d), head k = 1..n. The queries are the *last* L_q positions, as with a **KV cache** (the keys and
 # values of past positions, kept while a model generates): query row r sits at i = L_k − L_q + r. Build it from
-# your `my_linear_bias` (01.2) and `my_causal_mask` (02.1), copied into this notebook. The checker compares it with
-# `alibi_edu.alibi_attention` on random shapes.
+# your `my_linear_bias` (01.2; give it m, not β, and add it after the 1/√d) and `my_causal_mask` (02.1), copied in.
+# The checker compares it with `alibi_edu.alibi_attention` on random shapes.
 
 # %%
 def my_alibi_attention(q, k, v, slopes):
@@ -268,12 +268,12 @@ print(attention_source())
 
 # %% [markdown]
 # `ModelConfig(attention_fn=...)` puts your layer where `attend` calls the library's. Two small models train from
-# one seed (the same weights, the same batches): one with your layer and your `my_slopes_any`, one with the
-# library's. If yours is ALiBi, their losses agree to float rounding.
+# one seed (the same weights, the same batches): one with your layer, one with the library's; the model hands each
+# layer its slopes. If yours is ALiBi, their losses agree within 1e-4.
 
 # %%
 def your_layer(q, k, v, slopes):
-    return my_alibi_attention(q, k, v, my_slopes_any(q.shape[1]).to(q.dtype))   # your slopes, not the model's
+    return my_alibi_attention(q, k, v, slopes)   # the model's slopes, one per head
 
 
 if callable(answer):
@@ -297,7 +297,7 @@ progress()
 #   flat global ones, with no search over n slopes.
 # - Other head counts: the c-head slopes, then the 2c-head slopes at odd k; not monotone, by design.
 # - 1/2^(8/k) is a misreading: it grows with k.
-# - ALiBi attention: q·kᵀ/√d − m_h·(i − j) + Mask, softmax, values, the queries being the last L_q positions.
+# - ALiBi attention: q·kᵀ/√d − m_k·(i − j) + Mask, softmax, values, the queries being the last L_q positions.
 #   Built right, your layer gives the library's losses in a model.
 #
 # **Try this.**
