@@ -394,7 +394,7 @@ check("06.10", answer)
 # - **A.** Fine-tune the generator on the reviews and read the sentiment off the tokens it predicts for them.
 # - **B.** Keep both models and give a classifier the generator's replacement rates as its review features.
 # - **C.** Train a new classifier from scratch on the reviews: detecting replaced tokens does not transfer.
-# - **D.** Discard the generator; fine-tune the discriminator, with an output layer for sentiment, on labelled reviews.
+# - **D.** Discard the generator; fine-tune the discriminator, plus a sentiment output layer, on labelled reviews.
 
 # %%
 quiz("06.11")
