@@ -69,8 +69,6 @@ def expected_values(exercise_id) -> list[float]:
         return [n for n in range(1, nb06.MAX_HEADS + 1) if n & (n - 1) == 0]
     if exercise_id == "06.3":
         return alibi_bias(nb06.ENC_HEADS, nb06.ENC_LENGTH, symmetric=True, dtype=f64).flatten().tolist()
-    if exercise_id == "06.4":
-        return (math.sqrt(nb06.D_MODEL_HEAD) * geometric_slopes(nb06.HEADS, f64)).tolist()
     return []
 
 

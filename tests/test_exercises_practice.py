@@ -1,6 +1,5 @@
 """Notebooks 00 and 06: each bug exercise's typical wrong answers fail with the hint that names the mistake."""
 import functools
-import math
 import runpy
 from pathlib import Path
 
@@ -39,7 +38,7 @@ def test_closing_quiz_has_seven_questions_without_labels():
     assert not any(get(i).title[:2] in {f"{c}." for c in "ABCDEFG"} for i in quiz_ids)
 
 
-@pytest.mark.parametrize("answer,hint", [(2.0, "Sign"), (-4, "multiply it by β"), ("2", "Sign"),
+@pytest.mark.parametrize("answer,hint", [(2.0, "Sign"), (-4, "β is missing"), ("2", "Sign"),
                                          ("minus two", "Expected one number")])
 def test_first_exercise_hints(answer, hint):
     assert hint in failing_hint("00.1", answer)
@@ -113,24 +112,7 @@ def test_encoder_bias_accepts_any_row_shift():
     assert check("06.3", alibi_bias(4, 6, symmetric=True) + torch.arange(6.0)[:, None]).passed
 
 
-@pytest.mark.parametrize("answer,hint", [(M8, "That is the bug"), (M8 / 8, "other way round"),
-                                         (64 * M8, "Too steep"), (M8[:4], "Wrong shape")])
-def test_scaled_bias_hints(answer, hint):
-    assert hint in failing_hint("06.4", answer)
-
-
-def test_book_beta_answer_really_reproduces_the_paper_weights():
-    from alibi_edu import attention_weights, causal_mask
-    g = torch.Generator().manual_seed(0)
-    q, k = (torch.randn(1, 8, 10, 64, generator=g, dtype=torch.float64) for _ in range(2))
-    mask = causal_mask(10, dtype=torch.float64)
-    paper = attention_weights(q, k, bias=alibi_bias(8, 10, dtype=torch.float64), mask=mask, bias_in_scale=False)
-    beta = torch.as_tensor(solution("06.4"), dtype=torch.float64)
-    assert torch.allclose(attention_weights(q, k, bias=linear_bias(10, beta=beta), mask=mask), paper, atol=1e-12)
-    assert math.isclose(float(beta[0] / M8[0]), 8.0)
-
-
-@pytest.mark.parametrize("exercise_id,wrong", [("06.5", "B"), ("06.6", "A"), ("06.7", "A"), ("06.8", "A"),
+@pytest.mark.parametrize("exercise_id,wrong", [("06.5", "B"), ("06.6", "B"), ("06.7", "A"), ("06.8", "A"),
                                                ("06.9", "D"), ("06.10", "A"), ("06.11", "A")])
 def test_quiz_wrong_letters_get_a_specific_hint(exercise_id, wrong):
     assert "reread the question" not in failing_hint(exercise_id, wrong)
