@@ -38,7 +38,7 @@ if "google.colab" in sys.modules:
 # - **sinusoidal positions**: fixed vectors of sines and cosines of the position, added the same way;
 # - **ALiBi**: no position vectors; a penalty on each attention score that grows with distance (this notebook).
 #
-# A quick preview; it prints its own time. ± is the standard error of the paired difference over seeds.
+# A quick preview (it prints its time); ± is the paired difference's standard error over seeds.
 
 # %%
 import math
@@ -65,7 +65,7 @@ for line in (run.rise("sinusoidal"), run.rise("alibi"), run.rise_against("alibi"
 length_preview(run.runs, train_len=run.train_len)
 
 # %% tags=["nbval-check-output"]
-# guards the next paragraph: sinusoidal rises in every seed; ALiBi's rise is smaller in every seed, not distinguishable
+# guards the next paragraph: sinusoidal rises in every seed; ALiBi's rise smaller in each, not distinguishable
 sin, alibi = run.rise("sinusoidal"), run.rise("alibi")
 if not run.quick:
     assert sin.direction == 1 and run.rise_against("alibi", "sinusoidal").lower == len(run.seeds)
@@ -308,7 +308,7 @@ progress()
 # %% [markdown]
 # ## Summary
 #
-# - Past $L_\text{train}$ a learned table fails, sinusoidal positions raised the loss; ALiBi's change was not distinguishable from 0.
+# - Past $L_\text{train}$ a learned table fails, sinusoidal positions raised the loss; ALiBi's change was not distinguishable.
 # - ALiBi's bias is β·(j − i): a fixed penalty per step of distance, no parameters. Causal attention needs β > 0.
 # - The book puts the bias inside the 1/√d, the paper after it: β = √d·m.
 # - Content beats position when its q·k advantage exceeds the extra penalty β·Δdistance.

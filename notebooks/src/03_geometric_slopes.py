@@ -3,7 +3,7 @@
 #
 # **Goals.** After this notebook you can
 # - compute the paper's slopes $m_k = 2^{-8k/n}$, for any head count;
-# - tell local heads from global ones, and report why the paper did not tune the set (Press et al. 2022, Sec. 3);
+# - tell local heads from global ones, and cite why the set is not tuned (Press et al. 2022, Sec. 3);
 # - spot the misread formula $1/2^{8/k}$;
 # - build ALiBi attention from your own pieces and train a model with it.
 #
@@ -248,7 +248,7 @@ slopes_explorer()
 # (B, n, L_k, d) with L_q ≤ L_k, slopes of shape (n,). It returns softmax(q·kᵀ/√d − m_k·(i − j) + Mask)·v, shape
 # (B, n, L_q, d), head k = 1..n. The queries are the *last* L_q positions, as with a **KV cache** (the keys and
 # values of past positions, kept while a model generates): query row r sits at i = L_k − L_q + r. Build it from
-# your `my_linear_bias` (01.2; give it m, not β, and add it after the 1/√d) and `my_causal_mask` (02.1), copied in.
+# your `my_linear_bias` (01.2; here m, added after the 1/√d) and `my_causal_mask` (02.1), copied in.
 # The checker compares it with `alibi_edu.alibi_attention` on random shapes.
 
 # %%
@@ -273,7 +273,7 @@ print(attention_source())
 
 # %%
 def your_layer(q, k, v, slopes):
-    return my_alibi_attention(q, k, v, slopes)   # the model's slopes, one per head
+    return my_alibi_attention(q, k, v, slopes)   # the model's slopes
 
 
 if callable(answer):
