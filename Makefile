@@ -24,7 +24,7 @@ lab: setup
 
 test: lint test-unit test-notebooks
 
-# The notebooks' code cells too (ruff reads .ipynb). 04 and 05 join when re-executed from their ruff-clean sources.
+# The notebooks' code cells too (ruff reads .ipynb).
 LINTED_NOTEBOOKS := $(wildcard notebooks/0*_*.ipynb)
 lint: setup
 	$(BIN)/ruff check alibi_edu tests notebooks/solutions $(LINTED_NOTEBOOKS)
