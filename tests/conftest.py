@@ -5,6 +5,7 @@ import shutil
 import tempfile
 
 import pytest
+import torch
 
 # Tests that start a Jupyter kernel or a fresh Python process: make test runs them, make test-fast does not.
 KERNEL_MODULES = {"test_grade.py"}       # the grader runs each submission in a fresh kernel
@@ -51,6 +52,16 @@ def _progress_in_tmp_dir(tmp_path_factory, monkeypatch):
     core._ATTEMPTS.clear(), store._memory.clear(), store._broken.clear()
     yield
     core._ATTEMPTS.clear(), store._memory.clear(), store._broken.clear()
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """Tiny matrices: two threads waiting on each other are much slower than one, above all on a busy machine.
+    A module that trains tiny models sets `pytestmark = pytest.mark.usefixtures("one_thread")`."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
 
 
 def pytest_terminal_summary(terminalreporter, config):

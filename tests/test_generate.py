@@ -23,12 +23,7 @@ VARIANTS = {  # every method, and the two ways a student's ALiBi enters the mode
 }
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def model_for(variant: str, seed: int = 0) -> lm.TinyLM:

@@ -13,12 +13,7 @@ FAST = dict(d_model=32, n_heads=4)
 SHORT = lm.TrainConfig(steps=6, batch_size=4, seq_len=24)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
