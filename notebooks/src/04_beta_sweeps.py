@@ -8,7 +8,7 @@
 # - tell a difference from seed-to-seed noise by comparing settings seed by seed;
 # - measure that "the best β" belongs to a task, and what β does to a model run on longer windows.
 #
-# **Prerequisites.** Notebooks 01 (the bias β·(j − i), the 1/√d placement) and 03 (geometric slopes). About a minute
+# **Prerequisites.** Notebooks 01 (the bias β·(j − i), the 1/√d placement) and 03 (geometric slopes). About three minutes
 # on a laptop CPU. **Stuck on an exercise?** Each wrong try gives a more specific hint; the third offers the
 # solution (`%load solutions/04_N.py` in a new cell).
 

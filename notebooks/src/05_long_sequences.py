@@ -194,8 +194,8 @@ if not lm.quick_mode():
 # - **learned** cannot be evaluated past its table.
 #
 # At L = 64, where nothing is new, sinusoidal is behind none in every seed; the verdict for learned against none is
-# printed above (now from the same initial weights, seed by seed). Both sinusoidal and learned are still above the
-# bigram baseline after 200 steps: comparisons of such weak models say little about the methods themselves.
+# printed above (every method starts from the same initial weights, seed by seed). Both sinusoidal and learned are
+# still above the bigram baseline after 200 steps: comparisons of such weak models say little about the methods.
 #
 # The bands (SD over seeds) overlap where the paired verdicts do not: a seed that is good at 64 is good at 1 024 too,
 # and comparing seed by seed removes that shared level (the per-seed lines above show it).
@@ -340,8 +340,9 @@ if not lm.quick_mode():   # guards the next sentence
 loss_by_position_plot(by_position, train_len=config.seq_len, title="loss at each position of 512-character windows")
 
 # %% [markdown]
-# Past position 64 every model's loss still falls (more context before each character), but sinusoidal's falls
-# less than alibi's in every seed; compare the lines above. Generating needs nothing ALiBi does not already have: the bias of the newest query is a row you just wrote.
+# Past position 64 every model's loss is lower than at positions 32–63 of the same windows (their text differs from
+# the characters section 4 scored), but sinusoidal's falls less than alibi's in every seed; compare the lines above.
+# Generating needs nothing ALiBi does not already have: the bias of the newest query is a row you just wrote.
 #
 # ## 7. Multiple choice
 #
