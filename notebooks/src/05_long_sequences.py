@@ -14,15 +14,13 @@
 # (`%load solutions/05_N.py` in a new cell).
 
 # %%
-# Where the course package is missing (Colab, a new kernel): install it from ALIBI_EDU_SOURCE (README: Where to run
-# it) without touching this kernel's torch and widgets. Elsewhere this cell does nothing.
-import importlib
+# Colab or a new kernel: install the course package if it is missing (README: Where to run it); else do nothing.
+import importlib.util
 import os
 import subprocess
 import sys
-from importlib.util import find_spec
 
-if find_spec("alibi_edu") is None:
+if importlib.util.find_spec("alibi_edu") is None:
     source = os.environ.get("ALIBI_EDU_SOURCE", "")
     assert source, "alibi_edu is missing here: set ALIBI_EDU_SOURCE to the course's pip source, then rerun this cell"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", source, "ipyevents", "platformdirs",
