@@ -276,7 +276,7 @@ for name in ("sdpa_mask", "alibi_attention"):
 
 # %% [markdown]
 # **The paper's speed figures** compare whole models: ALiBi trains within about 1 % of the speed of the same model
-# with sinusoidal positions, and runs inference within about 3 %. The ratios above are one call against none.
+# with *sinusoidal* positions (notebook 05), and runs inference within about 3 %. The ratios above are one call against none.
 
 # %% [markdown]
 # ## 4. Closing quiz
@@ -417,5 +417,7 @@ progress()
 # - Section 1: run the KV-cache comparison with $L_q = 1$. Do all forms still match?
 # - Section 3: run the timing cells three times. How far does each ratio to `plain` move? Which ordering of the
 #   variants holds in every run?
+#
+# Your progress: `progress()`.
 #
 # **What next.** The paper, and the book's Chapter 2.
