@@ -1,6 +1,6 @@
 """The package's floors, as a test: core → wings → tools, every arrow pointing down.
 
-- core  (alibi_edu/__init__, _validate, slopes, bias, attention, forms, style, paired) imports only the core;
+- core  (alibi_edu/__init__, _validate, slopes, bias, attention, forms, style, paired, threads) imports only the core;
 - wings (widgets/, exercises/, lm/, plots/) import the core and their own wing, never another wing or a tool;
 - tools (grade/, bench/, gallery, handout, build) may import the core and any wing, never another tool;
 - nobody imports a private name (a leading underscore) from outside its own package, except the core's shared
@@ -22,7 +22,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "alibi_edu"
 CORE = {"alibi_edu", "alibi_edu._validate", "alibi_edu.slopes", "alibi_edu.bias", "alibi_edu.attention",
-        "alibi_edu.forms", "alibi_edu.style", "alibi_edu.paired"}
+        "alibi_edu.forms", "alibi_edu.style", "alibi_edu.paired", "alibi_edu.threads"}
 WINGS = {"widgets", "exercises", "lm", "plots"}
 TOOLS = {"grade", "bench", "gallery", "handout", "build"}
 SHARED_PRIVATE = {"alibi_edu._validate"}

@@ -26,6 +26,7 @@ import torch.nn.functional as F
 from .. import alibi_attention, alibi_bias, causal_mask, geometric_slopes
 from ..attention import causal_bias_blocks, query_block
 from ..forms import alibi_score_mod, causal_mask_mod
+from ..threads import one_thread
 
 LENGTHS = (256, 512, 1024, 2048)
 HEADS, HEAD_DIM, RATIO_LENGTH = 8, 64, 1024
@@ -151,13 +152,9 @@ def main() -> None:
     if os.environ.get("ALIBI_BENCH_FLEX") == "1":
         compile_s, ms = flex_ms()
         print(f"compiled FlexAttention at L={RATIO_LENGTH}: {ms:.1f} ms (compile {compile_s:.0f} s)")
-    threads = torch.get_num_threads()
-    if threads > 1:  # many small kernel calls suffer most when other programs compete for the cores
-        torch.set_num_threads(1)
-        try:
+    if torch.get_num_threads() > 1:  # many small kernel calls suffer most when other programs compete for the cores
+        with one_thread():
             print(f"with 1 thread: {ratio_line(RATIO_LENGTH, HEADS, HEAD_DIM)}")
-        finally:
-            torch.set_num_threads(threads)
     print(ratio_line(RATIO_LENGTH, HEADS, HEAD_DIM))
 
 

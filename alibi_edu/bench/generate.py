@@ -15,6 +15,7 @@ import time
 import torch
 
 from .. import lm
+from ..threads import one_thread
 
 N_NEW = 1024
 METHODS = ("alibi", "rope", "sinusoidal")
@@ -44,12 +45,8 @@ def main(n_new: int | None = None, repeats: int | None = None) -> None:
     print(f"generation of {n_new} characters after a 16-character prompt: TinyLM {SIZES}, torch {torch.__version__}, "
           f"1 thread, median of {repeats}")
     print(f"{'method':>10} {'cached ms':>10} {'uncached ms':>12} {'speed-up':>9}")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with one_thread():
         rows = {method: generation_ms(method, n_new, repeats) for method in METHODS}
-    finally:
-        torch.set_num_threads(threads)
     for method, ms in rows.items():
         print(f"{method:>10} {ms['cached']:>10.1f} {ms['uncached']:>12.1f} {ms['uncached'] / ms['cached']:>8.1f}x")
     ms = rows["alibi"]

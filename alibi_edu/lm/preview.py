@@ -10,12 +10,12 @@ the same seeds at a short L_train, then read at several times that length:
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
 
 from ..paired import Paired, paired
+from ..threads import one_thread
 from .data import Corpus, load_corpus
 from .model import ModelConfig, TinyLM
 from .sweep import length_runs, seed_sweep
@@ -60,17 +60,6 @@ class Preview:
         rows = [f"{name:>11}" + "".join(f"{curve[L].mean():>10.3f}" if L in curve else f"{'—':>10}"
                                          for L in self.lengths) for name, curve in self.runs.items()]
         return "\n".join([head, *rows])
-
-
-@contextmanager
-def one_thread():
-    """Models this small train faster on one thread than on several (no thread hand-offs per tiny matmul)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def preview(corpus: Corpus | None = None, *, train_len: int = 32, times: tuple[int, ...] = (4, 16),

@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 
+from ..threads import one_thread
 from .batched import train_stacked
 from .data import load_corpus
 from .model import ModelConfig, own_bias
@@ -34,11 +35,8 @@ def bias_trial(bias_fn: Callable[[int, int], torch.Tensor], *, seed: int = 0) ->
     own = ModelConfig(corpus.vocab_size, "alibi", max_len=train.seq_len, bias_fn=bias_fn, **TRIAL_MODEL)
     library = ModelConfig(corpus.vocab_size, "alibi", max_len=train.seq_len, **TRIAL_MODEL)
     own_bias(own, train.seq_len)                  # a bad return value fails here, with its reason, before training
-    start, threads = time.perf_counter(), torch.get_num_threads()
-    torch.set_num_threads(1)       # matrices this small: one thread beats two that wait for each other
-    try:
+    start = time.perf_counter()
+    with one_thread():
         _, losses = train_stacked(corpus.train, [own, library], [seed, seed], train)
-    finally:
-        torch.set_num_threads(threads)
     return {"bias_fn": bias_fn, "own": losses[:, 0].double(), "library": losses[:, 1].double(),
             "n_heads": own.n_heads, "seq_len": train.seq_len, "seconds": time.perf_counter() - start}

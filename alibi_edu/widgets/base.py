@@ -10,6 +10,7 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 
+from ..threads import one_thread
 from . import a11y
 from .render import Canvas, cell_at
 
@@ -113,7 +114,7 @@ class Explorer(StaticPicture, widgets.VBox):
         with self.hold():
             self.constrain()
         values = self.values
-        with _one_thread():
+        with one_thread():
             self.displayed = {name: np.asarray(a) for name, a in self.compute(values).items()}
         canvas = self.paint(values)
         self.cells = canvas.cells
@@ -205,18 +206,6 @@ def span(values: np.ndarray) -> str:
 
 def _short(value: float) -> str:
     return format(float(value) + 0.0, ".3g").replace("-", "−")
-
-
-@contextmanager
-def _one_thread():
-    """Run torch on one thread: these tensors are tiny, and on a busy machine a second intra-op thread
-    waiting for a free core doubled the update time in the benchmark."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def log_slider(name: str, value: float, low: int, high: int, description: str) -> widgets.SelectionSlider:
