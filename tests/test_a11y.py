@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM_ARGS, CLOSE, ERRORS, SETTLED, chromium_or_skip, jupyter_lab
+from test_browser import CHROMIUM_ARGS, CLOSE, ERRORS, SETTLED, chromium_or_skip, jupyter_lab, open_lab
 
 pytestmark = pytest.mark.browser
 
@@ -106,11 +106,7 @@ def lab():
         with jupyter_lab(root, quick=True) as (base, token), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            page.on("dialog", lambda dialog: dialog.accept())
-            page.goto(f"{base}/lab?reset&token={token}")
-            page.wait_for_function("() => window.jupyterapp", timeout=60_000)
-            page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+            page = open_lab(context, base, token)
             from axe_playwright_python.sync_playwright import Axe
             page.evaluate(Axe().axe_script)
             yield page

@@ -283,6 +283,16 @@ CLICK_SPOTS = [(x / 8, y / 8) for y in (6, 3, 5, 2, 7, 4) for x in (1, 5, 2, 6, 
 
 # --- One notebook, one student --------------------------------------------------------------------------------
 
+def open_lab(context, base: str, token: str):
+    """A new tab with JupyterLab loaded and its layout restored; "leave the page?" dialogs are accepted."""
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{base}/lab?reset&token={token}")
+    page.wait_for_function("() => window.jupyterapp", timeout=60_000)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    return page
+
+
 class Student:
     """One Chromium tab with the front end open, reused across notebooks; a fresh tab after any failure.
 
@@ -292,13 +302,11 @@ class Student:
         self.context, self.base, self.token, self.front_end, self.page = context, base, token, front_end, None
 
     def tab(self):
-        if self.page is None:
+        if self.page is None and self.front_end == "lab":
+            self.page = open_lab(self.context, self.base, self.token)
+        elif self.page is None:
             self.page = self.context.new_page()
             self.page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" between notebooks
-            if self.front_end == "lab":
-                self.page.goto(f"{self.base}/lab?reset&token={self.token}")
-                self.page.wait_for_function("() => window.jupyterapp", timeout=60_000)
-                self.page.evaluate("() => window.jupyterapp.restored.then(() => true)")
         return self.page
 
     def open_and_run_all(self, name: str) -> str:
