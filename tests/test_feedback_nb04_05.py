@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from alibi_edu.exercises import check, nb05, questions
+from alibi_edu.exercises import check, core, nb05, questions
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "notebooks" / "solutions"
@@ -153,3 +153,68 @@ def test_05_7_junk_fails_politely():
     for junk in (..., None, 3.5, "row", [object()], lambda n, m: 1 / 0, lambda n, m: "x"):
         passed, message = reply("05.7", junk)
         assert not passed and message and "Traceback" not in message
+
+
+# --- the second fresh read: nothing above a question answers it; rereads point, they do not solve -------------
+
+def source_cell(path, starts):
+    """The code of the cell of a notebook source that starts with `starts`."""
+    cells = re.split(r"(?m)^# %%.*\n", (SOURCES / path).read_text())
+    return next(c for c in cells if c.startswith(starts))
+
+
+@pytest.mark.parametrize("path, question, explanation", [
+    ("04_beta_sweeps.py", "**Exercise 04.3**", "too steep a penalty"),    # what tiny and huge β do
+    ("04_beta_sweeps.py", "**Exercise 04.3**", "## 6. Explorer"),
+    ("05_long_sequences.py", "**Exercise 05.3**", "**grows** with"),      # what makes ALiBi run past L_train
+    ("05_long_sequences.py", "**Exercise 05.5**", "never on i"),           # the rule is the same at every length
+    ("05_long_sequences.py", "**Exercise 05.5**", 'relative_positions(1, i + 1)'),
+])
+def test_the_explanation_comes_after_its_question(path, question, explanation):
+    text = (SOURCES / path).read_text()
+    assert text.index(question) < text.index(explanation), (question, explanation)
+
+
+@pytest.mark.parametrize("exercise_id", ["05.2", "05.6"])
+def test_05_rereads_point_to_the_section_without_the_formula(exercise_id):
+    reread = core.get(exercise_id).reread
+    assert not re.search(r"4\.6|ln\s*\(?100|natural log|/\s*m\b", reread), reread
+
+
+def test_04_3_hints_do_not_give_04_1_s_conversion():             # 04.3 now comes before anyone must solve 04.1
+    for text in [*QUESTIONS["04.3"]["hints"].values(), QUESTIONS["04.3"]["reread"]]:
+        assert not re.search(r"β\s*/\s*√|√d_head\s*·|β/4", text), text
+
+
+@pytest.mark.parametrize("answer", [{"NoPE", "rotary", "sinusoidal"}, {"sine", "rope"}])
+def test_05_1_other_names_of_the_methods_count(answer):
+    passed, message = reply("05.1", answer)
+    assert passed, message
+
+
+@pytest.mark.parametrize("to_slope", [lambda b, d: b / math.sqrt(d), lambda b, d: torch.tensor(b) / math.sqrt(d),
+                                      lambda b, d: torch.tensor([b / math.sqrt(d)])])
+def test_04_the_comparison_after_04_1_takes_a_tensor_slope(to_slope, capsys):
+    from alibi_edu import alibi_bias, attention_weights, causal_mask, linear_bias
+    code = source_cell("04_beta_sweeps.py", "# the book's form at β = 1")
+    exec(code, {"to_slope": to_slope, "torch": torch, "alibi_bias": alibi_bias, "attention_weights": attention_weights,
+                "causal_mask": causal_mask, "linear_bias": linear_bias})
+    assert "the same attention weights: True" in capsys.readouterr().out
+
+
+def test_04_the_comparison_after_04_1_waits_for_an_answer(capsys):
+    code = source_cell("04_beta_sweeps.py", "# the book's form at β = 1")
+    exec(code, {"to_slope": lambda b, d: ..., "torch": torch})
+    assert "answer 04.1 first" in capsys.readouterr().out
+
+
+def test_04_tied_is_explained_before_the_tables_that_use_it():
+    text = (SOURCES / "04_beta_sweeps.py").read_text()
+    assert "**tied**" in text[:text.index("### 3.2")]
+    assert "β in none" not in text and "'none'" not in text
+
+
+def test_05_generation_says_why_the_samples_share_stretches():
+    text = (SOURCES / "05_long_sequences.py").read_text()
+    section = text[text.index("## 6. Generate"):text.index("A sample is one draw")]
+    assert "same sampling seed" in section and "share" in section, section

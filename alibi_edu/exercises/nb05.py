@@ -16,6 +16,7 @@ RISES = {"sinusoidal", "rope"}   # meet position inputs never seen in training: 
 MAY_RISE = {"none"}              # counts as right either way: a 200-step run can move it, or leave it flat
 SLOPES = (0.25, 0.0625, 0.015625, 0.5, 1.0, 0.003, 1 / 3)
 SHORT, LONG = 16, 256  # 05.6: trained at L_train = SHORT, evaluated at SHORT and LONG
+ALIASES = {"nope": "none", "rotary": "rope", "sinusoid": "sinusoidal", "sine": "sinusoidal"}   # 05.1's other names
 LENGTH_WORDS = {"higher": ("rises", "rise", "up"), "lower": ("falls", "fall", "down"), "same": ("flat",)}
 
 @exercise("05.1", "Predict: which loss curves rise past L_train?",
@@ -28,7 +29,7 @@ def check_rising_curves(answer: Any) -> Result:
                       f"from {list(CURVE_METHODS)}.")
     if not isinstance(answer, (set, frozenset, list, tuple)):
         return failed(f"Answer with a set or list of method names from {list(CURVE_METHODS)}; got {short(answer)}.")
-    names = {str(a).strip().lower() for a in answer}
+    names = {ALIASES.get(name, name) for name in (str(a).strip().lower() for a in answer)}
     if "learned" in names:
         return failed("The learned table cannot draw a curve past L_train at all: it raises an error. "
                       f"Choose among {list(CURVE_METHODS)}.")
@@ -36,10 +37,9 @@ def check_rising_curves(answer: Any) -> Result:
     if unknown:
         return failed(f"Unknown names {sorted(unknown)}: choose among {list(CURVE_METHODS)}.")
     if "alibi" in names:
-        return failed("ALiBi's penalty per step of distance is the same at every position, and it grows with "
-                      "distance: its steep heads give keys farther back than anything seen in training almost no "
-                      "weight (its flattest heads do give them a large share; the notebook measures it). Would that "
-                      "make its loss rise?")
+        return failed("ALiBi's penalty per step of distance is the same at every position. Past L_train, what does "
+                      "it feed the model that training never did, and how much weight does its penalty leave on keys "
+                      "farther back than 63?")
     if not RISES <= names:
         return failed("Not all of them: for each method you left out, ask whether past L_train the model is fed a "
                       "position vector or an angle that it never saw in training.")
@@ -53,7 +53,8 @@ def check_rising_curves(answer: Any) -> Result:
 
 
 @exercise("05.2", "How far back does a head look?",
-          reread="the section “How far back can a head see?”: solve e^(−mΔ) ≥ 0.01 for Δ with the natural log.")
+          reread="the section “How far back can a head see?”: start from e^(−mΔ) ≥ 0.01 and get Δ alone on one "
+                 "side.")
 def check_reach(answer: Any) -> Result:
     """answer: a function reach(m) -> the largest whole distance Δ with e^(−mΔ) ≥ 0.01."""
     for m in SLOPES:
@@ -94,8 +95,8 @@ def _far_weight(m: float, length: int = LONG, near: int = SHORT) -> float:
 
 
 @exercise("05.6", "Predict, then run: ALiBi trained at L_train = 16",
-          reread="section 5 (how far back each head reaches, ≈ 4.6/m) and ask: how many keys did a query ever see "
-                 "in training at L_train = 16, and how many does a flat head spread its weight over at 256?")
+          reread="section 5 (how far back each head reaches) and ask: how many keys did a query ever see in "
+                 "training at L_train = 16, and over how many does a flat head spread its weight at 256?")
 def check_short_training(answer: Any) -> Result:
     """answer: {"prediction": "higher" | "lower", "at 16": ALiBi's loss at L = 16, one per seed, "at 256": the same
     models' loss at L = 256}: is the loss at 256 higher or lower than at L_train = 16?"""
