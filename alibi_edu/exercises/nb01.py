@@ -104,8 +104,8 @@ def check_negative_beta(answer: Any) -> Result:
 
 
 @exercise("01.7", "When does content beat position?",
-          reread="the section “Semantic vs positional: when does content win?”, in the paper's placement q·k/√d − "
-                 "m·(i − j).")
+          reread="the section “Content against distance”, then write both scores in the paper's placement "
+                 "q·k/√d − m·(i − j).")
 def check_content_beats_position(answer: Any) -> Result:
     paper_bias = linear_bias(A5_QUERY + 1, beta=A5_SLOPE, dtype=torch.float64)[A5_QUERY]
     penalty_gap = paper_bias[A5_NEAR] - paper_bias[A5_FAR]       # how much lower the far key's bias is
