@@ -102,7 +102,8 @@ letter in the answer cell too (`answer = "B"`).
 ## Submit
 
 1. Save each notebook, then *Kernel → Restart Kernel and Run All Cells*: it must run top to bottom without
-   your help, within 5 minutes (the training cells of 04 and 05 run in a shorter, quick mode when graded).
+   your help, within 5 minutes (when graded, the teaching sweeps of 04 and 05 run in a short quick mode;
+   the runs of your exercises keep their size).
 2. Hand in the `.ipynb` files as your instructor asks. Keep the number at the start of each file name
    (`01_score_computation.ipynb`, or e.g. `01_score_computation-yourname.ipynb`).
 

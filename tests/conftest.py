@@ -8,7 +8,7 @@ import pytest
 import torch
 
 # Tests that start a Jupyter kernel or a fresh Python process: make test runs them, make test-fast does not.
-KERNEL_MODULES = {"test_grade.py"}       # the grader runs each submission in a fresh kernel
+KERNEL_MODULES = {"test_grade.py", "test_grade_quick.py"}   # the grader runs each submission in a fresh kernel
 KERNEL_TESTS = ("fresh_process",)        # progress survives a new process
 # Solutions that train models (04.4, 04.5: a dozen each, about 12 s; 05.6: three): make test runs them,
 # make test-fast does not.

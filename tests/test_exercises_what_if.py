@@ -197,3 +197,40 @@ def test_05_6_bad_input():
     assert not check("05.6", {"prediction": "higher", "at 16": [2.5], "at 256": [2.6]}).passed
     assert not check("05.6", {"prediction": "higher", "at 16": [2.5, 2.4], "at 256": [2.6, float("nan")]}).passed
     assert not check("05.6", {"prediction": "higher"}).passed
+
+
+class Trained(Exception):
+    """Raised by the stand-in for lm.seed_sweep: the arguments the exercise's run was given."""
+
+
+def settings_cell(nn):
+    source = next(SOURCES.glob(f"{nn}_*.py"))
+    cells = re.split(r"^# %%.*$", source.read_text(encoding="utf-8"), flags=re.M)
+    return next(c for c in cells if "LONGER_RUN = False" in c)
+
+
+@pytest.mark.parametrize("exercise_id", ["04.4", "05.6"])
+def test_in_quick_mode_the_exercises_run_still_trains_at_full_size(exercise_id, monkeypatch):
+    """The grader runs 04 and 05 in quick mode: their teaching sweeps shrink, the runs 04.4 and 05.6 are judged on
+    must not (the same seeds, steps, windows and grid as a student's run)."""
+    def seed_sweep(task, settings, **kwargs):
+        raise Trained(settings, kwargs)
+
+    scope = {"lm": lm}
+    monkeypatch.setenv("ALIBI_EDU_QUICK", "0")
+    exec(settings_cell(exercise_id[:2]), scope)
+    full = {k: scope[k] for k in ("SEEDS", "config", "EVAL_TOKENS")}
+    monkeypatch.setenv("ALIBI_EDU_QUICK", "1")
+    exec(settings_cell(exercise_id[:2]), scope)
+    assert scope["SEEDS"] != full["SEEDS"] and scope["config"].steps < full["config"].steps   # quick mode is on
+    monkeypatch.setattr(lm, "seed_sweep", seed_sweep)
+    scope.update(check=check, corpus=None, echo_best=0.01)   # section 4's choice, as quick mode leaves it
+    cell = exercise_cell(exercise_id).replace("prediction = ...", 'prediction = "higher"')
+    with pytest.raises(Trained) as trained:
+        exec(cell, scope)
+    settings, kwargs = trained.value.args
+    assert kwargs["seeds"] == full["SEEDS"] and kwargs["n_tokens"] == full["EVAL_TOKENS"]
+    assert kwargs["config"].steps == full["config"].steps and kwargs["config"].batch_size == 16
+    assert kwargs["config"].seq_len == {"04.4": 64, "05.6": 16}[exercise_id]
+    if exercise_id == "04.4":
+        assert list(settings) == [f"β = {b:g}" for b in GRID] and lm.ECHO_K16_BETA in GRID

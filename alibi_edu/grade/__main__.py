@@ -1,5 +1,5 @@
 """python -m alibi_edu.grade PATH... [--out grades.csv] [--config grading.toml] [--gradebook FILE]
-[--gradescope DIR] [--feedback DIR] [--timeout SECONDS]"""
+[--gradescope DIR] [--feedback DIR] [--timeout SECONDS] [--full-size]"""
 from __future__ import annotations
 
 import argparse
@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300, help="seconds per notebook (default: 300)")
     parser.add_argument("--memory-gb", type=float, default=8,
                         help="address-space limit of each student kernel in GiB, 0 for none (default: 8)")
+    parser.add_argument("--full-size", action="store_true",
+                        help="run the notebooks' teaching sweeps at full size too, as a student does (slow; the "
+                             "grades are the same: the exercises' own runs are full size either way)")
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error(f"--timeout must be positive, got {args.timeout}")
@@ -59,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             bar.set_postfix_str(Path(row.submission).name[-30:])
             bar.update()
         rows = grade(notebooks, timeout=args.timeout,
-                     memory_limit=int(args.memory_gb * 2**30) or None, progress=progress)
+                     memory_limit=int(args.memory_gb * 2**30) or None, progress=progress,
+                     full_size=args.full_size)
     write_csv(rows, Path(args.out), config)
     if args.gradebook:
         write_gradebook(rows, Path(args.gradebook), config)

@@ -125,11 +125,6 @@ class Judge:
             self.proc = None
 
 
-# Notebooks whose exercises are judged against the student's own training run (04.4, 04.5, 05.6): run at full size,
-# as the student ran them; the quick mode's few-step run would not reproduce the numbers the student answered from.
-FULL_SIZE = {"04", "05"}
-
-
 def _env(data_dir: Path, quick: bool = True, home: Path | None = None) -> dict[str, str]:
     # few malloc arenas: each reserves 64 MiB of address space per thread, which the memory limit counts
     env = dict(os.environ, ALIBI_EDU_QUICK="1" if quick else "0", ALIBI_EDU_DATA_DIR=str(data_dir),
@@ -177,8 +172,10 @@ def _sandboxed(base: Path, workdir: Path, records: Path, user: User) -> Path:
 
 
 def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout: float,
-              memory_limit: int | None, users: Users | None = None) -> Row:
-    """Grade one submitted file; every failure becomes the row's status, never an exception."""
+              memory_limit: int | None, users: Users | None = None, full_size: bool = False) -> Row:
+    """Grade one submitted file; every failure becomes the row's status, never an exception. The notebook runs in
+    quick mode (its teaching sweeps shrink; the exercises' own runs, 04.4 and 05.6, keep their size) unless
+    full_size."""
     start, row = time.monotonic(), Row(str(path))
     nb = read_notebook(path)
     if nb is None:
@@ -201,7 +198,7 @@ def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout
         shutil.copyfile(path, workdir / path.name)
         home = _sandboxed(base, workdir, records, users.student) if users else None
         try:
-            row.status = _execute(nb, workdir, records, _env(base / "data", quick=number not in FULL_SIZE, home=home),
+            row.status = _execute(nb, workdir, records, _env(base / "data", quick=not full_size, home=home),
                                   timeout, memory_limit, user=users.student if users else None)
         finally:
             if users:
@@ -222,9 +219,10 @@ def grade_one(path: Path, judge: Judge, exercises: dict[str, list[str]], timeout
 
 
 def grade(paths: Iterable[Path], timeout: float = 300, memory_limit: int | None = 8 << 30,
-          progress=None, users: Users | None = None) -> list[Row]:
+          progress=None, users: Users | None = None, full_size: bool = False) -> list[Row]:
     """Grade every path in order; progress(row) is called after each one. With users (the grader must be root),
-    student kernels and answer checks run as its unprivileged users."""
+    student kernels and answer checks run as its unprivileged users. full_size runs every notebook as a student
+    does, teaching sweeps included (slow; the grades are the same)."""
     if users and os.geteuid() != 0:
         raise PermissionError("grading in a sandbox drops to other users: run the grader as root")
     exercises = course_exercises()
@@ -241,7 +239,7 @@ def grade(paths: Iterable[Path], timeout: float = 300, memory_limit: int | None 
         judge.start()          # before any student code runs: it forks from a process no notebook has touched
         for path in paths:
             try:
-                row = grade_one(Path(path), judge, exercises, timeout, memory_limit, users)
+                row = grade_one(Path(path), judge, exercises, timeout, memory_limit, users, full_size)
             except Exception as err:  # a grader bug must not stop the other submissions
                 row = Row(str(path), status=f"error: {type(err).__name__}: {err}"[:200])
             rows.append(row)

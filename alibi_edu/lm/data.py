@@ -104,6 +104,12 @@ def split_indices(n: int, block: int = BLOCK) -> dict[str, torch.Tensor]:
     return parts
 
 
+# The β that notebook 04's section 4 chooses for echo_task(k=16) in its default run (seeds 0-2, 200 steps, 2 heads
+# of d_head = 16). Exercise 04.4 compares the k = 4 task with it, so its run is the same in quick mode, where that
+# section's sweep is too short to choose anything; the notebook's guard cell checks its own choice against it.
+ECHO_K16_BETA = 1.0
+
+
 def echo_task(k: int, *, vocab_size: int = 32, p_fresh: float = 0.2, n: int = 400_000, seed: int = 0) -> Corpus:
     """A synthetic sequence whose useful context is the last k tokens.
 

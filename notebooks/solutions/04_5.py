@@ -8,7 +8,8 @@ try:
         raise NameError
 except NameError:            # on its own: the same run as the notebook's cell
     task4 = lm.echo_task(k=4)
-    what_if = lm.seed_sweep(task4, {f"β = {b:g}": dict(beta=b) for b in (0.3, 1.0, 3.0, 10.0)},
+    grid = sorted({0.3, 1.0, 3.0, 10.0, lm.ECHO_K16_BETA})
+    what_if = lm.seed_sweep(task4, {f"β = {b:g}": dict(beta=b) for b in grid},
                             seeds=[0, 1, 2], config=lm.TrainConfig(steps=200, batch_size=16, seq_len=64),
                             n_tokens=8192, progress=False, d_model=32, n_heads=2, n_layers=2)
 
