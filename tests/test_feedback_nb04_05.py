@@ -218,3 +218,15 @@ def test_05_generation_says_why_the_samples_share_stretches():
     text = (SOURCES / "05_long_sequences.py").read_text()
     section = text[text.index("## 6. Generate"):text.index("A sample is one draw")]
     assert "same sampling seed" in section and "share" in section, section
+
+
+@pytest.mark.parametrize("tied, passes", [({1, 10}, True), ({1, 10, 7}, False), (frozenset(), False)])
+def test_04_5_tied_as_a_set_gets_a_reply_not_a_crash(tied, passes):
+    from alibi_edu import lm
+    grid = [0.3, 1.0, 3.0, 10.0]      # best mean β = 3, tied with β = 1 and 10 (mixed signs)
+    val = torch.tensor([[2.00, 2.01, 2.02], [1.80, 1.90, 1.91], [1.85, 1.84, 1.83], [1.87, 1.79, 1.87]])
+    sweep = lm.Sweep([f"β = {b:g}" for b in grid], [0, 1, 2], val, torch.zeros(1, *val.shape), {})
+    passed, message = reply("04.5", {"beta": 3, "tied": tied, "test": 1.75, "run": sweep.record(test={"β = 3": 1.75})})
+    assert passed == passes, message
+    if not passes:
+        assert "tied" in message

@@ -163,6 +163,7 @@ def check_choice(answer: Any) -> Result:
     tied = answer["tied"]
     if isinstance(tied, (int, float, str)) or not hasattr(tied, "__iter__"):
         return failed(f"Give `tied` as a list of β values (an empty list if there are none); got {short(tied)}.")
+    tied = list(tied)   # a set or tuple counts as well as a list
     named = [_label(run, b) for b in tied]
     if None in named:
         return failed(f"{short(tied[named.index(None)])} in `tied` is not one of the run's settings.")
