@@ -2,15 +2,14 @@
 # # 04 — Tuning β on a validation set, for a specific task
 #
 # **Goals.** After this notebook you can
-# - train tiny ALiBi language models on your CPU and read their validation loss;
 # - sweep one shared β as a careful practitioner does: several seeds per setting, a coarse log grid refined around
 #   its best, chosen on validation, reported **once** on test;
-# - tell a difference from seed-to-seed noise by comparing settings seed by seed;
-# - measure that "the best β" belongs to a task, and what β does to a model run on longer windows.
+# - tell a difference from seed-to-seed noise, seed by seed;
+# - measure that "the best β" belongs to a task, and what β does on longer windows.
 #
-# **Prerequisites.** Notebooks 01 (the bias β·(j − i), the 1/√d placement) and 03 (geometric slopes). About three minutes
-# on a laptop CPU. **Stuck on an exercise?** Each wrong try gives a more specific hint; the third offers the
-# solution (`%load solutions/04_N.py` in a new cell).
+# **Prerequisites.** Notebooks 01 (β·(j − i), the 1/√d placement) and 03 (geometric slopes). About three minutes on a
+# laptop CPU. **Stuck?** Each wrong try gives a more specific hint; the third offers the solution
+# (`%load solutions/04_N.py`).
 
 # %%
 # Colab or a new kernel: install the course package if it is missing (README: Where to run it); else do nothing.
@@ -59,6 +58,7 @@ COARSE = [0.01, 0.1, 1.0, 10.0, 100.0]                 # a coarse log grid: each
 config = lm.TrainConfig(steps=1000 if LONGER_RUN else 200, batch_size=16, seq_len=64)
 MODEL = dict(d_model=32, n_heads=2, n_layers=2)        # d_head = 32/2 = 16; one shape for both tasks
 EVAL_TOKENS = 8192                                     # validation characters scored per model
+EXERCISE_RUN = dict(seeds=SEEDS, config=config, n_tokens=EVAL_TOKENS)   # 04.4's run: this size in every mode
 if lm.quick_mode():
     SEEDS, COARSE, EVAL_TOKENS = [0, 1], [0.01, 0.1, 1.0, 100.0], 512
     config = lm.TrainConfig(steps=4, batch_size=4, seq_len=64)
@@ -72,10 +72,9 @@ print(config, "| seeds", SEEDS)
 #
 # $$\alpha(i,j) = \mathrm{Softmax}\!\left(\frac{q_i^\top k_j + \beta\,(j-i)}{\sqrt{d}} + \mathrm{Mask}(i,j)\right),$$
 #
-# with d the size of one head's queries and keys: d_head = 32/2 = 16 here, not the width 32. Our model, like the
-# paper (Press, Smith & Lewis, ICLR 2022), BLOOM and MPT, adds its bias **after** the scaling:
-# $q_i^\top k_j/\sqrt{d_\text{head}} - m\,(i-j)$. Every β in this notebook is the book's; the model turns it into
-# one slope m for both heads.
+# with d one head's query and key size: d_head = 32/2 = 16 here, not the width 32. Our model, like the paper (Press,
+# Smith & Lewis, ICLR 2022), adds its bias **after** the scaling: $q_i^\top k_j/\sqrt{d_\text{head}} - m\,(i-j)$.
+# Every β here is the book's; the model turns it into one slope m for both heads.
 #
 # **Exercise 04.1** — Write `to_slope(beta, d_head)`: the paper's slope m that gives the same attention as the
 # book's β. Match the two bias terms.
@@ -88,30 +87,47 @@ answer = ...   # the function itself: answer = to_slope
 check("04.1", answer)
 
 # %%
-# your slope on real attention: the book's form with β = 1 against the paper's with to_slope(1, 16)
-m = to_slope(1.0, 16)
-if isinstance(m, (int, float)):
+# the book's form at β = 1 against the paper's with your slope
+try:
+    m = float(to_slope(1.0, 16))   # a float, a numpy number or a 0-d tensor
+except (TypeError, ValueError, RuntimeError):
+    m = None
+if m is not None:
     torch.manual_seed(0)
     q, k = torch.randn(2, 6, 16), torch.randn(2, 6, 16)
     book = attention_weights(q, k, bias=linear_bias(6, beta=1.0), mask=causal_mask(6), bias_in_scale=True)
-    paper = attention_weights(q, k, bias=alibi_bias(2, 6, slopes=torch.full((2,), float(m))), mask=causal_mask(6),
+    paper = attention_weights(q, k, bias=alibi_bias(2, 6, slopes=torch.full((2,), m)), mask=causal_mask(6),
                               bias_in_scale=False)
     print("the same attention weights:", torch.allclose(book, paper, atol=1e-6))
 else:
     print("answer 04.1 first: this cell then compares the two forms with your slope")
 
 # %% [markdown]
+# **Exercise 04.3** — *Predict now; section 6 shows it.* Model P uses a tiny β (0.0001), model Q a huge
+# β (1000). Both do badly. Which diagnosis fits?
+#
+# - **A.** P puts almost all weight on the current token; Q spreads its weight almost evenly over all earlier tokens.
+# - **B.** Both spread weight almost evenly: a huge β penalises all earlier keys, and softmax ignores that like a constant.
+# - **C.** P spreads weight almost evenly, as if the bias were absent; Q puts nearly all weight on the nearest tokens.
+# - **D.** Both put nearly all weight on the nearest token: any β > 0 makes it win; β's size only sets how fast they train.
+
+# %%
+quiz("04.3")
+
+# %%
+answer = ...   # or answer in code: the letter you chose, as a string
+check("04.3", answer)
+
+# %% [markdown]
 # ## 2. The data, and the loss before training
 #
-# The text is the Python documentation that ships with Python (`pydoc_data.topics`), read one **character** at a
-# time. It is cut into blocks of 2 048 characters, dealt out in
-# turn: of every 20, 18 go to training, one to validation, one to test. So validation and test sample the whole text
-# and never overlap training. Every model is scored on the same 8 192 validation characters (`EVAL_TOKENS`), each
-# with a long stretch of its own block before it.
+# The text is Python's own documentation (`pydoc_data.topics`), read one **character** at a time, cut into blocks of
+# 2 048 characters dealt out in turn: of every 20, 18 go to training, one to validation, one to test. Every model is
+# scored on the same 8 192 validation characters (`EVAL_TOKENS`).
 #
-# A first check: an untrained model guesses about uniformly, so its loss (here on 2 048 characters) should be close
-# to ln V, a uniform guess over V characters. And a scale for every loss below: guessing each character from how
-# often it occurs in training (*unigram*) or from the character before it (*bigram*).
+# An untrained model guesses about uniformly, so its loss should be close to ln V (V characters). Two baselines give
+# every later loss a scale: guessing each character from its frequency in training (*unigram*) or from the character
+# before it (*bigram*).
 
 # %%
 corpus = lm.load_corpus()
@@ -132,9 +148,8 @@ lm.baselines(corpus, config.seq_len, n_tokens=EVAL_TOKENS)
 #
 # ### 3.1 A coarse grid, three seeds each
 #
-# One setting per β of the grid, and two references: β = 0 (no distance penalty) and the untuned geometric slopes of
-# notebook 03 (for 2 heads, printed below). Seed r gives every setting the same
-# initial weights and batches, so settings differ only in the bias.
+# One setting per β of the grid, plus two references: β = 0 (no distance penalty) and notebook 03's untuned geometric
+# slopes. Seed r gives every setting the same initial weights and batches, so settings differ only in the bias.
 
 # %%
 settings = {"β = 0": dict(beta=0.0)} | {f"β = {b:g}": dict(beta=b) for b in COARSE} | {"geometric slopes": {}}
@@ -148,18 +163,14 @@ print(f"trained in {coarse.seconds:.0f} s")
 coarse.table()
 
 # %% [markdown]
-# One row per setting: the validation loss averaged over seeds, its spread (the standard deviation, SD, over seeds)
-# and each seed's value.
+# **Seed by seed.** Each row: the validation loss averaged over seeds, its spread (standard deviation, SD) and each
+# seed's value. Seeds are *paired*, so compare two settings seed by seed. The course's rule: a difference counts
+# when **every seed agrees in sign and the mean paired difference exceeds twice its standard error** (SE = SD of the
+# differences / √n): "unlikely to be noise with 3 seeds"; otherwise "not distinguishable with 3 seeds". The last
+# columns compare each setting with the best: the paired difference ± its SE, and in how many seeds it is higher.
+# A setting the rule cannot tell from the best would be marked **tied** there.
 #
-# **Seed by seed.** Seeds are *paired*, so compare two settings seed by seed: the difference in each seed, then
-# whether they agree in sign and are large against their own scatter. The rule of this course: a difference counts
-# when **every seed agrees in sign and the mean paired difference exceeds twice its standard error** (SE: the spread
-# of the differences / √n). Then it is "unlikely to be noise with 3 seeds", else "not distinguishable with 3 seeds";
-# The last columns apply it against the best; "tied" marks a setting the rule cannot
-# tell from it. A ± in a verdict is an SE; "± spread" is an SD.
-#
-# The training curves: each faint line one seed's loss per step (one batch is a noisy estimate), the solid line the
-# seeds' mean over 20 steps.
+# Training curves: faint lines are each seed's loss per step, solid lines the seeds' mean over 20 steps.
 
 # %%
 show = ["β = 0.01", "β = 1", "β = 100"]
@@ -169,8 +180,8 @@ training_curves({label: coarse.losses[:, coarse.labels.index(label)] for label i
 # %% [markdown]
 # ### 3.2 Refine around the coarse best
 #
-# A 10× grid cannot place a minimum. We add a point between the best and each neighbour, about halfway on the log
-# scale, rounded to one digit, with the same three seeds.
+# A 10× grid cannot place a minimum: add a point about halfway (on the log scale) between the best and each
+# neighbour, with the same three seeds.
 
 # %%
 coarse_best = min(COARSE, key=lambda b: coarse.mean(f"β = {b:g}"))
@@ -185,8 +196,9 @@ TEXT_GRID = sorted(COARSE + FINE)
 text_labels = [f"β = {b:g}" for b in TEXT_GRID]
 text_best = float(text.best_of(text_labels).split("= ")[1])
 text_tied = [float(label.split("= ")[1]) for label in text.tied_with_best(text_labels)]
-print(f"chosen on the validation mean: β = {text_best:g} (slope m = {text_best / 4:g} in both heads)")
-print(f"not distinguishable from it with {len(SEEDS)} seeds: β in {[b for b in text_tied if b != text_best] or 'none'}")
+others = [f"{b:g}" for b in text_tied if b != text_best]
+print(f"chosen on the validation mean: β = {text_best:g} (slope m = {text_best / 4:g} in both heads); "
+      f"tied with it by the rule: {', '.join(others) or 'no other β'}")
 ends = [text.compare(f"β = {b:g}", f"β = {text_best:g}") for b in (min(TEXT_GRID), max(TEXT_GRID))]
 for end in ends:
     print(" ", end)
@@ -195,9 +207,9 @@ text.table()
 # %% [markdown]
 # ### 3.3 Choose on validation, report once on test
 #
-# The chosen setting's validation loss is slightly optimistic: of several settings we kept the one that did best
-# there, partly by luck. Now we look at the untouched test split **once**, for the chosen setting only. Next to each
-# loss its *perplexity*, e^loss: on average, how many equally likely characters the model chooses between.
+# The chosen setting's validation loss is slightly optimistic: we kept the setting that did best there, partly by
+# luck. So we look at the untouched test split **once**, for the chosen setting only. *Perplexity*, e^loss, is how
+# many equally likely characters the model in effect chooses between.
 
 # %%
 chosen = f"β = {text_best:g}"
@@ -221,7 +233,7 @@ for verdict in (geo_vs_chosen, geo_vs_flat, zero_vs_tiny):
     print(" ", verdict)
 
 # %%
-# guards the sentences of 3.2–3.3 about this run's directions (a longer run prints where it differs)
+# guards the sentences of 3.2–3.3 about this run's directions
 if not lm.quick_mode():
     lm.sweep.confirm({
         "both ends of the grid lose to the best in every seed": all(end.direction == 1 for end in ends),
@@ -238,16 +250,14 @@ if not lm.quick_mode():
 
 # %% [markdown]
 # The loss falls from both ends of the grid to a best β in between, in every seed. The bigram, which no choice
-# touched, also differs between validation and test: at least part of that gap is which blocks were drawn, not the
-# choice. Compare settings on one split, never across splits.
+# touched, differs between validation and test in the same direction: at least part of that gap is which blocks
+# were drawn. Compare settings on one split only.
 #
-# **β = 0** removes the distance penalty, not every sense of position: a causal model can infer position from how
-# many tokens it sees, but it cannot easily tell which recent token is nearest. β = 0 is above β = 0.01 in every
-# seed, by about 0.001 nats per character, against more than 0.1 between either and the chosen β: a difference can
-# be real and too small to matter. Read its size, not only its verdict.
+# **β = 0** is above β = 0.01 in every seed, by about 0.001 nats, against more than 0.1 between either and the chosen
+# β: unlikely to be noise, and too small to matter. Read a difference's size, not only its verdict.
 #
-# **The geometric slopes** need no search, but with 2 heads they are far flatter than the β this text prefers:
-# worse than the chosen β in every seed, and closer to β = 0.1.
+# **The geometric slopes** need no search, but for 2 heads they are far flatter than the β this text prefers: worse
+# than the chosen β in every seed, closer to β = 0.1.
 
 # %% [markdown]
 # ## 4. "For a specific task": a second task moves the best β
@@ -255,15 +265,13 @@ if not lm.quick_mode():
 # The book says β is tuned "on a validation dataset to discover the most effective setting for a specific task".
 # Here is a task whose useful context we know.
 #
-# **The echo task.** A sequence over 32 symbols. Each symbol is, with probability 0.8, a copy of one of the
-# **k = 16** symbols before it (chosen at random), otherwise a fresh random symbol. The rule itself, seeing all 16
-# symbols, is a floor no model can beat; the same rule seeing only the 64-symbol window is a loss a model can reach.
-# Both are printed with the baselines.
+# **The echo task.** A sequence over 32 symbols; each is, with probability 0.8, a copy of one of the **k = 16**
+# symbols before it (chosen at random), else a fresh random symbol. The rule itself, seeing all 16, is a floor no
+# model can beat; seeing only the 64-symbol window, a loss a model can reach (both printed with the baselines).
 #
-# The useful keys sit Δ = 0 … 15 steps back from the query, and with slope m the bias alone gives a key Δ back the
-# weight of the nearest one times e^(−mΔ). Too steep a penalty reads only the last few of the 16; too flat a one mixes
-# in useless symbols further back. Same grid, seeds and model shape as for text; the data differ in more than where
-# the useful context sits (32 symbols, not 103, other statistics, another floor).
+# The useful keys sit Δ = 0 … 15 steps back, and the bias alone gives a key Δ back e^(−mΔ) of the nearest one's
+# weight: too steep a penalty reads only the last few of the 16, too flat a one mixes in useless symbols further
+# back. Same grid, seeds and model as for text; the data differ in more than where the useful context sits.
 
 # %%
 echo = lm.echo_task(k=16)
@@ -305,7 +313,7 @@ for name, b in (("text", text_best), ("echo", echo_best)):
     m = b / 4  # slope m = β/√d_head, d_head = 16
     print(f"{name}: best β = {b:g}, m = {m:g}; bias alone at Δ = 15 (the echo task's oldest useful key): "
           f"e^(−15m) = {math.exp(-15 * m):.2g}")
-# each task's chosen β against the other's, on each task (the coarse bests if a choice is missing from a grid)
+# each task's chosen β against the other's, on each task (the coarse bests if one is missing from a grid)
 both = all(f"β = {b:g}" in sw.labels for b in (text_best, echo_best) for sw in (text, echo_sweep))
 mine, theirs = (text_best, echo_best) if both else (coarse_best, echo_coarse_best)
 on_text = text.compare(f"β = {mine:g}", f"β = {theirs:g}")
@@ -320,42 +328,26 @@ if not lm.quick_mode():
         "each task's own β wins on it in every seed, and echo's is the smaller":
             on_text.direction == -1 and on_echo.direction == -1 and echo_best < text_best,
         "echo's best leaves the oldest useful key a small e^(−15m)": math.exp(-15 * echo_best / 4) < 0.05,
+        "echo's best is the β that exercise 04.4 compares with (lm.ECHO_K16_BETA)": echo_best == lm.ECHO_K16_BETA,
         "every flatter β of the echo grid loses to its best in every seed":
             all(echo_sweep.compare(f"β = {b:g}", f"β = {echo_best:g}").direction == 1
                 for b in ECHO_GRID if b < echo_best),
     }, strict=not LONGER_RUN)
 
 # %% [markdown]
-# Circles mark the β values not distinguishable from each task's best, the star the chosen one; grey lines are
-# baselines. On text the text's β wins in every seed, on the echo task the echo task's β does: unlikely to be noise
-# with 3 seeds. The same model, grid and seeds, another best β: a β copied from the other task would have been the
-# worse choice. That is what tuning *for a task* guards against.
+# The star marks each task's chosen β, circles the β values tied with it; grey lines are baselines. Each task's own
+# β wins on it in every seed (unlikely to be noise with 3 seeds): the same model, grid and seeds, another best β. A β
+# copied from the other task would have been the worse choice.
 #
-# The sweep says which β wins, not why. The echo task's rule weighs its 16 useful symbols alike, yet its best β
-# leaves the oldest one only the small e^(−15m) printed above, and every flatter β loses to it. "Best" also means
-# best after 200 steps: the echo models are still well above the rule's lines, and a longer run could move the choice.
-
-# %% [markdown]
-# **Exercise 04.3** — *Predict, then look (sections 5 and 6 show it).* Model P uses a tiny β (0.0001), model Q a huge
-# β (1000). Both do badly. Which diagnosis fits?
-#
-# - **A.** P puts almost all weight on the current token; Q spreads its weight almost evenly over all earlier tokens.
-# - **B.** Both spread weight almost evenly: a huge β penalises all earlier keys, and softmax ignores that like a constant.
-# - **C.** P spreads weight almost evenly, as if the bias were absent; Q puts nearly all weight on the nearest tokens.
-# - **D.** Both put nearly all weight on the nearest token: any β > 0 makes it win; β's size only sets how fast they train.
-
-# %%
-quiz("04.3")
-
-# %%
-answer = ...   # or answer in code: the letter you chose, as a string
-check("04.3", answer)
+# The sweep says which β wins, not why: the echo rule weighs its 16 useful symbols alike, yet its best β leaves the
+# oldest one only e^(−15m) (printed above), and every flatter β loses to it. And it is the best after 200 steps: the
+# echo models are still well above the rule's lines.
 
 # %% [markdown]
 # ## 5. β and length
 #
-# Run the models of section 3, trained at L_train = 64, unchanged on longer windows. Every length scores the same
-# validation characters, so the L = 64 values are section 3's. Each change from 64 to 512 is compared seed by seed.
+# Section 3's models, trained at L_train = 64, run unchanged on longer windows. Every length scores the same
+# validation characters (L = 64 repeats section 3); each change from 64 to 512 is compared seed by seed.
 
 # %%
 LENGTHS = [64, 128, 256, 512] if not lm.quick_mode() else [64, 128]
@@ -391,17 +383,17 @@ if not lm.quick_mode():
     }, strict=not LONGER_RUN)
 
 # %% [markdown]
-# The steepest penalty (β = 100, m = 25) does not move: one step back the bias alone is already e^(−25), so its heads
-# see only the current character. β = 0 and β = 0.01 rise, by about as much.
-# β = 1 and the tuned β are lower at 512 than at 64 in every seed, although 64 steps back their bias alone is the
-# tiny e^(−64m) printed above. A likely reason, not measured here: a longer back-to-back window has fewer
-# characters at its start, where they see little context. Notebook 05 tests this with sliding windows.
+# The steepest penalty (β = 100, m = 25) does not move: one step back its bias alone is already e^(−25), so its
+# heads see only the current character. β = 0 and β = 0.01 rise, by about as much. β = 1 and the tuned β are lower
+# at 512 in every seed, although their bias alone 64 steps back is tiny. A likely reason, not measured here: a longer
+# back-to-back window has fewer characters at its start, where context is short; notebook 05 tests this.
 
 # %% [markdown]
 # ## 6. Explorer: what each β does to attention
 #
 # Pick a β and a layer to see that trained model's attention (seed 0) on a validation snippet: rows are queries i,
-# columns keys j, the hatched triangle the causal mask. Compare the smallest β with the largest.
+# columns keys j, the hatched triangle the causal mask. Compare the smallest β with the largest: does it match your
+# diagnosis in 04.3?
 
 # %%
 snippet = corpus.val[0, 1200:1248]
@@ -422,7 +414,7 @@ for label in ("β = 0.01", f"β = {text_best:g}", "β = 100"):
 # %% [markdown]
 # ## 7. Exercises
 #
-# **Exercise 04.2** — The course's own exam question (illustrative data, not computed here). A summariser fine-tuned
+# **Exercise 04.2** — (Illustrative data, not computed here.) A summariser fine-tuned
 # with β = 0.01, 0.1, 1.0 and 10.0 scored ROUGE 0.35, 0.42, 0.38 and 0.29 on validation (higher is better). What is
 # the most reasonable conclusion?
 #
@@ -450,11 +442,12 @@ prediction = ...   # "higher" or "lower": the best β at k = 4 against the β ch
 
 what_if, test_loss, answer = None, None, ...
 if prediction is not ...:
-    task4 = lm.echo_task(k=4)
-    what_if = lm.seed_sweep(task4, {f"β = {b:g}": dict(beta=b) for b in sorted({0.3, 1.0, 3.0, 10.0, echo_best})},
-                            seeds=SEEDS, config=config, n_tokens=EVAL_TOKENS, **MODEL)
+    task4, k16 = lm.echo_task(k=4), lm.ECHO_K16_BETA   # k16: section 4's choice (its guard cell checks it)
+    what_if = lm.seed_sweep(task4, {f"β = {b:g}": dict(beta=b) for b in sorted({0.3, 1.0, 3.0, 10.0, k16})},
+                            **EXERCISE_RUN, **MODEL)
     print(f"k = 4: {len(what_if.val.flatten())} models trained in {what_if.seconds:.0f} s")
-    print(lm.baselines(task4, config.seq_len, n_tokens=EVAL_TOKENS))   # the k = 4 task's scale
+    n_tokens = EXERCISE_RUN["n_tokens"]
+    print(lm.baselines(task4, config.seq_len, n_tokens=n_tokens))   # the k = 4 task's scale
     print(lm.Table(({"setting": label, "val mean": what_if.mean(label), "± spread": what_if.spread(label),
                      "seeds": " ".join(f"{v:.3f}" for v in what_if.runs(label).tolist())} for label in what_if.labels),
                    formats=lm.sweep.LOSS_COLUMNS))
@@ -463,19 +456,20 @@ if prediction is not ...:
 
     def test_loss(label):
         """The mean test loss of a setting's seeds' models, e.g. test_loss("β = 1"): look only once."""
-        looked[label] = sum(lm.evaluate(model, task4.test, config.seq_len, n_tokens=EVAL_TOKENS)
-                            for model in what_if.models[label]) / len(SEEDS)
+        models = what_if.models[label]
+        looked[label] = sum(lm.evaluate(model, task4.test, config.seq_len, n_tokens=n_tokens)
+                            for model in models) / len(models)
         return looked[label]
 
-    answer = {"prediction": prediction, "run": what_if.record(), "k16": echo_best}   # the run's numbers as data
+    answer = {"prediction": prediction, "run": what_if.record(), "k16": k16}   # the run's numbers as data
 check("04.4", answer)
 
 # %% [markdown]
 # **Exercise 04.5** — *Choose, name the ties, report once.* From the k = 4 run of 04.4 (its table above; compare two
 # settings seed by seed with `what_if.compare("β = a", "β = b")`, the rule of 3.1), give
 # - `beta`: the β you choose,
-# - `tied`: the other β values of the run not distinguishable from it with 3 seeds (an empty list if none),
-# - `test`: its test loss, looked at once: `test_loss("β = …")` (the mean over its seeds' models on the test split).
+# - `tied`: the run's other β values tied with it by that rule (an empty list if none),
+# - `test`: its test loss, looked at once with `test_loss("β = …")` (the mean over its seeds' models).
 
 # %%
 answer = ...   # a dict: {"beta": ..., "tied": [...], "test": ...}
@@ -491,25 +485,18 @@ progress()   # your exercises so far
 # %% [markdown]
 # ## Summary
 #
-# - The book's β and the paper's slope are one knob, converted by 04.1's `to_slope`.
-# - A careful sweep: several seeds per setting, a coarse log grid refined around its best, the choice on the
-#   validation mean, the chosen setting reported once on test.
+# - A careful sweep: several seeds per setting, a coarse log grid refined around its best, chosen on the validation
+#   mean, reported once on test.
 # - Seeds are paired: a difference counts when every seed agrees in sign and the mean difference exceeds twice its
-#   standard error; then read its size.
-# - Baselines give a loss its scale: ln V, unigram, bigram and, for a synthetic task, its own rule.
-# - The best β belongs to the task: after 200 steps, text and the echo task each prefer their own β in every seed.
-# - From 64 to 512 characters, the steepest penalty does not move, β = 0 and a tiny β rise, β = 1 and the tuned β
-#   fall a little.
+#   SE; then read its size.
+# - The best β belongs to the task: text and the echo task each prefer their own β in every seed.
 #
 # ## Try this
 #
-# 1. Set `LONGER_RUN = True`. Does the text's best β move, and does the echo task's best still leave its oldest
-#    useful key a small weight? Look at the lines the guard cells print.
+# 1. Set `LONGER_RUN = True`. Does the text's best β move? The guard cells print what differs.
 # 2. In section 4, make the echo task `lm.echo_task(k=8)` and rerun the sweep: where does the best β land between
 #    the k = 4 and k = 16 choices?
 # 3. Sweep with `n_heads=4` (d_head = 8): does the best *β* or the best *m* stay put?
-#
-# Your progress: `progress()`.
 #
 # **What next.** Notebook 05 trains at L_train = 64 and tests up to 1 024 characters: ALiBi's length claim.
 

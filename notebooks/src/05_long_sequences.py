@@ -2,16 +2,15 @@
 # # 05 — Train short, test long
 #
 # **Goals.** After this notebook you can
-# - name four usual ways a transformer knows where a token is (sinusoidal, learned, rotary, none) and what each meets
-#   at a position it never saw in training;
-# - train them and ALiBi at L_train = 64 (three seeds each), measure their loss up to 1 024 characters and compare
-#   lengths and methods seed by seed, like Figure 1 of the ALiBi paper (Press, Smith & Lewis, ICLR 2022);
-# - check the result with sliding-window evaluation (the paper's Appendix B) and compute how far back a head sees;
-# - generate text past L_train with a KV cache, and say what a sample shows and what a measurement shows.
+# - say what four usual ways of encoding position (sinusoidal, learned, rotary, none) meet past the training length;
+# - train them and ALiBi at L_train = 64, measure their loss up to 1 024 characters and compare seed by seed, like
+#   Figure 1 of the ALiBi paper (Press, Smith & Lewis, ICLR 2022);
+# - check it with sliding-window evaluation (the paper's Appendix B) and compute how far back a head sees;
+# - generate past L_train with a KV cache, and tell what a sample shows from what a measurement shows.
 #
 # **Prerequisites.** Notebooks 03 (geometric slopes) and 04 (the tiny model, paired seeds). About a minute on a
-# laptop CPU. **Stuck on an exercise?** Each wrong try gives a more specific hint; the third offers the solution
-# (`%load solutions/05_N.py` in a new cell).
+# laptop CPU. **Stuck?** Each wrong try gives a more specific hint; the third offers the solution
+# (`%load solutions/05_N.py`).
 
 # %%
 # Colab or a new kernel: install the course package if it is missing (README: Where to run it); else do nothing.
@@ -60,6 +59,8 @@ config = lm.TrainConfig(steps=1000 if LONGER_RUN else 200, batch_size=16, seq_le
 MODEL = dict(d_model=32, n_heads=4, n_layers=2)
 LENGTHS = [64, 128, 256, 512, 1024]
 EVAL_TOKENS = 8192
+EXERCISE_RUN = dict(seeds=SEEDS, config=lm.TrainConfig(steps=config.steps, batch_size=16, seq_len=16),
+                    n_tokens=EVAL_TOKENS)   # 05.6's run, at L_train = 16: this size in every mode
 if lm.quick_mode():
     SEEDS, LENGTHS, EVAL_TOKENS = [0, 1], [64, 128], 256
     config = lm.TrainConfig(steps=4, batch_size=4, seq_len=64)
@@ -78,13 +79,45 @@ print(config, "| seeds", SEEDS)
 # - **alibi**: no position vectors; the penalty −m·(i − j) on every score (4 heads, slopes 1/4, 1/16, 1/64, 1/256);
 # - **none** (NoPE): nothing but the causal mask.
 #
+# *Predict before reading on.*
+#
+# **Exercise 05.3** — Which property lets an ALiBi model process sequences longer than any it was trained on?
+#
+# - **A.** It learns a larger table of position embeddings, with spare rows reserved for positions past L_train.
+# - **B.** Any relative position scheme extrapolates: scores that depend only on i − j, as with RoPE, never meet anything new.
+# - **C.** Every head's penalty makes keys further back than L_train negligible, so each query still sees its usual window.
+# - **D.** A penalty on distance that grows with it: a key further back, at a distance never trained on, weighs less.
+
+# %%
+quiz("05.3")
+
+# %%
+answer = ...   # or answer in code: the letter you chose, as a string
+check("05.3", answer)
+
+# %% [markdown]
+# **Exercise 05.5** — “A fixed rule-based bias is best because it can be finely tuned to one fixed input length.”
+# True or false?
+#
+# - **A.** True: the rule's slopes are chosen for the training length, which is exactly why it works well there.
+# - **B.** True, but only for sequence lengths that are powers of two, because the slopes are powers of two.
+# - **C.** False: the same rule holds at every length, so it is fitted to none, and it can run past L_train.
+# - **D.** False: a fixed rule cannot be tuned at all, which makes it worse than a learned table at every length.
+
+# %%
+quiz("05.5")
+
+# %%
+answer = ...   # or answer in code: the letter you chose, as a string
+check("05.5", answer)
+
+# %% [markdown]
 # ALiBi's penalty depends only on the **distance** i − j, never on i: a query at position 5 000 gets the same
 # penalties for its last keys as a query at position 5. That alone does not make long inputs safe: past L_train a
-# query meets distances it never saw (more than 63 back) and more keys than ever. What ALiBi adds is a penalty that
-# **grows** with distance: a key Δ steps back carries a factor e^(−mΔ), so the further back an unseen key is, the
-# less it can count. For the steepest head (m = 1/4) that is about 10⁻⁷ at Δ = 64; for the flattest (m = 1/256)
-# still 0.78. Sections 3–5 measure what happens. A learned table is the opposite: no row at all for position
-# L_train.
+# query meets distances it never saw (more than 63 back) and more keys than ever. But the penalty **grows** with
+# distance: a key Δ steps back carries a factor e^(−mΔ), so the further back an unseen key is, the less it can
+# count: about 10⁻⁷ at Δ = 64 for the steepest head (m = 1/4), still 0.78 for the flattest (m = 1/256). A learned
+# table has no row at all for position L_train.
 
 # %% tags=["nbval-check-output"]
 m = 0.25
@@ -111,13 +144,13 @@ check("05.1", answer)
 # %% [markdown]
 # ## 2. Train every method at L_train = 64
 #
-# Same data, seeds, sizes and steps; only the positional method differs. Seed r gives every method the same initial
-# weights wherever the shapes agree (the learned table is drawn last, from its own copy of the random stream) and the
-# same batches, so every difference below is compared seed by seed with notebook 04's rule.
+# Same data, seeds, sizes and steps; only the positional method differs. Seed r gives every method the same batches
+# and the same initial weights wherever the shapes agree (the learned table is drawn last, from its own random
+# stream), so differences are compared seed by seed with notebook 04's rule.
 #
-# The sinusoidal vectors are added at 0.1 times their usual size (`SINUSOIDAL_SCALE`): token embeddings start far
-# smaller than a sine vector (printed below), and at full size position would swamp the characters. The scale is a
-# choice for this small model, not tuned: read that curve as one configuration.
+# Sinusoidal vectors are added at 0.1 times their usual size (`SINUSOIDAL_SCALE`), since token embeddings start far
+# smaller than a sine vector (printed below). The scale is a choice for this small model, not tuned: read that curve
+# as one configuration.
 
 # %%
 methods = ["alibi", "sinusoidal", "rope", "learned", "none"]
@@ -185,18 +218,15 @@ if not lm.quick_mode():
 # What the verdicts say, seed by seed:
 # - **alibi** does not rise up to 16 × L_train.
 # - **sinusoidal** and **rope** rise in every seed, by more than none: past 64 they meet positions or rotation angles
-#   the model never saw. Since none rises too, unseen position inputs are not the whole story.
+#   the model never saw. None rises too, so unseen position inputs are not the whole story.
 # - **none** is behind alibi at L = 64 and rises a little. A likely reason, not measured here: a causal model can
-#   infer position from how many tokens it sees (a query at position i averages over i + 1 keys), and past L_train
-#   it meets counts it never saw.
-# - **learned** cannot be evaluated past its table.
+#   infer position from how many keys a query averages over, and past L_train it meets counts it never saw.
 #
-# At L = 64, where nothing is new, sinusoidal is behind none in every seed; the verdict for learned against none is
-# printed above (every method starts from the same initial weights, seed by seed). Both sinusoidal and learned are
-# still above the bigram baseline after 200 steps: comparisons of such weak models say little about the methods.
+# At L = 64, where nothing is new, sinusoidal is behind none in every seed; learned against none is printed above.
+# Sinusoidal and learned are still above the bigram baseline after 200 steps: comparisons of such weak models say
+# little about the methods.
 #
-# The bands (SD over seeds) overlap where the paired verdicts do not: a seed that is good at 64 is good at 1 024 too,
-# and comparing seed by seed removes that shared level (the per-seed lines above show it).
+# The bands (SD over seeds) overlap where paired verdicts do not: comparing seed by seed removes each seed's own level.
 #
 # ## 4. Sliding-window evaluation (the paper's Appendix B)
 #
@@ -225,9 +255,9 @@ loss_vs_length({"alibi, back-to-back windows": {L: v.mean().item() for L, v in b
 
 # %% [markdown]
 # At L = 64 sliding windows beat back-to-back ones in every seed: that gap is the cost of the context-starved
-# characters. Back-to-back at 1 024 gains about as much, since a longer window has fewer of them. With sliding windows,
-# going from 64 to 1 024 does not lower the loss: characters further back than the 32–63 seen at L = 64 do not help
-# this model (the control was run for alibi only). The paper found the same (Appendix B).
+# characters. Back-to-back at 1 024 gains about as much, having fewer of them. With sliding windows, 64 → 1 024 does
+# not lower the loss: characters further back than the 32–63 seen at L = 64 do not help this model (run for alibi
+# only). The paper found the same (Appendix B).
 #
 # ## 5. How far back can a head see?
 #
@@ -257,9 +287,9 @@ for h, m in enumerate(slopes.tolist()):
 weight_by_distance_plot(ratios, slopes)
 
 # %% [markdown]
-# How much weight lands beyond the training window? For each head of the three ALiBi models: the share of each
-# query's attention on keys 64 or more steps back, averaged over the queries that have such keys in windows of
-# L = 1 024, then over seeds. Beside it: the share the bias alone gives with equal content scores.
+# How much weight lands beyond the training window? Per head of the three ALiBi models: the share of each query's
+# attention on keys 64 or more steps back, in windows of L = 1 024 (averaged over the queries that have such keys,
+# then seeds), beside the share the bias alone gives with equal content scores.
 
 # %%
 far_mass = lm.mass_beyond(sweep.models["alibi"], corpus.val, config.seq_len, length=longest)  # (seeds, layers, H)
@@ -281,8 +311,8 @@ if not lm.quick_mode():   # guards the next sentence: the measured share is the 
 
 # %% [markdown]
 # Every head's measured share matches the bias alone to within 0.01: past the training window the content scores,
-# on average, move almost none of the weight. The two flattest heads put a large share there, and yet the loss did
-# not rise. This notebook shows that the far weight did no harm here, not why.
+# on average, move almost none of the weight. The two flattest heads put a large share there, yet the loss did not
+# rise: the far weight did no harm here, for reasons this notebook does not show.
 #
 # ## 6. Generate past L_train, with a KV cache
 #
@@ -301,9 +331,10 @@ answer = ...   # the function itself: answer = newest_row
 check("05.7", answer)
 
 # %% [markdown]
-# Now the models of section 2 (seed 0 of each) write 8 × L_train characters from the same held-out prompt and the
-# same sampling seed; ‖ marks the first character past L_train. The learned model stops there, with the error its
-# table raises.
+# Now the models of section 2 (seed 0 of each) write 8 × L_train characters from the same held-out prompt; ‖ marks
+# the first character past L_train. Both use the same sampling seed, hence the same random draws: where the models
+# predict alike they pick the same character, so the samples share stretches. The learned model stops at L_train,
+# with the error its table raises.
 
 # %%
 prompt = corpus.decode(corpus.val[1, 1000:1032])   # 32 held-out characters
@@ -319,8 +350,8 @@ except ValueError as err:
     print("\nlearned:", err)
 
 # %% [markdown]
-# A sample is one draw: another seed writes other text, and reading quality off a few lines is guesswork. The
-# measurement is the loss at each position of 512-character windows of held-out text, for the three seeds' models:
+# A sample is one draw, and reading quality off a few lines is guesswork. The measurement is the loss at each
+# position of 512-character windows of held-out text, for the three seeds' models:
 
 # %%
 window = 8 * config.seq_len
@@ -332,33 +363,20 @@ past = {name: lm.paired(v[:, config.seq_len:].mean(1), v[:, config.seq_len // 2:
 for c in past.values():
     print(" ", c)
 if not lm.quick_mode():   # guards the next sentence
-    lm.sweep.confirm({"sinusoidal's loss falls less past L_train than alibi's, in every seed":
+    lm.sweep.confirm({"every model's loss is lower past L_train than at 32–63, in every seed":
+                      all(c.direction == -1 for c in past.values()),
+                      "sinusoidal's loss falls less past L_train than alibi's, in every seed":
                       all(s > a for s, a in zip(past["sinusoidal"].diffs, past["alibi"].diffs))},
                      strict=not LONGER_RUN)
 loss_by_position_plot(by_position, train_len=config.seq_len, title="loss at each position of 512-character windows")
 
 # %% [markdown]
 # Past position 64 every model's loss is lower than at positions 32–63 of the same windows (their text differs from
-# the characters section 4 scored), but sinusoidal's falls less than alibi's in every seed; compare the lines above.
-# Generating needs nothing ALiBi does not already have: the bias of the newest query is a row you just wrote.
+# the characters section 4 scored), but sinusoidal's falls less than alibi's in every seed. Generating needs nothing
+# ALiBi does not already have: the bias of the newest query is a row you just wrote.
 #
-# ## 7. Multiple choice
+# ## 7. Choosing a method
 #
-# **Exercise 05.3** — Which property lets an ALiBi model process sequences longer than any it was trained on?
-#
-# - **A.** It learns a larger table of position embeddings, with spare rows reserved for positions past L_train.
-# - **B.** Any relative position scheme extrapolates: scores that depend only on i − j, as with RoPE, never meet anything new.
-# - **C.** Every head's penalty makes keys further back than L_train negligible, so each query still sees its usual window.
-# - **D.** A penalty on distance that grows with it: a key further back, at a distance never trained on, weighs less.
-
-# %%
-quiz("05.3")
-
-# %%
-answer = ...   # or answer in code: the letter you chose, as a string
-check("05.3", answer)
-
-# %% [markdown]
 # **Exercise 05.4** — A team wants long-sequence extrapolation and as few positional parameters as possible. Which
 # strategy fits?
 #
@@ -375,22 +393,6 @@ answer = ...   # or answer in code: the letter you chose, as a string
 check("05.4", answer)
 
 # %% [markdown]
-# **Exercise 05.5** — “A fixed rule-based bias is best because it can be finely tuned to one fixed input length.”
-# True or false?
-#
-# - **A.** True: the rule's slopes are chosen for the training length, which is exactly why it works well there.
-# - **B.** True, but only for sequence lengths that are powers of two, because the slopes are powers of two.
-# - **C.** False: the same rule holds at every length, so it is fitted to none, and it can run past L_train.
-# - **D.** False: a fixed rule cannot be tuned at all, which makes it worse than a learned table at every length.
-
-# %%
-quiz("05.5")
-
-# %%
-answer = ...   # or answer in code: the letter you chose, as a string
-check("05.5", answer)
-
-# %% [markdown]
 # ## 8. What if L_train were shorter?
 #
 # **Exercise 05.6** — *Predict, then run.* Train the same ALiBi model on windows of **16** characters and evaluate
@@ -405,12 +407,11 @@ prediction = ...   # "higher" or "lower": ALiBi's loss at 256 against its loss a
 
 answer = ...
 if prediction is not ...:
-    short_config = lm.TrainConfig(steps=config.steps, batch_size=config.batch_size, seq_len=16)
-    short_run = lm.seed_sweep(corpus, {"alibi": dict(method="alibi")}, seeds=SEEDS, config=short_config,
-                              n_tokens=EVAL_TOKENS, **MODEL)
-    short_at = lm.length_runs(short_run, ["alibi"], corpus.val, [16, 256], n_tokens=EVAL_TOKENS)["alibi"]
-    print(f"ALiBi trained at L_train = 16 ({len(SEEDS)} seeds, {short_run.seconds:.0f} s); bigram baseline "
-          f"{bigram:.3f}")
+    short_run = lm.seed_sweep(corpus, {"alibi": dict(method="alibi")}, **EXERCISE_RUN, **MODEL)
+    short_at = lm.length_runs(short_run, ["alibi"], corpus.val, [16, 256],
+                              n_tokens=EXERCISE_RUN["n_tokens"])["alibi"]
+    print(f"ALiBi trained at L_train = 16 ({len(short_run.seeds)} seeds, {short_run.seconds:.0f} s); bigram "
+          f"baseline {bigram:.3f}")
     for L in (16, 256):
         print(f"  at L = {L:>3}: " + "  ".join(f"{v:.3f}" for v in short_at[L].tolist()))
     print(" ", lm.paired(short_at[256], short_at[16], names=("at 256", "at 16")))
@@ -425,23 +426,19 @@ progress()   # your exercises so far
 # %% [markdown]
 # ## Summary
 #
-# - ALiBi's penalty depends only on distance and grows with it. Past L_train the steep heads give unseen distances
-#   next to no weight, the flattest a large share, the share the bias alone gives. Trained at 64, its loss did not
-#   rise up to 1 024; with sliding windows the far characters did not lower it either.
-# - Sinusoidal and rotary positions meet inputs never seen in training past L_train: their loss rose. A learned table
-#   cannot run at all. A model with no positions rose too, by less.
+# - ALiBi's penalty depends only on distance and grows with it. Trained at 64, its loss did not rise up to 1 024,
+#   though its flattest heads put a large share of weight past L_train; the far characters did not lower it either.
+# - Past L_train sinusoidal and rotary positions meet unseen inputs and their loss rose; a learned table cannot run;
+#   no positions rose too, by less.
 # - A head with slope m reaches about ln(100)/m ≈ 4.6/m tokens back before its weight drops under 1%.
-# - With a KV cache the newest query's bias is one row, from n and m alone: generating past L_train needs no table.
+# - With a KV cache the newest query's bias is one row, from n and m alone: no table needed.
 #
 # ## Try this
 #
-# 1. Generate with `temperature=0` (always the likeliest character) and another `seed`: what changes in the alibi
-#    and sinusoidal samples past ‖, and does the loss by position say the same?
+# 1. Generate with another `seed`, then with `temperature=0` (always the likeliest character): what changes past ‖?
 # 2. Train with `SINUSOIDAL_SCALE` at 1.0 (in `alibi_edu.lm.model`) and rerun section 3: does sinusoidal still rise?
 # 3. Replace the geometric slopes by one shared slope (`dict(method="alibi", beta=...)`, notebook 04): which heads'
 #    far share changes, and does the loss at 1 024?
-#
-# Your progress: `progress()`.
 #
 # **What next.** Notebook 06: ALiBi in production code, the forms BLOOM, MPT and FlashAttention use, and bugs that
 # shipped.
