@@ -96,8 +96,9 @@ def check_safe_head_counts(answer: Any) -> Result:
     if wrong:
         return failed(f"At n = {wrong[0]} the formula does not give the paper's slopes: compare 2^(−8k/n) there "
                       f"with geometric_slopes({wrong[0]}).")
-    if 1 in right - got and missing == 1:
-        return failed("Almost: check the smallest head count the question allows too.")
+    if missing == 1:
+        return failed("Almost: one head count is missing. Compare the two for every n the question allows, from "
+                      "the smallest head count up.")
     return failed("Some head counts are missing: compare 2^(−8k/n) with geometric_slopes(n) for every n the "
                   "question asks about.")
 

@@ -2,14 +2,12 @@
 # # 06 — ALiBi in practice: production forms, bugs, cost
 #
 # **Goals.** After this notebook you can
-# - check that the course's rewrites of five production forms of ALiBi (`alibi_edu.forms`), and FlexAttention's
-#   real kernel, give the paper's attention weights;
+# - check the course's rewrites of production forms, and FlexAttention's real kernel, against the paper's weights;
 # - spot and fix three ways ALiBi code goes wrong;
 # - say what ALiBi costs here, and what the paper's speed figures measure.
 #
-# "The paper": Press, Smith & Lewis, ICLR 2022. **Prerequisites.** Notebooks 01–05; symbols as in the
-# [notation table](00_start_here.ipynb#Notation).
-# Stuck? Each wrong try gives a hint; the third offers the solution (`%load solutions/06_1.py`).
+# **Prerequisites.** Notebooks 01–05; [notation](00_start_here.ipynb#Notation). "The paper": Press, Smith & Lewis,
+# ICLR 2022. Stuck? Each wrong try gives a hint; the third offers `%load solutions/06_k.py`.
 
 # %%
 # Colab or a new kernel: install the course package if it is missing (README: Where to run it); else do nothing.
@@ -53,23 +51,21 @@ from alibi_edu.plots import line_chart
 # %% [markdown]
 # ## 1. One formula, five ways of writing it
 #
-# Every form below should give, for head $h$ with slope $m_h$, query $i$ and key $j$, the paper's weights
+# Every form below should give the paper's weights: softmax of $q\cdot k/\sqrt d - m_h\,(i-j)$ + Mask, for head
+# $h$, query $i$, key $j$.
 #
-# $$\alpha(i,j) = \mathrm{softmax}_j\!\left(\frac{q_i^\top k_j}{\sqrt d} - m_h\,(i-j) + \mathrm{Mask}(i,j)\right)$$
+# | code | bias for query $i$ (row $r$), key $j$ |
+# |---|---|
+# | the paper, `alibi_edu` | $-m\,(i-j)$ |
+# | the authors' code (Press et al.) | $m\,j$ written into the causal mask |
+# | BLOOM | $m\,j$, $j$ counted from the first real (non-padding) token |
+# | MPT | $m\,(j-(L_k-1))$, its own slope code |
+# | FlashAttention | $-m\,\lvert r + L_k - L_q - j\rvert$, $r$ the query's row |
+# | FlexAttention | $-m\,(i-j)$, returned by a function of the indices |
 #
-# | code | bias for query $i$ (row $r$), key $j$ | shape |
-# |---|---|---|
-# | the paper, `alibi_edu` | $-m\,(i-j)$ | (H, L_q, L_k) |
-# | the authors' code (Press et al.) | $m\,j$ written into the causal mask | (H, L_q, L_k) |
-# | BLOOM | $m\,j$, $j$ counted from the first real (non-padding) token | (B, H, 1, L_k) |
-# | MPT | $m\,(j-(L_k-1))$, its own slope code | (H, 1, L_k) |
-# | FlashAttention | $-m\,\lvert r + L_k - L_q - j\rvert$, $r$ the query's row | (H, L_q, L_k) |
-# | FlexAttention | $-m\,(i-j)$, returned by a function of the indices | a function |
-#
-# Row $r$ is query $i$ when $L_q = L_k$. BLOOM and MPT are open ALiBi models; FlashAttention (GPU) and
-# FlexAttention (PyTorch) are attention libraries. BLOOM masks padding keys; left padding shifts every real $j$ by one
-# constant. FlexAttention's **`score_mod(score, b, h, q_idx, kv_idx)`** returns one pair's new score (indices from 0:
-# `h` is head $h + 1$), its **`mask_mod`** whether the pair may attend.
+# Row $r$ is query $i$ when $L_q = L_k$. FlashAttention (GPU) and FlexAttention (PyTorch) are attention libraries.
+# FlexAttention's **`score_mod(score, b, h, q_idx, kv_idx)`** returns one pair's new score (indices from 0: `h` is
+# head $h + 1$), its **`mask_mod`** whether the pair may attend.
 #
 # ### Worked example
 # One head, $m = 1/2$, $L = 4$, query $i = 2$ (keys $j = 0, 1, 2$), by hand and with `alibi_edu.forms`:
@@ -90,12 +86,12 @@ for name, row in rows.items():
           f"softmax {torch.softmax(visible, 0).numpy().round(4)}")
 
 # %% [markdown]
-# Each row is the paper's row plus one constant, and softmax ignores a constant added to a whole row.
+# Each row is the paper's row plus a constant, which softmax ignores.
 #
 # ### Every form against `alibi_edu`, 12 heads, full and cached
 # A model generating token by token keeps the keys and values it has read, its **KV cache**, and computes queries
-# only for new tokens. These $L_q$ queries sit at the *end* of the $L_k$ positions: row $r$ is
-# position $L_k - L_q + r$. FlexAttention counts `q_idx` from 0, so its mask_mod needs that offset.
+# only for new tokens. These $L_q$ queries are the *last* of the $L_k$ positions: row $r$ is position
+# $L_k - L_q + r$. FlexAttention counts `q_idx` from 0, so its mask_mod needs that offset.
 
 # %%
 def alibi_reference(q, k, slopes):
@@ -138,8 +134,8 @@ print("the paper's:", torch.log2(slopes12).numpy().round(2).tolist())
 
 # %% [markdown]
 # ### FlexAttention: the real kernel
-# The forms above are the course's rewrites. Here FlexAttention's real kernel runs once, un-compiled, on the same
-# 12 heads (slow first call; `RUN_FLEX = False` skips it).
+# The forms above are the course's rewrites. FlexAttention's real kernel now runs once, un-compiled, on the same
+# 12 heads (a slow first call; `RUN_FLEX = False` skips it).
 
 # %%
 RUN_FLEX = True
@@ -201,7 +197,7 @@ print("paper, log2:     ", torch.log2(geometric_slopes(12, dtype=torch.float64))
 
 # %% [markdown]
 # A checkpoint trained with the paper's slopes then runs with other ones. **Exercise 06.2** — for which head counts
-# $n$ from 1 to 16 does $2^{-8k/n}$ give the paper's slopes? A list of integers. (The fix itself is exercise 03.5.)
+# $n$ from 1 to 16 does $2^{-8k/n}$ give the paper's slopes? A list of integers.
 
 # %%
 answer = ...   # a list of head counts, e.g. [3, 5]
@@ -217,8 +213,7 @@ shortcut = bloom_bias(torch.tensor([0.5], dtype=torch.float64), torch.ones(1, 6)
 print("m·j, no mask:", torch.softmax(shortcut, -1).numpy().round(3))
 
 # %% [markdown]
-# Nothing removes the future keys, and $m\,j$ hands them rising bonuses: the last key wins for *every* query. The
-# paper defines only the causal form; a common encoder variant, the **symmetric** one, treats a key after the query
+# Future keys get rising bonuses: the last key wins for *every* query. The paper defines only the causal form; a common encoder variant, the **symmetric** one, treats a key after the query
 # like a key as far before it. **Exercise 06.3** — give that symmetric bias for 4 heads (paper slopes) and $L = 6$:
 # a tensor of shape (4, 6, 6).
 
@@ -229,9 +224,9 @@ check("06.3", answer)
 # %% [markdown]
 # ## 3. What ALiBi costs
 #
-# ALiBi adds one number to each score; what that costs depends on how the bias reaches the kernel. **SDPA** is
-# PyTorch's `scaled_dot_product_attention`, $\mathrm{softmax}(q k^\top/\sqrt d + \text{mask})\,v$ in one fused call.
-# Timed (causal, 8 heads, $d = 64$, fp32, medians of 3 runs):
+# What ALiBi costs depends on how the bias reaches the kernel. **SDPA** is PyTorch's `scaled_dot_product_attention`,
+# $\mathrm{softmax}(q k^\top/\sqrt d + \text{mask})\,v$ in one fused call. Timed (causal, 8 heads, $d = 64$, fp32,
+# medians of 3 runs):
 # - `plain`: SDPA with `is_causal=True`, no ALiBi;
 # - `alibi_attention`: `alibi_edu`'s blocks of queries, each against only the keys it may see;
 # - `sdpa_mask`: SDPA given a dense (1, H, L, L) ALiBi + causal mask;
@@ -257,17 +252,17 @@ line_chart({n: ([r["L"] for r in rs], [r[f"{n}_ms"] for r in rs]) for n, rs in b
            title="One causal attention call")
 
 # %% [markdown]
-# A dense mask holds $H L^2$ numbers, the masked half too. `alibi_attention` stores what its blocks see (9/16 of
-# it from $L = 512$ on) and pays one SDPA call per block. FlashAttention and FlexAttention compute the bias in the
-# kernel. A full fp32 bias at long-context lengths (computed, not allocated):
+# A dense mask holds $H L^2$ numbers, the masked half too; `alibi_attention` stores what its blocks see (9/16 of it
+# from $L = 512$ on) and pays one SDPA call per block. FlashAttention and FlexAttention compute the bias in the
+# kernel. A full fp32 bias at long context (computed, not allocated):
 
 # %% tags=["nbval-check-output"]
 for L_long in (8192, 32768):
     print(f"H = 8, L = {L_long:>5}: a full fp32 bias needs {bench.full_bias_bytes(8, L_long) / 2**30:5.1f} GiB")
 
 # %% [markdown]
-# Two ratios at $L = 1024$ measure two things: `sdpa_mask` / `plain` the dense bias alone, `alibi_attention` /
-# `plain` the bias *and* the blocked design. Both move from run to run.
+# At $L = 1024$, `sdpa_mask` / `plain` measures the dense bias alone, `alibi_attention` / `plain` the bias *and* the
+# blocked design; both move from run to run.
 
 # %%
 at_1024 = next(row for row in fast_three if row["L"] == 1024)
@@ -275,21 +270,18 @@ for name in ("sdpa_mask", "alibi_attention"):
     print(f"{name:>15} / plain at L = 1024: {at_1024[f'{name}_ms'] / at_1024['plain_ms']:.2f}")
 
 # %% [markdown]
-# **The paper's speed figures** compare whole models: ALiBi trains within about 1 % of the speed of the same model
-# with *sinusoidal* positions (notebook 05), and runs inference within about 3 %. The ratios above are one call against none.
+# **The paper's speed figures** compare whole models: ALiBi trains within about 1 % of the speed of a *sinusoidal*
+# model, and runs inference within about 3 %. The ratios above are one call against none.
 
 # %% [markdown]
 # ## 4. Closing quiz
 #
-# Six new situations, and a pointer onwards.
-
-# %% [markdown]
-# **Exercise 06.5** — Two heads of one ALiBi model (paper's form) read the same text. Head 1 has slope m = 1/2, head 8 m = 1/256. The query needs a token 50 positions back; its content score q·k/√d beats that of the token just before the query (1 position back) by 5. In which head does the far token get more weight than the near one?
+# **Exercise 06.5** — In one ALiBi model (paper's form), head 1 has slope m = 1/2, head 8 m = 1/256. A token 50 positions back beats the token just before the query (1 back) by 5 in content score q·k/√d. In which head does the far token get more weight than the near one?
 #
 # - **A.** In head 8: its extra penalty for 49 more steps back is far below the content edge of 5.
-# - **B.** In head 1: a steep slope sharpens attention, so the strongest content match stands out more clearly.
-# - **C.** In both alike: a slope multiplies every score of a row the same way, so softmax cancels it out.
-# - **D.** In head 1: the token just before the query pays the same distance penalty, so only content decides.
+# - **B.** In head 1: a steep slope sharpens attention, so the strongest content match stands out.
+# - **C.** In both alike: a slope multiplies every score of a row equally, so softmax cancels it.
+# - **D.** In head 1: the token just before the query pays the same penalty, so content decides.
 
 # %%
 quiz("06.5")
@@ -299,11 +291,11 @@ answer = ...
 check("06.5", answer)
 
 # %% [markdown]
-# **Exercise 06.6** — A model generates with a KV cache: keys at positions 0..99 are cached, the new token adds its own key at 100, and its one query sits at position 100. The code adds ALiBi's bias row −m·(100 − j) and calls SDPA with `is_causal=True`, whose mask lets query row r see keys 0..r, counted from the top left of the (L_q, L_k) grid. Which keys does the new query attend to?
+# **Exercise 06.6** — With a KV cache, keys 0..99 are cached; the new token adds key 100 and a query at position 100. The code adds the bias row −m·(100 − j) and calls SDPA with `is_causal=True`, whose mask lets row r see keys 0..r, counted from the top left of the (L_q, L_k) grid. Which keys does the new query attend to?
 #
-# - **A.** Only key 0: the new query is row 0 of the mask, so the oldest token gets all the weight.
-# - **B.** All 101 keys, with ALiBi's weights: every one of them is at or before the query's position.
-# - **C.** All 101 keys equally: with a single query, the mask and the bias both cancel in the softmax.
+# - **A.** Only key 0: the query is row 0 of the mask, so the oldest token gets all the weight.
+# - **B.** All 101 keys, with ALiBi's weights: each is at or before the query's position.
+# - **C.** All 101 keys equally: with one query, the mask and the bias both cancel in softmax.
 # - **D.** Only key 100, its own: a causal mask lets a query see exactly its own position.
 
 # %%
@@ -314,12 +306,12 @@ answer = ...
 check("06.6", answer)
 
 # %% [markdown]
-# **Exercise 06.7** — A model should let query i attend only to keys i − 2, i − 1 and i (a causal window of 3). Which additive Mask(i, j) does that?
+# **Exercise 06.7** — Query i may attend only to keys i − 2, i − 1 and i (a causal window of 3). Which additive Mask(i, j) does that?
 #
-# - **A.** 0 for j ≤ i and −2 for j < i − 2 before softmax, so keys beyond the window are discouraged but kept.
-# - **B.** Weights times 1 for i − 2 ≤ j ≤ i and times 0 elsewhere, applied after softmax to each row.
-# - **C.** 0 for j ≥ i − 2 and −∞ for j < i − 2 before softmax, as the only mask on the scores.
-# - **D.** 0 for i − 2 ≤ j ≤ i and −∞ otherwise, before softmax; each row's weights still sum to 1.
+# - **A.** 0 for j ≤ i and −2 for j < i − 2, before softmax: keys beyond the window are discouraged but kept.
+# - **B.** After softmax, each row's weights times 1 for i − 2 ≤ j ≤ i and times 0 elsewhere.
+# - **C.** 0 for j ≥ i − 2 and −∞ for j < i − 2, before softmax, as the only mask on the scores.
+# - **D.** 0 for i − 2 ≤ j ≤ i and −∞ for every other key, added to the scores before softmax.
 
 # %%
 quiz("06.7")
@@ -338,12 +330,12 @@ for m_flat in (1 / 256, 1 / 128, 1 / 64):
     print(f"m = 1/{round(1 / m_flat)}: {far:.2%} of the weight on keys 512 or more back")
 
 # %% [markdown]
-# **Exercise 06.8** — An ALiBi model trained at L_train = 512 runs at L = 2048. With equal content, its flattest head (m = 1/256) gives about 13.5 % of its last query's weight to keys 512 or more back, distances never met in training (computed above). What best explains why it keeps working past L_train?
+# **Exercise 06.8** — An ALiBi model trained at L_train = 512 runs at L = 2048. Its flattest head (m = 1/256) puts about 13.5 % of its last query's weight on distances never met in training (computed above). What best explains why it keeps working past L_train?
 #
-# - **A.** In training it saw every position up to 2048 through shifted windows, so nothing at L = 2048 is new.
-# - **B.** At evaluation the slopes are rescaled by L / L_train, so that each head covers the longer window evenly.
-# - **C.** Its bias is defined at any distance, and most heads are steep enough to keep their weight within L_train.
-# - **D.** The causal mask hides every key more than L_train tokens back, so each query sees its usual window.
+# - **A.** Shifted training windows showed it every position up to 2048, so nothing there is new.
+# - **B.** At evaluation its slopes are rescaled by L / L_train, so each head covers the longer window.
+# - **C.** Its bias is defined at any distance, and most heads are steep enough to stay within L_train.
+# - **D.** The causal mask hides every key more than L_train back, so each query sees its usual window.
 
 # %%
 quiz("06.8")
@@ -353,12 +345,12 @@ answer = ...
 check("06.8", answer)
 
 # %% [markdown]
-# **Exercise 06.9** — You compare two slope sets, X and Y, on one task with the same three seeds (same initial weights and batches per seed). Validation loss of X minus that of Y, seed by seed: −0.02, +0.01, −0.03. Either set's own spread over seeds is about 0.05. What can you conclude?
+# **Exercise 06.9** — Slope sets X and Y are compared on the same three seeds (same initial weights and batches per seed). Validation loss of X minus Y, seed by seed: −0.02, +0.01, −0.03; each set's spread over seeds is about 0.05. What can you conclude?
 #
-# - **A.** Not distinguishable yet: the signs disagree and the mean is under two standard errors; run more seeds.
-# - **B.** X is better: its mean validation loss is lower, and choosing on validation means taking the lower mean.
-# - **C.** Y is better: the spread over seeds is larger than the differences, so the true difference favours Y.
-# - **D.** Run both sets on the test set and keep the one that scores lower there, since validation is too noisy.
+# - **A.** Not distinguishable yet: the signs disagree, the mean is under two standard errors; run more seeds.
+# - **B.** X is better: its mean validation loss is lower, and choosing on validation takes the lower mean.
+# - **C.** Y is better: the spread over seeds exceeds the differences, so the true difference favours Y.
+# - **D.** Run both on the test set and keep the one scoring lower there, since validation is too noisy.
 
 # %%
 quiz("06.9")
@@ -368,12 +360,12 @@ answer = ...
 check("06.9", answer)
 
 # %% [markdown]
-# **Exercise 06.10** — A 12-head ALiBi model was trained with the paper's 12 slopes. To save time you drop heads 1–4 and keep heads 5–12 with their trained weights. Which slopes must the 8 kept heads use?
+# **Exercise 06.10** — A 12-head ALiBi model was trained with the paper's 12 slopes. You drop heads 1–4 and keep heads 5–12 with their weights. Which slopes must the 8 kept heads use?
 #
-# - **A.** Recompute them with geometric_slopes(8): a model with 8 heads needs the paper's slopes for 8 heads.
+# - **A.** Recompute them with geometric_slopes(8): an 8-head model needs the paper's slopes for 8 heads.
 # - **B.** Each kept head keeps the slope it was trained with: 2^−5 … 2^−8 and 2^−0.5 … 2^−3.5.
 # - **C.** Halve every kept slope: with fewer heads, each must look farther back to cover the same span.
-# - **D.** Any 8 slopes will do: the bias only shifts scores, and the weights do not depend on the slopes.
+# - **D.** Any 8 slopes will do: the bias only shifts scores, so the weights do not depend on them.
 
 # %%
 quiz("06.10")
@@ -384,17 +376,17 @@ check("06.10", answer)
 
 # %% [markdown]
 # **What comes after.** A model is often pre-trained on raw text, then **fine-tuned**: trained further on a task's
-# labelled examples, with a small new output layer. One pre-training recipe is **replaced-token detection**
-# (ELECTRA; Clark et al., ICLR 2020): a small generator fills masked-out tokens with plausible guesses; a larger
-# **discriminator** predicts for every token whether it is original, which takes understanding it in context.
+# labelled examples. One pre-training recipe is **replaced-token detection** (ELECTRA; Clark et al., ICLR 2020):
+# a small generator fills masked-out tokens with plausible guesses; a larger **discriminator** tells which tokens
+# are original.
 
 # %% [markdown]
-# **Exercise 06.11** — A team pre-trained a replaced-token-detection model — a small generator corrupts text, a larger discriminator learns which tokens were replaced — and wants a sentiment classifier for customer reviews. What is the standard next step?
+# **Exercise 06.11** — A team pre-trained a replaced-token-detection model (a generator corrupts text, a discriminator learns which tokens were replaced) and wants a sentiment classifier for customer reviews. What is the standard next step?
 #
-# - **A.** Fine-tune the generator on the reviews and read the sentiment off the tokens it predicts for them.
-# - **B.** Keep both models and give a classifier the generator's replacement rates as its review features.
+# - **A.** Fine-tune the generator on the reviews and read the sentiment off the tokens it predicts.
+# - **B.** Keep both models and give a classifier the generator's replacement rates as features.
 # - **C.** Train a new classifier from scratch on the reviews: detecting replaced tokens does not transfer.
-# - **D.** Discard the generator; fine-tune the discriminator, plus a sentiment output layer, on labelled reviews.
+# - **D.** Drop the generator; fine-tune the discriminator, plus a sentiment layer, on labelled reviews.
 
 # %%
 quiz("06.11")
@@ -409,15 +401,12 @@ progress()
 # %% [markdown]
 # ## Summary
 #
-# - The production forms are $-m\,(i-j)$ plus a constant per row: the same weights under the causal mask, cached too.
-# - The shortcuts need the causal mask; the sign must penalise the past; other head counts need the paper's slopes.
-# - What ALiBi costs depends on how the bias reaches the kernel; a stored full bias grows as $H L^2$.
+# - The production forms are $-m\,(i-j)$ plus a constant per row: the same weights, cached too.
+# - Shortcuts need the causal mask; the sign must penalise the past; any head count needs the paper's slopes.
+# - ALiBi's cost depends on how the bias reaches the kernel; a stored bias grows as $H L^2$.
 #
 # **Try this.**
 # - Section 1: run the KV-cache comparison with $L_q = 1$. Do all forms still match?
-# - Section 3: run the timing cells three times. How far does each ratio to `plain` move? Which ordering of the
-#   variants holds in every run?
+# - Section 3: run the timing cells three times. Which ordering of the variants holds in every run?
 #
-# Your progress: `progress()`.
-#
-# **What next.** The paper, and the book's Chapter 2.
+# Your progress: `progress()`. **What next.** The paper, and the book's Chapter 2.
