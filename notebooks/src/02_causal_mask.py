@@ -96,8 +96,7 @@ line_chart({name: (range(-(L - 1), L), scores) for name, (_, _, scores) in resul
 # ## 2. The formula: Mask(i, j)
 #
 # Mask(i, j) is 0 for $j \le i$ and $-\infty$ for $j > i$, added to the score $s_{ij}$ (here
-# $q_i\cdot k_j/\sqrt d$ plus the ALiBi bias) before softmax: $\alpha_{ij} = e^{s_{ij} + \text{Mask}(i,j)}/
-# \sum_{j'} e^{s_{ij'} + \text{Mask}(i,j')}$.
+# $q_i\cdot k_j/\sqrt d$ plus the ALiBi bias).
 #
 # **Exercise 02.2** — How does adding Mask(i, j) to the scores stop query i from attending to future keys?
 #
@@ -128,8 +127,8 @@ check("02.1", answer)
 # %% [markdown]
 # ### Worked example
 #
-# $e^{-\infty} = 0$: a future key adds nothing to the numerator or the sum, so it gets exactly 0 and the allowed
-# keys share all the weight.
+# $\alpha_{ij} = e^{s_{ij} + \text{Mask}(i,j)}/\sum_{j'} e^{s_{ij'} + \text{Mask}(i,j')}$ and $e^{-\infty} = 0$: a
+# future key adds nothing to the numerator or the sum, so it gets exactly 0 and the allowed keys share all the weight.
 
 # %% tags=["nbval-check-output"]
 L = 4
@@ -167,13 +166,11 @@ future = torch.tensor([False, True, True])
 print("-1e9 on an ordinary row:", torch.softmax(scores.masked_fill(future, -1e9), -1).tolist())
 
 # %% [markdown]
-# It differs only on **a fully masked row**: a *padding query* (a filler position that makes sequences equally long)
-# may have every key hidden. In float16, −1e9 itself becomes −∞ (−1e4 stays finite). A mask is added
-# (`scores + mask`) or written over the scores (`scores.masked_fill(hidden, -1e9)`); `torch.nan_to_num(x)` turns NaN
-# into 0.
+# And a *padding query* (a filler position that makes sequences equally long), whose keys may all be hidden? A mask
+# is added (`scores + mask`) or written over the scores (`scores.masked_fill(hidden, -1e9)`).
 
 # %% [markdown]
-# **Exercise 02.4** — *Predict, then look.* A padding query has every key masked. Version 1 adds −∞ to its scores, then applies torch.nan_to_num to the weights; version 2 uses scores.masked_fill(mask, −1e9) in float32, nothing else. What is the query's output (weights applied to the values) in each?
+# **Exercise 02.4** — *Predict, then look.* A padding query has every key masked. Version 1 adds −∞ to its scores, then applies torch.nan_to_num (NaN → 0, ±∞ → ± the largest finite float) to the weights; version 2 uses scores.masked_fill(mask, −1e9) in float32, nothing else. What is the query's output (weights applied to the values) in each?
 #
 # - **A.** Zero in both: a query with no visible key gives no weight to any value, however the mask is written.
 # - **B.** Version 1: the mean of the hidden keys' values; version 2: NaN, as e^(1e9) overflows float32.
@@ -210,7 +207,7 @@ print(f"output: -inf then nan_to_num {out_inf.tolist()}; masked_fill -1e9 {[roun
 # %% [markdown]
 # With −∞ the row is 0/0 = NaN: loud, but it must be caught before it reaches the gradients. A finite number fails
 # quietly: written over the row, or added in float32 (near 1e9, float32 numbers are 64 apart), the scores become
-# equal and the hidden keys share the weight.
+# equal and the hidden keys share the weight. In float16, −1e9 itself becomes −∞ (−1e4 stays finite).
 
 # %%
 # the text: NaN for -inf and float16 -1e9; uniform for -1e9 in float32; 02.4's two outputs
