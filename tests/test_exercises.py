@@ -196,8 +196,7 @@ MISTAKES = [
     ("03.5", paper_slopes, "applied to n = 12"),
     ("03.5", lambda n: geometric_slopes(n).sort(descending=True).values, "Sorted"),
     ("03.5", lambda n: paper_slopes(2 ** math.ceil(math.log2(n)))[:n], "skip the steep"),
-    ("03.6", geometric_slopes(8), "paper's slopes"),
-    ("03.6", 2.0 ** (8 / torch.arange(1, 9.0)), "divides 1"),
+    ("03.4", lambda n: 2.0 ** (-8.0 / torch.arange(n, 0, -1)), "in reverse order"),
     ("03.7", "A", "Two falling sequences with the same ends"),
 ]
 
@@ -273,16 +272,3 @@ def test_a_large_finite_mask_is_accepted_in_02_1_and_02_3_with_the_same_explanat
         (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])).masked_fill(future(q.shape[-2]), -1e9), -1))
     assert mask.passed and attention.passed
     assert FINITE_NOTE in mask.message and FINITE_NOTE in attention.message
-
-
-@pytest.mark.parametrize("decimals", [3, 4, 6])
-def test_misread_values_pass_in_every_natural_rounding(decimals):
-    values = nb03.misread_formula(nb03.MISREAD_HEADS)
-    assert check("03.6", [round(v, decimals) for v in values.tolist()]).passed
-    assert check("03.6", [0.0039, 0.0625, 0.1575, 0.25, 0.3299, 0.3969, 0.4529, 0.5]).passed
-
-
-def test_misread_values_one_entry_off_by_a_hundredth_fails():
-    values = nb03.misread_formula(nb03.MISREAD_HEADS).tolist()
-    values[5] += 0.01
-    assert not check("03.6", values).passed

@@ -57,8 +57,6 @@ def expected_values(exercise_id) -> list[float]:
     if exercise_id in ("03.4", "03.5"):
         cases = nb03.POWER_OF_TWO_CASES if exercise_id == "03.4" else nb03.ANY_COUNT_CASES
         return torch.cat([geometric_slopes(n, f64) for n, in cases]).tolist()
-    if exercise_id == "03.6":
-        return nb03.misread_formula(nb03.MISREAD_HEADS).tolist()
     if exercise_id == "04.1":
         return [b / math.sqrt(d) for b, d in nb04.CASES]
     if exercise_id == "05.2":

@@ -1,7 +1,8 @@
 """Notebook 03 exercises: geometric slopes per head.
 
 Expected answers come from alibi_edu.geometric_slopes; the wrong formulas below exist only
-to recognise typical mistakes and name them.
+to recognise typical mistakes and name them. 03.6 was removed (computing the misread formula is now part of 03.7);
+its id is never reused.
 """
 from __future__ import annotations
 
@@ -14,13 +15,12 @@ from ..attention import alibi_attention
 from ..bias import relative_positions
 from ..slopes import geometric_slopes
 from . import questions
-from .compare import ATOL, RTOL, as_tensor, call_safely, match_function, match_tensor, number_in_text
+from .compare import ATOL, RTOL, as_tensor, call_safely, match_function, match_tensor
 from .core import MISTAKE, Result, exercise, failed, malformed, passed, short
 
 F1_HEADS, F1_HEAD = 8, 4              # 03.1: the 4th of 8 heads (k counts from 1)
 POWER_OF_TWO_CASES = [(8,), (1,), (2,), (4,), (16,)]  # 8 first: at n = 2 the misread formula equals the reversed slopes
 ANY_COUNT_CASES = [(8,), (12,), (6,), (3,), (20,), (1,)]
-MISREAD_HEADS = 8
 
 
 def power_of_two_formula(n: int) -> torch.Tensor:
@@ -75,8 +75,10 @@ def check_power_of_two_slopes(answer: Any) -> Result:
     def mistakes(n: int) -> list[tuple[str, torch.Tensor]]:
         right = _slopes(n)
         return [(MISREAD_HINT, misread_formula(n)),
-                ("Reversed: head k = 1 has the steepest slope 2^(−8/n); they shrink from there.", right.flip(0)),
-                ("k starts at 1, not 0: the first slope is 2^(−8/n), not 1.", right * 2.0 ** (8.0 / n)),
+                ("Reversed: head 1 is the steepest; the slopes shrink from there.", right.flip(0)),
+                ("That is the misread 1/2^(8/k) in reverse order (section 5): the paper's formula has the head "
+                 "count n in it.", misread_formula(n).flip(0)),
+                ("k starts at 1, not 0: your first slope is 1.", right * 2.0 ** (8.0 / n)),
                 ("Those are exponents: the slopes are 2 raised to them.", torch.log2(right))]
     return match_function(answer, POWER_OF_TWO_CASES, _slopes,
                           "2^(−8k/n) for k = 1..n, matching alibi_edu.geometric_slopes for n = "
@@ -104,28 +106,7 @@ def check_any_count_slopes(answer: Any) -> Result:
                           mistakes=mistakes)
 
 
-ROUNDED_ATOL = 6e-4    # values rounded to 3 or more decimals pass; every wrong set above differs by far more
-
-
-@exercise("03.6", "Compute the misread formula 1/2^(8/k)",
-          reread="the section on the misread formula: 1/2^(8/k) for k = 1, 2, …, 8.")
-def check_misread_values(answer: Any) -> Result:
-    if isinstance(answer, (list, tuple)) and any(isinstance(a, str) for a in answer):
-        values = [number_in_text(a) for a in answer]        # "1/256" typed as text is that number
-        text = [a for a in values if isinstance(a, str)]
-        if text:
-            return malformed(f"Your {type(answer).__name__} holds text (str), such as {text[0][:20]!r}, that is not a "
-                             "number: give the 8 values as numbers.")
-        answer = values
-    return match_tensor(answer, misread_formula(MISREAD_HEADS),
-                        f"1/2^(8/k) rises from {_fraction(misread_formula(MISREAD_HEADS)[0])} at k = 1 to "
-                        f"{_fraction(misread_formula(MISREAD_HEADS)[-1])} at k = {MISREAD_HEADS}: it grows with k, "
-                        "the opposite of the paper's slopes.",
-                        mistakes=[("Those are the paper's slopes 2^(−8k/n); compute the misread 1/2^(8/k) instead.",
-                                   _slopes(MISREAD_HEADS)),
-                                  ("That is 2^(8/k): the formula divides 1 by it.", 1 / misread_formula(MISREAD_HEADS)),
-                                  ("Reversed: start at k = 1.", misread_formula(MISREAD_HEADS).flip(0))],
-                        atol=ROUNDED_ATOL, rtol=0.0)
+ROUNDED_ATOL = 6e-4    # 03.1: values rounded to 3 or more decimals pass
 
 
 # --- 03.8 your ALiBi attention layer ------------------------------------------------------------
@@ -168,14 +149,15 @@ def _layer(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, slopes: torch.Tens
 
 
 LAYER_MISTAKES = [
-    (dict(scale=False), "The 1/√d is missing: the paper's scores are q·k/√d, and the bias comes after that."),
-    (dict(bias_in_scale=True), "Your bias sits inside the 1/√d with q·k (the book's placement); with the slope m "
-                               "the paper's bias is added after the scaling."),
-    (dict(sign=-1.0), "Flipped sign: your bias is +m·(i − j), so each step back earns a bonus. ALiBi's −m·(i − j), "
-                      "with m > 0, is ≤ 0 for past keys."),
-    (dict(mask_at=None), "The causal mask is missing: future keys (j > i) get weight."),
-    (dict(mask_at="start"), "{fewer} Your mask treats query row r as position r, aligned at the first key instead "
-                            "of the last, so it hides keys that row may see."),
+    (dict(scale=False), "Step 3: the 1/√d is missing: the paper's scores are q·k/√d, and the bias comes after "
+                        "that."),
+    (dict(bias_in_scale=True), "Step 3: your bias sits inside the 1/√d with q·k (the book's placement); with the "
+                               "slope m the paper's bias is added after the scaling."),
+    (dict(sign=-1.0), "Flipped sign in step 1: your bias is +m·(i − j), so each step back earns a bonus. ALiBi's "
+                      "−m·(i − j), with m > 0, is ≤ 0 for past keys."),
+    (dict(mask_at=None), "Step 2: the causal mask is missing: future keys (j > i) get weight."),
+    (dict(mask_at="start"), "Step 2: {fewer} Your mask treats query row r as position r, aligned at the first key "
+                            "instead of the last, so it hides keys that row may see."),
 ]                        # a bias aligned at the first key is only a constant per row away: softmax ignores it
 FEWER = ("With fewer queries than keys (L_q = {q_len}, L_k = {k_len}), the queries are the last L_q positions: row r "
          "sits at position L_k − L_q + r.")
@@ -192,19 +174,21 @@ def _diagnose_layer(fn: Any, case: tuple[int, ...], number: int) -> Result | Non
     got = as_tensor(got)
     if got is None or got.shape != want.shape:
         shape = "(B, H, L_q, d)"
-        return malformed(f"For {where}: expected the output, shape {shape} = {tuple(want.shape)} (the weights "
-                         f"applied to v), got {short(got)}.", where=where)
+        return malformed(f"For {where}: step 5 should return the weights applied to v, shape {shape} = "
+                         f"{tuple(want.shape)}; got {short(got)}.", where=where)
     if torch.allclose(got, want, atol=ATOL, rtol=RTOL):
         return None
     if torch.isnan(got).any():
-        return failed(f"For {where}: NaN in your output. Look for the mask added or multiplied after softmax (−∞ "
-                      "meets +∞ or 0 there), or a row where every key is masked.", MISTAKE, mistake="nan", where=where)
+        return failed(f"For {where}: NaN in your output (steps 2 to 4). Look for the mask added or multiplied after "
+                      "softmax (−∞ meets +∞ or 0 there), or a row where every key is masked.", MISTAKE, mistake="nan",
+                      where=where)
     ones, _ = call_safely(fn, q.clone(), k.clone(), torch.ones_like(v), slopes.clone())
     ones = as_tensor(ones)
     if ones is not None and ones.shape == want.shape and not torch.allclose(ones, torch.ones_like(ones), atol=1e-6):
         return failed(f"For {where}: with every value vector all ones your output is not all ones, so your weights "
-                      "do not sum to 1 over the keys: something is added or applied after softmax. The bias and "
-                      "the mask go into the scores, before softmax.", MISTAKE, mistake="after softmax", where=where)
+                      "do not sum to 1 over the keys: something is added or applied after softmax (step 4). The "
+                      "bias and the mask go into the scores, before softmax.", MISTAKE, mistake="after softmax",
+                      where=where)
     fewer = FEWER.format(q_len=q.shape[-2], k_len=k.shape[-2])
     for options, hint in LAYER_MISTAKES:
         if "{fewer}" in hint and q.shape[-2] == k.shape[-2]:
@@ -213,26 +197,27 @@ def _diagnose_layer(fn: Any, case: tuple[int, ...], number: int) -> Result | Non
             return failed(f"For {where}: {hint.format(fewer=fewer)}", MISTAKE, mistake=str(options), where=where)
     if number == OWN_SLOPES_CASE and torch.allclose(got, alibi_attention(q, k, v, slopes=_slopes(case[1])),
                                                     atol=ATOL, rtol=RTOL):
-        return failed(f"For {where}: your layer uses slopes of its own, not the ones it is given: the model passes "
+        return failed(f"For {where}: step 1 uses slopes of its own, not the ones it is given: the model passes "
                       "each layer its slopes (argument `slopes`, one per head).", MISTAKE, mistake="own slopes",
                       where=where)
     if case[1] == case[3] and torch.allclose(got, _layer(q, k, v, slopes, slopes_on_keys=True), atol=ATOL, rtol=RTOL):
-        return failed(f"For {where}: your slopes vary along the keys (the last axis), not the heads: head h needs "
-                      "slopes[h] on its whole (L_q, L_k) bias (index it as slopes[:, None, None]).", MISTAKE,
+        return failed(f"For {where}: step 1: your slopes vary along the keys (the last axis), not the heads: head h "
+                      "needs slopes[h] on its whole (L_q, L_k) bias (index it as slopes[:, None, None]).", MISTAKE,
                       mistake="slopes on keys", where=where)
     heads = [h for h in range(case[1]) if not torch.allclose(got[:, h], want[:, h], atol=ATOL, rtol=RTOL)]
     other = [h for h in range(case[1]) for g in heads[:1] if h != g and torch.allclose(
         got[:, g], alibi_attention(q, k, v, slopes=slopes[[h] * case[1]])[:, g], atol=ATOL, rtol=RTOL)]
     if other:
-        return failed(f"For {where}: head {heads[0] + 1} (counting from 1) attends with another head's slope: check "
-                      "how your slopes line up with the head axis (dim 1 of q).", MISTAKE, mistake="heads", where=where)
+        return failed(f"For {where}: head {heads[0] + 1} (counting from 1) attends with another head's slope: in "
+                      "step 1, check how your slopes line up with the head axis (dim 1 of q).", MISTAKE,
+                      mistake="heads", where=where)
     return failed(f"For {where}: head {heads[0] + 1} (counting from 1) differs from ALiBi attention. Check each step: "
-                  "q·k/√d, then −m·(i − j) and the mask with the queries as the last L_q positions, then softmax over "
-                  "the keys, then the values.", where=where)
+                  "the bias −m·(i − j) (1), the mask and the last L_q rows (2), q·k/√d plus the bias (3), softmax over "
+                  "the keys (4), the values (5).", where=where)
 
 
 @exercise("03.8", "Your ALiBi attention layer",
-          reread="section 1 (head k adds −m_k·(i − j) after 1/√d), notebook 02's Mask(i, j), and the queries as "
+          reread="section 2 (head k adds −m_k·(i − j) after 1/√d), notebook 02's Mask(i, j), and the queries as "
                  "the last L_q of L_k positions.")
 def check_own_attention(answer: Any) -> Result:
     """answer: my_alibi_attention(q, k, v, slopes), q (B, H, L_q, d), k and v (B, H, L_k, d), slopes (H,)."""

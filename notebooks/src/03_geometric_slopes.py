@@ -1,16 +1,11 @@
 # %% [markdown]
 # # 03 — Geometric slopes: one slope per head
 #
-# **Goals.** After this notebook you can
-# - compute the paper's slopes $m_k = 2^{-8k/n}$, for any head count;
-# - tell local heads from global ones, and cite why the set is not tuned (Press et al. 2022, Sec. 3);
-# - spot the misread formula $1/2^{8/k}$;
-# - build ALiBi attention from your own pieces and train a model with it.
+# **Goals.** Compute each head's slope, tell local heads from global ones, spot a misread formula, and build ALiBi
+# attention that trains a model.
 #
-# **Prerequisites.** Notebook 01 (the bias, your `my_linear_bias`) and notebook 02 (the mask, your
-# `my_causal_mask`); symbols as in the [notation table](00_start_here.ipynb#Notation). The slopes are the paper's:
-# Press, Smith & Lewis, *Train Short, Test Long* (ICLR 2022). Stuck? Each wrong try gives a hint; the
-# third offers the solution (`%load solutions/03_1.py`).
+# **Prerequisites.** Notebooks 01 and 02 ([notation](00_start_here.ipynb#Notation)). Slopes: Press, Smith & Lewis, *Train
+# Short, Test Long* (ICLR 2022). Stuck? The third wrong try offers the solution (`%load solutions/03_1.py`).
 
 # %%
 # Colab or a new kernel: install the course package if it is missing (README: Where to run it); else do nothing.
@@ -44,32 +39,27 @@ from alibi_edu.widgets import slopes_explorer
 # %% [markdown]
 # ## 1. The problem: which slope for which head?
 #
-# Notebook 01 used one slope $m$. A model has $n$ heads. One shared slope makes every head look equally far back;
-# a slope tuned per head means a search over $n$ numbers, each candidate a training run.
+# Notebook 01 used one slope $m$. A model has $n$ heads: which slope does each get?
 #
 # ## 2. The formula
 #
-# The paper gives head $k$ a fixed slope ($n$ a power of two; heads count from 1):
+# For $n$ heads ($n$ a power of two), head $k$ (here a head, not a key) adds $-m_k\,(i-j)$ after the $1/\sqrt d$:
 #
 # $$m_k = 2^{-8k/n},\quad k = 1..n$$
 #
-# Head $k$ adds $-m_k\,(i-j)$ to its scores after the $1/\sqrt d$. Here $k$ is a head index, not a key vector (in
-# code, `k` holds the keys).
-#
-# **Exercise 03.1** — A model has 8 heads with the paper's slopes $m_k = 2^{-8k/n}$. What is the slope of the 4th
-# head (k counts from 1)? A number.
+# **Exercise 03.1** — A model has 8 heads. What is the slope of the 4th head? A number.
 
 # %%
 answer = ...   # a number
 check("03.1", answer)
 
 # %% [markdown]
-# **Exercise 03.2** — For n heads the slopes are m_k = 2^(−8k/n), k = 1..n. How do the values change as k increases?
+# **Exercise 03.2** — How do the slopes m_k = 2^(−8k/n) change as k increases?
 #
-# - **A.** They fall in equal steps: each exponent is 8/n lower than the one before, so each slope drops by the same amount.
-# - **B.** They fall fast at first, then level off, because the ratio between neighbours shrinks toward 1 as k grows.
-# - **C.** They shrink geometrically: each head's slope is the previous one times 2^(−8/n), down to 2^(−8).
-# - **D.** They are learned in training, starting from 2^(−8k/n), so they end wherever the data pushes them.
+# - **A.** They fall in equal steps: each slope is the previous one minus the same amount.
+# - **B.** They fall fast, then level off: the ratio between neighbours shrinks toward 1.
+# - **C.** They shrink geometrically: each is the previous one times 2^(−8/n), down to 2^(−8).
+# - **D.** They are learned in training, starting from 2^(−8k/n), wherever the data pushes them.
 
 # %%
 quiz("03.2")
@@ -79,8 +69,7 @@ answer = ...   # or the letter, as a string
 check("03.2", answer)
 
 # %% [markdown]
-# **Exercise 03.4** — Implement the slopes for a power-of-two head count: `my_slopes(n)` returns a 1-D tensor of the
-# n slopes, head 1 first. The checker tries several powers of two.
+# **Exercise 03.4** — Write `my_slopes(n)` for a power-of-two n: a 1-D tensor of the n slopes, head 1 first.
 
 # %%
 def my_slopes(n):
@@ -104,8 +93,19 @@ print("m_(k+1) / m_k:", sorted({round(b / a, 12) for a, b in zip(by_hand, by_han
 # %% [markdown]
 # ## 3. Local and global heads
 #
-# A steep slope ($m = 1/2$) makes distant keys expensive: the head looks at the last few tokens. A flat one
-# ($m = 1/256$) barely penalises distance.
+# **Exercise 03.3** — *Predict first.* What does a fixed geometric set of slopes gain over tuning each head's slope?
+#
+# - **A.** Each slope is fitted to the training length, so the heads match that length more precisely.
+# - **B.** No search, a spread from local (steep) to global (flat) heads, and a choice the paper found robust.
+# - **C.** Fewer numbers to store: a geometric set is described by its ratio instead of by n slopes.
+# - **D.** Every head attends over the same range, so the heads become interchangeable and easy to prune.
+
+# %%
+quiz("03.3")
+
+# %%
+answer = ...   # or the letter, as a string
+check("03.3", answer)
 
 # %%
 L = 12
@@ -113,8 +113,8 @@ head_grid(alibi_bias(n, L, dtype=torch.float64) + causal_mask(L, dtype=torch.flo
           title="8 heads: -m_k (i - j) + Mask")
 
 # %% [markdown]
-# How far does each head look? With equal content ($q\cdot k = 0$) the last of $L = 256$ queries spreads its weight
-# by the bias alone; its mean distance $\sum_j \alpha_j\,(i-j)$, against $e^{-m}/(1 - e^{-m})$ for an endless past:
+# How far does each head look? With $q\cdot k = 0$, the last of 256 queries weighs keys by the bias alone. Its mean
+# distance $\sum_j \alpha_j\,(i-j)$, and $e^{-m}/(1 - e^{-m})$ for an endless past:
 
 # %% tags=["nbval-check-output"]
 L, d = 256, 64
@@ -128,43 +128,24 @@ for head, (m, r, e) in enumerate(zip(slopes.tolist(), reach.tolist(), endless.to
     print(f"head {head}: m = 1/{1 / m:<4g} mean distance {r:6.1f} tokens (endless past: {e:6.1f})")
 
 # %%
-# the sentence below: heads 1-5 at the endless-past limit, heads 6-8 cut off by the sequence
+# the sentence below: heads 1-5 at their limit, 6-8 cut off
 assert ((reach - endless).abs()[:5] < 0.1).all() and ((endless - reach)[5:] > 1).all()
 
 # %% [markdown]
-# Heads 1 to 5 sit at the endless-past limit: a longer sequence would not make them look further. Heads 6 to 8 are
-# cut off by the sequence itself; head 8 spreads over all of it.
-#
-# **Exercise 03.3** — What does giving the heads a fixed geometric set of slopes gain over tuning each head's slope?
-#
-# - **A.** Each slope is fitted to the training length, so the heads match that length more precisely than tuned ones.
-# - **B.** No search over slopes, a spread from local (steep) to global (flat) heads, and a choice the paper found robust.
-# - **C.** Fewer numbers to store per layer, since a geometric set is described by its ratio instead of by n slopes.
-# - **D.** Every head attends over the same range, so the heads become interchangeable and easier to prune later on.
-
-# %%
-quiz("03.3")
-
-# %%
-answer = ...   # or the letter, as a string
-check("03.3", answer)
-
-# %% [markdown]
-# **Why no tuning?** With $g$ candidate values for each of $n$ slopes, a joint search is $g^n$ training runs:
-# $5^8 = 390\,625$ for 8 heads. The paper's authors report trying about ten slope sets by hand, finding the method
-# robust to the choice, and trainable slopes extrapolating worse.
+# Steep heads 1 to 5 look near, at their endless-past limit; flat heads 6 to 8 are cut off by the sequence. Tuning
+# 5 candidates per head: $5^8 = 390\,625$ runs. The authors tried about ten sets, found the choice robust, and
+# trainable slopes extrapolating worse (Sec. 3).
 #
 # ## 4. Head counts that are not powers of two
 #
 # Let $c$ be the largest power of two $\le n$. Take the $c$-head slopes, then the $2c$-head slopes at odd $k$
 # (1, 3, 5, …) until there are $n$.
 #
-# **Exercise 03.5** — Extend `my_slopes` to any head count with this rule. The checker tries several counts, 12 among
-# them.
+# **Exercise 03.5** — Extend `my_slopes` to any head count with this rule.
 
 # %%
 def my_slopes_any(n):
-    ...   # your code here (you may call your my_slopes from 03.4)
+    ...   # your code here (you may call my_slopes)
 
 
 answer = ...   # when ready: answer = my_slopes_any
@@ -183,8 +164,7 @@ print("log2 of the 12 slopes:", [round(math.log2(m), 2) for m in by_hand])
 print("2^(-8k/12) applied directly, log2:", [round(math.log2(m), 2) for m in direct])
 
 # %% [markdown]
-# Not monotone, by design: the first 8 heads keep the 8-head slopes, the extra 4 fall between them (in log2).
-# $2^{-8k/12}$ applied directly is another set: a model trained with the paper's would run with the wrong one.
+# Not monotone, by design. $2^{-8k/12}$ applied directly is another set.
 
 # %%
 slopes_plot({"paper, 12 heads": twelve, "2^(-8k/12) applied directly": torch.tensor(direct),
@@ -193,24 +173,18 @@ slopes_plot({"paper, 12 heads": twelve, "2^(-8k/12) applied directly": torch.ten
 # %% [markdown]
 # ## 5. A misread formula: $1/2^{8/k}$
 #
-# Study material sometimes writes the slopes as $1/2^{8/k}$.
+# Study material sometimes writes this instead.
 #
-# **Exercise 03.6** — Compute the misread formula 1/2^(8/k) for k = 1..8, as a list or tensor of 8 numbers.
+# **Exercise 03.7** — Compute 1/2^(8/k) for k = 1..8. Reversed (k = 8 down to 1), it falls from head 1 to head 8
+# as the paper's slopes do. Is it then the paper's set?
+#
+# - **A.** Yes: it now falls with the paper's two end values, so it is the same geometric set.
+# - **B.** No: its neighbour ratios still change, so its middle heads are steeper than the paper's.
+# - **C.** Yes for 8 heads, a power of two; it would differ only at head counts such as 6 or 12.
+# - **D.** No: the values match, but the paper counts heads from 0, so every head is shifted by one.
 
 # %%
-answer = ...   # 8 numbers
-check("03.6", answer)
-
-# %% [markdown]
-# **Exercise 03.7** — Reverse the misread 1/2^(8/k) (k = 8 down to 1), so that it falls from head 1 to head 8 as the
-# paper's slopes do. Compare its first and last value with the paper's eight slopes. Is it now the paper's set?
-#
-# - **A.** Yes: it now falls from head 1 to head 8 with the paper's two end values, so it is the same geometric set.
-# - **B.** No: its neighbour ratios still change from head to head, so its middle heads are steeper than the paper's.
-# - **C.** Yes for 8 heads, a power of two; it would differ from the paper's only at head counts such as 6 or 12.
-# - **D.** No: the values now match, but the paper's formula counts heads from 0, so every head is shifted by one.
-
-# %%
+misread = ...   # 1/2^(8/k) for k = 1..8
 quiz("03.7")
 
 # %%
@@ -218,7 +192,6 @@ answer = ...   # or the letter, as a string
 check("03.7", answer)
 
 # %% tags=["nbval-check-output"]
-n = 8
 misread = [1 / 2 ** (8 / head) for head in range(1, n + 1)]
 print(" k   paper 2^(-8k/n)   misread 1/2^(8/k)")
 for head, wrong in enumerate(misread, start=1):
@@ -227,7 +200,7 @@ print("misread ratios between neighbours:", [round(b / a, 3) for a, b in zip(mis
 assert all(a < b for a, b in zip(misread, misread[1:]))     # "it grows with k", below
 
 # %% [markdown]
-# It **grows** with $k$, its ratios change from head to head, and $n$ does not appear in it.
+# It **grows** with $k$, its ratios change, and $n$ is not in it.
 
 # %%
 slopes_plot({"paper 2^(-8k/n)": geometric_slopes(n), "misread 1/2^(8/k)": torch.tensor(misread)})
@@ -235,8 +208,7 @@ slopes_plot({"paper 2^(-8k/n)": geometric_slopes(n), "misread 1/2^(8/k)": torch.
 # %% [markdown]
 # ## 6. Explorer
 #
-# Change the number of heads (try 8, 12, 16) and the length; compare the geometric slopes with one shared slope. A
-# head's *reach* there is the largest $i - j$ whose weight is still ≥ 1% of the nearest key's.
+# Try 8, 12 and 16 heads against one shared slope. *Reach*: the largest $i - j$ weighted ≥ 1% of the nearest key.
 
 # %%
 slopes_explorer()
@@ -244,32 +216,38 @@ slopes_explorer()
 # %% [markdown]
 # ## 7. Your ALiBi attention layer, in a model
 #
-# **Exercise 03.8** — Write `my_alibi_attention(q, k, v, slopes)`: q of shape (B, n, L_q, d), k and v of shape
-# (B, n, L_k, d) with L_q ≤ L_k, slopes of shape (n,). It returns softmax(q·kᵀ/√d − m_k·(i − j) + Mask)·v, shape
-# (B, n, L_q, d), head k = 1..n. The queries are the *last* L_q positions, as with a **KV cache** (the keys and
-# values of past positions, kept while a model generates): query row r sits at i = L_k − L_q + r. Build it from
-# your `my_linear_bias` (01.2; here m, added after the 1/√d) and `my_causal_mask` (02.1), copied in.
-# The checker compares it with `alibi_edu.alibi_attention` on random shapes.
+# **Exercise 03.8** — Write `my_alibi_attention(q, k, v, slopes)`: softmax(q·kᵀ/√d − m_k·(i − j) + Mask)·v. With
+# a **KV cache** (a generating model keeps past keys and values) there are fewer queries than keys: they are the
+# *last* L_q positions, row r at i = L_k − L_q + r. Fill in the five steps; the checker names the step that differs.
 
 # %%
+# paste your my_linear_bias (01.2) and my_causal_mask (02.1) here
+
+
 def my_alibi_attention(q, k, v, slopes):
-    ...   # your code here
+    """q (B, n, L_q, d); k, v (B, n, L_k, d); slopes (n,) -> (B, n, L_q, d)."""
+    # 1. bias: my_linear_bias(L_k, m) for each slope m, stacked: (n, L_k, L_k)
+    # 2. bias + my_causal_mask(L_k), then its last L_q rows: (n, L_q, L_k)
+    # 3. scores: q·kᵀ/√d + bias: (B, n, L_q, L_k)
+    # 4. weights: softmax over the keys
+    # 5. return weights·v: (B, n, L_q, d)
+    ...   # your code here, a line or two per step
 
 
 answer = ...   # when ready: answer = my_alibi_attention
 check("03.8", answer)
 
 # %% [markdown]
-# The model's own lines where ALiBi enters, read from `alibi_edu/lm/model.py`. **SDPA**,
-# `F.scaled_dot_product_attention`, is PyTorch's softmax(q·kᵀ/√d + attn_mask)·v in one call.
+# The same steps in the model's source (`alibi_edu/lm/model.py`): `stack_bias` builds bias and mask; `attend`
+# hands them to **SDPA**, PyTorch's softmax(q·kᵀ/√d + attn_mask)·v (one model alone: `alibi_attention`, in blocks).
 
 # %%
-print(attention_source())
+alibi_slopes, stack_bias, attend = attention_source().split("\n\n")
+print(stack_bias, *attend.splitlines()[-2:], sep="\n")
 
 # %% [markdown]
-# `ModelConfig(attention_fn=...)` puts your layer where `attend` calls the library's. Two small models train from
-# one seed (the same weights, the same batches): one with your layer, one with the library's; the model hands each
-# layer its slopes. If yours is ALiBi, their losses agree within 1e-4.
+# `ModelConfig(attention_fn=...)` swaps your layer in. One seed (same weights, same batches) trains a model with your
+# layer and one with the library's: if yours is ALiBi, their losses agree within 1e-4.
 
 # %%
 def your_layer(q, k, v, slopes):
@@ -293,17 +271,13 @@ progress()
 # %% [markdown]
 # ## Summary
 #
-# - Head k gets the fixed slope m_k = 2^(−8k/n): a geometric set, 1/2 … 1/256 for 8 heads, steep local heads to
-#   flat global ones, with no search over n slopes.
-# - Other head counts: the c-head slopes, then the 2c-head slopes at odd k; not monotone, by design.
-# - 1/2^(8/k) is a misreading: it grows with k.
-# - ALiBi attention: q·kᵀ/√d − m_k·(i − j) + Mask, softmax, values, the queries being the last L_q positions.
-#   Built right, your layer gives the library's losses in a model.
+# - m_k = 2^(−8k/n): fixed, geometric, local to global. Other counts: c heads, then odd k.
+# - 1/2^(8/k) grows with k: a misreading.
+# - ALiBi attention: q·kᵀ/√d − m_k·(i − j) + Mask, softmax, values; the queries are the last L_q positions.
 #
 # **Try this.**
-# - In section 3, set L = 1024: which heads' mean distance changes, and which stay at their endless-past limit?
-# - In `your_layer`, give every head the slope 1/16 and rerun the model cell. Does the loss after 40 steps move?
-#   One seed is one draw: repeat both runs with `seed=1` in `TrainConfig` before you call it a difference.
-# - Call your layer with L_q = 1 and L_k = 10: which single bias row does it add, and which keys does the mask hide?
+# - Section 3 with L = 1024: which heads' mean distance changes?
+# - Give every head slope 1/16 in `your_layer`. Does the final loss move? Retry with `seed=1` in `TrainConfig`.
+# - Your layer with L_q = 1, L_k = 10: which bias row does it add?
 #
-# `progress()` says where you are. **What next.** Notebook 04: tuning one shared β on a real language model.
+# `progress()` says where you are. **What next.** Notebook 04: one shared β on a real language model.
