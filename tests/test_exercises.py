@@ -272,3 +272,11 @@ def test_a_large_finite_mask_is_accepted_in_02_1_and_02_3_with_the_same_explanat
         (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])).masked_fill(future(q.shape[-2]), -1e9), -1))
     assert mask.passed and attention.passed
     assert FINITE_NOTE in mask.message and FINITE_NOTE in attention.message
+
+
+def test_a_removed_exercise_id_is_never_reused():
+    from alibi_edu.exercises.core import RETIRED, Exercise, add
+    assert RETIRED and not RETIRED & set(list_exercises())
+    for exercise_id in RETIRED:
+        with pytest.raises(ValueError, match="never reused"):
+            add(Exercise(exercise_id, "a new exercise", lambda answer: None))

@@ -97,6 +97,8 @@ class Exercise:
 
 
 _REGISTRY: dict[str, Exercise] = {}
+# Removed exercises: grades, grading.toml, saved progress and exam stubs key on ids, so these are never reused.
+RETIRED = {"03.6", "06.4"}
 _ATTEMPTS: dict[str, int] = {}      # wrong attempts since the last pass, per exercise, in this kernel
 
 
@@ -215,6 +217,8 @@ def add(ex: Exercise) -> None:
         raise ValueError(f"exercise id {ex.id!r} is not of the form 'NN.k'")
     if ex.id in _REGISTRY:
         raise ValueError(f"exercise id {ex.id!r} is registered twice")
+    if ex.id in RETIRED:
+        raise ValueError(f"exercise id {ex.id!r} belonged to a removed exercise and is never reused")
     _REGISTRY[ex.id] = ex
 
 
