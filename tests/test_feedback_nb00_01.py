@@ -126,3 +126,31 @@ def test_notebook_01_does_not_answer_01_5_above_it():
     from pathlib import Path
     source = next((Path(__file__).resolve().parents[1] / "notebooks" / "src").glob("01_*.py")).read_text("utf-8")
     assert "however small, and content wins" not in source[:source.index('quiz("01.5")')]
+
+
+# --- 01.7 and 01.8 accept the same relative tolerance; 01.5's why; 01.4 asked before anything answers it ------------
+
+@pytest.mark.parametrize("exercise_id, key", [("01.7", KEY_01_7), ("01.8", KEY_01_8)])
+def test_01_7_and_01_8_share_one_relative_tolerance(exercise_id, key):
+    assert check(exercise_id, key * (1 + 6e-4), record=False).passed       # 0.6001 and 16.01 were refused before
+    assert check(exercise_id, key * (1 - 6e-4), record=False).passed
+    assert not check(exercise_id, key * 1.01, record=False).passed
+
+
+def test_01_8_pass_message_states_the_exact_beta_not_the_rounded_answer():
+    assert f"= {KEY_01_8:g} " in check("01.8", KEY_01_8 * (1 + 6e-4), record=False).message
+
+
+def test_01_5_why_limits_the_per_step_factor_to_keys_of_equal_content():
+    why = check("01.5", "A", record=False).message
+    assert "equal content" in why and "e^(−β/√d)" in why
+
+
+def test_notebook_01_asks_01_4_before_01_6_and_the_worked_example():
+    import json
+    from pathlib import Path
+    path = next((Path(__file__).resolve().parents[1] / "notebooks").glob("01_*.ipynb"))
+    cells = ["".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"]]
+    at = {key: next(n for n, s in enumerate(cells) if key in s)
+          for key in ('check("01.4"', 'quiz("01.6")', 'check("01.1"', "Exercise 01.3")}
+    assert at['check("01.4"'] < min(at['quiz("01.6")'], at['check("01.1"'], at["Exercise 01.3"])

@@ -4,7 +4,7 @@
 # **Goals.** After this notebook you can
 # - say what goes wrong when a model reads past its training length;
 # - compute ALiBi's bias β·(j − i), with the sign it needs, and convert the book's β to the paper's slope;
-# - tell when a content match beats the distance penalty.
+# - predict what a distance penalty does to attention.
 #
 # **Prerequisites.** Notebook 00 ([notation](00_start_here.ipynb#Notation)); attention and softmax.
 # Stuck? Each wrong try adds to the hint; the third offers `%load solutions/01_k.py`.
@@ -31,7 +31,7 @@ if "google.colab" in sys.modules:
 #
 # Tiny character-level models are trained on windows of $L_\text{train} = 32$ characters, then read text 4 and 16
 # times as long. Three paired seeds (seed r gives each method the same batches); ± is the paired difference's
-# standard error. The models differ only in how they know positions:
+# standard error; loss in nats per character. The models differ only in how they know positions:
 # - **learned positions**: a trained vector per position $0 \dots L_\text{train}-1$, added to each token's embedding;
 # - **sinusoidal positions**: fixed sines and cosines of the position, added the same way;
 # - **ALiBi**: no position vectors; a penalty on each attention score that grows with distance.
@@ -69,13 +69,13 @@ if not run.quick:
     assert alibi.direction == 0
 
 # %% [markdown]
-# The learned table has no row for position $L_\text{train}$. Sinusoidal's loss rose at 16 × $L_\text{train}$ in
-# 3 of 3 seeds; ALiBi's change is not distinguishable from 0 here. A preview only: a longer window also reads fewer
-# characters with little context. Notebook 05 measures it properly (05.6: ALiBi at a shorter $L_\text{train}$).
+# The learned table has no row for position $L_\text{train}$. The rise compares each method with its own loss at
+# $L = 32$, where they already differ. Sinusoidal's loss rose at 16 × $L_\text{train}$ in 3 of 3 seeds; ALiBi's change
+# is not distinguishable from 0 here. A preview only: notebook 05 (section 3) measures it properly.
 #
 # ## 2. The bias term
 #
-# Query at position $i$, key at position $j$. The book (Xiao & Zhu, Chapter 2) adds a penalty that grows linearly
+# Query at position $i$, key at $j$. The book (Xiao & Zhu, Chapter 2) adds a penalty that grows linearly
 # with distance, with no learned parameters:
 #
 # $$\mathrm{PE}(i,j) = -\beta\,(i-j) = \beta\,(j-i)$$
@@ -83,8 +83,24 @@ if not run.quick:
 # The weight of key $j$ seen from query $i$, with $d$ the length of $q_i$ and $k_j$, and Mask(i, j) hiding the keys
 # after the query (notebook 02):
 #
-# $$\alpha(i,j) = \mathrm{Softmax}_j\!\left(\frac{q_i^\top k_j + \beta\,(j-i)}{\sqrt d} + \mathrm{Mask}(i,j)\right)$$
+# $$\alpha(i,j) = \mathrm{Softmax}_j\!\left(\frac{q_i\cdot k_j + \beta\,(j-i)}{\sqrt d} + \mathrm{Mask}(i,j)\right)$$
 #
+# **Exercise 01.4** — Causal attention sees only past keys, j ≤ i. Which sign must β have so that the book's bias
+# β·(j − i) penalises distant past keys more than near ones?
+#
+# - **A.** Negative: β < 0 makes β·(j − i) fall as the key moves back.
+# - **B.** Either sign: softmax sees only the size |β|, so flipping β changes no weight.
+# - **C.** Positive: β > 0 makes β·(j − i) ≤ 0, falling further as the key moves back.
+# - **D.** Zero: the causal mask already removes far keys, so the bias needs no sign.
+
+# %%
+quiz("01.4")
+
+# %%
+answer = ...   # or your letter, as a string
+check("01.4", answer)
+
+# %% [markdown]
 # **Exercise 01.6** — From the formula alone: “The bias is a positive value that decreases as distance grows.” Is
 # this right for the book's β·(j − i) with β > 0 and past keys (j ≤ i)?
 #
@@ -123,9 +139,11 @@ print(f"the key at j = 2 is {by_hand[5] - by_hand[2]:g} lower (= β·3) before t
 bias_row_and_map(bias, i, row_title=f"row i = {i}, β = {beta}", map_title="β·(j − i)")
 
 # %% [markdown]
-# ## 3. A question with β < 0: keys after the query
+# ## 3. A negative β: keys after the query
 #
-# **Exercise 01.3** — A fixed *negative* β = −0.5, query i = 10, keys j = 12 and j = 20: give
+# Why: bidirectional ALiBi (notebook 02) uses these keys; a causal model masks them.
+#
+# **Exercise 01.3** — A *negative* β = −0.5, query i = 10, keys j = 12 and j = 20: give
 # `[bias for j=12, bias for j=20]` before the next cell shows it.
 
 # %%
@@ -139,30 +157,13 @@ assert linear_bias(21, beta=beta_neg)[i, [12, 20]].tolist() == by_hand
 print("bias:", by_hand, f"-> the key at j = 20 is penalised {by_hand[1] / by_hand[0]:g} times as much")
 
 # %% [markdown]
-# Those keys are **after the query**: a causal model masks them.
-#
-# **Exercise 01.4** — Causal attention sees only past keys, j ≤ i. Which sign must β have so that the book's bias β·(j − i) penalises distant past keys more than near ones?
-#
-# - **A.** Negative, as above: β < 0 makes β·(j − i) fall as the key moves back.
-# - **B.** Either sign: softmax sees only the size |β|, so flipping β changes no weight.
-# - **C.** Positive: β > 0 makes β·(j − i) ≤ 0, falling further as the key moves back.
-# - **D.** Zero: the causal mask already removes far keys, so the bias needs no sign.
-
-# %%
-quiz("01.4")
-
-# %%
-answer = ...   # or your letter, as a string
-check("01.4", answer)
-
-# %% [markdown]
 # Causal ALiBi needs $\beta > 0$; the paper writes $-m\,(i-j)$ with slope $m > 0$.
 #
-# ## 4. Where the bias sits: book, paper, Falcon
+# ## 4. Where the bias sits: book and paper
 #
 # | | score before softmax |
 # |---|---|
-# | book (and Falcon, which scales the bias) | $\big(q\cdot k + \beta\,(j-i)\big)/\sqrt d$ |
+# | book | $\big(q\cdot k + \beta\,(j-i)\big)/\sqrt d$ |
 # | paper, BLOOM, MPT (open ALiBi models) | $q\cdot k/\sqrt d - m\,(i-j)$ |
 #
 # The book's β is divided by $\sqrt d$, so $\beta = \sqrt d \cdot m$ gives the same weights. The paper's bias is
@@ -170,19 +171,20 @@ check("01.4", answer)
 
 # %% tags=["nbval-check-output"]
 torch.manual_seed(0)
-L, d, m = 8, 64, 0.25
+L, d, m = 8, 16, 0.5
 q, k = torch.randn(2, L, d, dtype=torch.float64)
 mask = causal_mask(L, dtype=torch.float64)
 paper_bias = alibi_bias(1, L, slopes=torch.tensor([m]), dtype=torch.float64)[0]      # -m·(i - j)
 paper = attention_weights(q, k, bias=paper_bias, mask=mask, bias_in_scale=False)
+# default bias_in_scale=True: inside 1/√d (book)
 book = attention_weights(q, k, bias=linear_bias(L, beta=math.sqrt(d) * m, dtype=torch.float64), mask=mask)
-naive = attention_weights(q, k, bias=linear_bias(L, beta=m, dtype=torch.float64), mask=mask)  # β = m, inside
+naive = attention_weights(q, k, bias=linear_bias(L, beta=m, dtype=torch.float64), mask=mask)  # β = m
 print(f"β = √d·m = {math.sqrt(d) * m:g}: same weights as the paper? {torch.allclose(book, paper)}")
 print(f"β = m = {m:g}: same weights? {torch.allclose(naive, paper)}, largest gap {(naive - paper).abs().max():.3f}")
 assert torch.allclose(book, paper) and not torch.allclose(naive, paper)
 
 # %% [markdown]
-# ## 5. Content against distance
+# ## 5. What the linear penalty does
 #
 # **Exercise 01.5** — Predict, then the next cells test it. The bias lowers every query–key score by an amount
 # that grows linearly with the distance between them. What behaviour follows?
@@ -200,16 +202,16 @@ answer = ...   # or your letter
 check("01.5", answer)
 
 # %% [markdown]
-# A near key at distance $\delta_1$, a far one at $\delta_2$. In the book's form the far key wins when
+# A near and a far key, their distances differing by $\Delta$. In the book's form the far key wins when
 #
-# $$q\cdot k_\text{far} - q\cdot k_\text{near} \;>\; \beta\,(\delta_2 - \delta_1)$$
+# $$q\cdot k_\text{far} - q\cdot k_\text{near} \;>\; \beta\,\Delta$$
 #
 # Query $i = 10$, near key $j = 9$, far key $j = 2$, $\beta = 0.5$; every other key gets a very low content score.
 
 # %% tags=["nbval-check-output"]
 beta, d, i, near, far = 0.5, 16, 10, 9, 2
 threshold = beta * ((i - far) - (i - near))
-row_bias = linear_bias(1, i + 1, beta=beta)        # one query i, keys 0..i
+row_bias = linear_bias(1, i + 1, beta=beta)        # one query, at i: the last of keys 0..i
 q = torch.zeros(1, d)
 q[0, 0] = 1.0                                      # q . k_j = first coordinate of k_j
 print(f"threshold = β·{(i - far) - (i - near)} = {threshold:g}")
@@ -222,20 +224,18 @@ for advantage in (threshold - 1, threshold, threshold + 0.1, threshold + 1):
     assert torch.isclose(w[near], w[far]) if advantage == threshold else (w[far] > w[near]) == (advantage > threshold)
 
 # %% [markdown]
-# At exactly β × (difference of distances) the two keys tie.
+# At exactly β·Δ the two keys tie.
 #
 # ## 6. Explorer
 #
-# Move β (both signs), the query and the length; switch the mask and the bias's placement. The readout gives the
-# bias, score and weight of the cell (i, j) you set.
+# Move β (both signs), the query and the length; switch the mask and the bias's placement. The readout: bias,
+# score and weight of the cell (i, j) you set.
 
 # %%
 bias_explorer()
 
 # %% [markdown]
 # ## 7. Exercises
-#
-# Replace each `...` and run the cell.
 #
 # **Exercise 01.2** — Implement `my_linear_bias(L, beta)`: an (L, L) tensor whose entry (i, j) is β·(j − i)
 # (rows are queries, columns keys).
@@ -270,13 +270,13 @@ progress()
 # %% [markdown]
 # ## Summary
 #
-# - Past L_train a learned table fails, sinusoidal positions raised the loss, ALiBi's change was not distinguishable.
+# - Preview: past L_train a learned table failed, sinusoidal's loss rose, ALiBi's change was not distinguishable.
 # - ALiBi's bias β·(j − i) is a fixed penalty per step of distance; causal attention needs β > 0.
 # - The book puts the bias inside the 1/√d, the paper after it: β = √d·m.
-# - Content beats position when its q·k advantage exceeds β·Δdistance.
+# - Content beats position when its q·k advantage exceeds β·Δ.
 #
 # **Try this.**
-# 1. In the explorer, set β to 2 and move the query away from key j = 0. How fast does its weight fall?
+# 1. In the explorer (d = 16), set β to 2 and move the query away from key j = 0. How fast does its weight fall?
 # 2. Rerun section 1 with `preview(train_len=16)`. Does ALiBi's verdict line change?
 #
 # Where you are: `progress()`. **What next.** Notebook 02: the causal mask.
