@@ -60,6 +60,25 @@ def test_06_3_no_cell_above_it_prints_the_symmetric_bias():
     assert "symmetric=True" not in above and not ABS_FORM.search(above)
 
 
+def test_06_3_slopes_of_another_head_count_are_named_without_their_values():
+    for n in (8, 12, 16):
+        wrong = alibi_bias(n, 6, symmetric=True, dtype=torch.float64)[:4]       # the first 4 of n heads' slopes
+        message = reply("06.3", wrong)
+        assert "another head count" in message, message
+        assert not re.search(r"2\^|1/\d|0\.\d|geometric_slopes\(|\b4 heads\b", message), message
+
+
+# --- 06.2: one missing head count, named without pointing at it ---------------------------------------------------
+
+@pytest.mark.parametrize("answer", [[1, 2, 4, 8], [2, 4, 8, 16]])
+def test_06_2_one_missing_count_reply_points_at_neither_end(answer):
+    message = reply("06.2", answer)
+    assert "one head count is missing" in message.lower()
+    assert ("smallest" in message) == ("largest" in message), message      # both ends named, or neither
+    assert not re.search(r"\b(1|16)\b|\bup\b|\bdown\b", message), message
+    assert message == reply("06.2", [1, 2, 4, 16])                          # the same words whichever is missing
+
+
 # --- 06.4 (repeated 01.8/04.1) is removed, its id never reused; 06.10 (shown by 03) is a new situation ---------
 
 def test_06_4_is_gone_from_the_registry_the_notebook_and_the_exam():
@@ -134,7 +153,12 @@ def test_06_3_asks_for_the_symmetric_variant_by_name():
                                     "turn into wide ones the model never saw",            # 3 widths are new
                                     "reference implementation",                           # the authors' code
                                     "about one multiply-add per score",                   # two things changed
-                                    "$-m\\,\\lvert i + L_k"])                              # i is a row index there
+                                    "$-m\\,\\lvert i + L_k",                               # i is a row index there
+                                    "real kernel", "in the kernel too",                   # un-compiled: unfused
+                                    "any head count needs the paper's slopes",            # contradicts 06.10
+                                    "within about 1 %",                                   # uncited figure
+                                    "measures the dense bias alone",                      # is_causal changes too
+                                    "one call against none"])
 def test_06_has_no_internal_label_or_self_cancelling_paragraph(phrase):
     assert phrase not in re.sub(r"\s*\n#\s*", " ", SOURCE)
 
@@ -150,3 +174,22 @@ def test_06_names_each_slope_tensor_once():
 
 def test_06_prerequisites_include_04_and_05():
     assert "Notebooks 01–05" in SOURCE
+
+
+def test_06_says_flex_attention_ran_uncompiled_and_silences_only_its_warning():
+    flat = re.sub(r"\s*\n#\s*", " ", SOURCE)
+    section = flat[flat.index("### FlexAttention"):flat.index("Guards section 1")]
+    assert "Un-compiled" in section and "torch.compile" in section and "PyTorch warns" in section
+    assert 'simplefilter("ignore")' not in SOURCE
+    assert 'filterwarnings("ignore", "flex_attention called without torch.compile")' in SOURCE
+
+
+def test_06_defines_the_row_index_where_the_table_first_uses_it():
+    flat = re.sub(r"\s*\n#\s*", " ", SOURCE)
+    assert flat.index("$i = r + L_k - L_q$") < flat.index("### Worked example")
+    assert "one row shared by every query" in flat and "counting from 1" in flat
+
+
+def test_06_summary_keeps_the_trained_slopes_and_says_what_alibi_costs():
+    summary = re.sub(r"\s*\n#\s*", " ", SOURCE[SOURCE.index("## Summary"):])
+    assert "slopes a checkpoint was trained with" in summary and "$H L^2$" in summary

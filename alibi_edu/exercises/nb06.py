@@ -17,7 +17,6 @@ from ..slopes import geometric_slopes
 from . import questions
 from .compare import as_tensor, call_safely, describe_difference, match_tensor
 from .core import WRONG, Result, exercise, failed, passed, short
-from .nb03 import power_of_two_formula
 
 HEADS, LENGTH = 8, 12          # 06.1: the score_mod is run for 8 heads on a 12 x 12 grid
 MAX_HEADS = 16                 # 06.2: head counts 1..16
@@ -66,9 +65,14 @@ def check_score_mod(answer: Any) -> Result:
 
 # --- 06.2 one slope formula for every head count ----------------------------------------------
 
+def _one_formula(n: int) -> torch.Tensor:
+    """2^(-8k/n) for k = 1..n applied to any n: the paper's rule only when n is a power of two."""
+    return 2.0 ** (-8.0 * torch.arange(1, n + 1, dtype=torch.float64) / n)
+
+
 def _safe_head_counts() -> list[int]:
     return [n for n in range(1, MAX_HEADS + 1)
-            if torch.allclose(power_of_two_formula(n), geometric_slopes(n, torch.float64), rtol=1e-12)]
+            if torch.allclose(_one_formula(n), geometric_slopes(n, torch.float64), rtol=1e-12)]
 
 
 @exercise("06.2", "For which head counts is 2^(−8k/n) right?",
@@ -96,9 +100,9 @@ def check_safe_head_counts(answer: Any) -> Result:
     if wrong:
         return failed(f"At n = {wrong[0]} the formula does not give the paper's slopes: compare 2^(−8k/n) there "
                       f"with geometric_slopes({wrong[0]}).")
-    if missing == 1:
-        return failed("Almost: one head count is missing. Compare the two for every n the question allows, from "
-                      "the smallest head count up.")
+    if missing == 1:      # named neutrally: both ends of the range, so the reply points at no particular n
+        return failed("One head count is missing: compare 2^(−8k/n) with geometric_slopes(n) for every n, from "
+                      "the smallest head count the question allows to the largest.")
     return failed("Some head counts are missing: compare 2^(−8k/n) with geometric_slopes(n) for every n the "
                   "question asks about.")
 
@@ -126,7 +130,9 @@ def check_encoder_bias(answer: Any) -> Result:
          _row_weights(bloom_bias(m, torch.ones(1, ENC_LENGTH))[0].expand(shape))),
         ("Sign: your bias rewards distance. It must fall as a key moves away from the query, on either side.",
          _row_weights(-alibi_bias(ENC_HEADS, ENC_LENGTH, symmetric=True, dtype=torch.float64))),
-    ]
+    ] + [("Slopes: those are the paper's slopes for another head count. Use the ones for the question's heads.",
+          _row_weights(alibi_bias(n, ENC_LENGTH, symmetric=True, dtype=torch.float64)[:ENC_HEADS]))
+         for n in range(ENC_HEADS + 1, MAX_HEADS + 1)]          # e.g. the first 4 of geometric_slopes(8)
     right = alibi_bias(ENC_HEADS, ENC_LENGTH, symmetric=True, dtype=torch.float64)
     result = match_tensor(_row_weights(got), _row_weights(right),
                           "−m·|i − j|: keys on both sides lose m per step of distance (the symmetric variant).",
