@@ -54,9 +54,8 @@ def expected_values(exercise_id) -> list[float]:
                           dtype=f64).flatten().tolist()
     if exercise_id == "03.1":
         return [geometric_slopes(nb03.F1_HEADS, f64)[nb03.F1_HEAD - 1].item()]
-    if exercise_id in ("03.4", "03.5"):
-        cases = nb03.POWER_OF_TWO_CASES if exercise_id == "03.4" else nb03.ANY_COUNT_CASES
-        return torch.cat([geometric_slopes(n, f64) for n, in cases]).tolist()
+    if exercise_id == "03.4":
+        return torch.cat([geometric_slopes(n, f64) for n, in nb03.POWER_OF_TWO_CASES]).tolist()
     if exercise_id == "04.1":
         return [b / math.sqrt(d) for b, d in nb04.CASES]
     if exercise_id == "05.2":

@@ -98,7 +98,7 @@ class Exercise:
 
 _REGISTRY: dict[str, Exercise] = {}
 # Removed exercises: grades, grading.toml, saved progress and exam stubs key on ids, so these are never reused.
-RETIRED = {"03.6", "06.4"}
+RETIRED = {"03.5", "03.6", "06.4"}
 _ATTEMPTS: dict[str, int] = {}      # wrong attempts since the last pass, per exercise, in this kernel
 
 

@@ -171,7 +171,6 @@ FORMS = {
     "02.6": Numbers(),
     "03.1": Number(),
     "03.4": Function((8,), Numbers()),
-    "03.5": Function((12,), Numbers()),
     "03.8": Function((Random((2, 4, 3, 8)), Random((2, 4, 5, 8)), Random((2, 4, 5, 8)), Random((4,))), Numbers()),
     "04.1": Function((1.0, 16), Number()),
     "04.4": Mapping(("prediction", "run", "k16")),

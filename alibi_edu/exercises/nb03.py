@@ -1,8 +1,7 @@
 """Notebook 03 exercises: geometric slopes per head.
 
 Expected answers come from alibi_edu.geometric_slopes; the wrong formulas below exist only
-to recognise typical mistakes and name them. 03.6 was removed (computing the misread formula is now part of 03.7);
-its id is never reused.
+to recognise typical mistakes and name them. 03.5 (any head count) and 03.6 were removed: their ids are never reused.
 """
 from __future__ import annotations
 
@@ -20,7 +19,6 @@ from .core import MISTAKE, Result, exercise, failed, malformed, passed, short
 
 F1_HEADS, F1_HEAD = 8, 4              # 03.1: the 4th of 8 heads (k counts from 1)
 POWER_OF_TWO_CASES = [(8,), (1,), (2,), (4,), (16,)]  # 8 first: at n = 2 the misread formula equals the reversed slopes
-ANY_COUNT_CASES = [(8,), (12,), (6,), (3,), (20,), (1,)]
 
 
 def power_of_two_formula(n: int) -> torch.Tensor:
@@ -86,26 +84,6 @@ def check_power_of_two_slopes(answer: Any) -> Result:
                           mistakes=mistakes)
 
 
-@exercise("03.5", "Extend geometric_slopes to any head count",
-          reread="the section on head counts that are not powers of two: c = the largest power of two ≤ n.")
-def check_any_count_slopes(answer: Any) -> Result:
-    def mistakes(n: int) -> list[tuple[str, torch.Tensor]]:
-        c = 2 ** int(math.log2(n))
-        right = _slopes(n)
-        return [(f"That is 2^(−8k/n) applied to n = {n} directly: the paper takes the {c}-head slopes, then the "
-                 f"{2 * c}-head slopes at odd k until there are {n}.", power_of_two_formula(n)),
-                ("Sorted: the paper's order is not monotone — the first c heads keep the c-head slopes, the "
-                 "interpolated ones come after.", right.sort(descending=True).values),
-                (f"Even k of the {2 * c}-head set only repeats the {c}-head slopes: take odd k (1, 3, 5, …).",
-                 torch.cat([_slopes(c), power_of_two_formula(2 * c)[1::2][: n - c]])),
-                (f"The first {n} of the {2 * c}-head slopes skip the steep ones: start from the {c}-head set.",
-                 power_of_two_formula(2 * c)[:n])]
-    return match_function(answer, ANY_COUNT_CASES, _slopes,
-                          "The c-head slopes, then the 2c-head slopes at odd k — the paper's rule, for n = "
-                          f"{_counts(ANY_COUNT_CASES)}.",
-                          mistakes=mistakes)
-
-
 ROUNDED_ATOL = 6e-4    # 03.1: values rounded to 3 or more decimals pass
 
 
@@ -116,8 +94,7 @@ ROUNDED_ATOL = 6e-4    # 03.1: values rounded to 3 or more decimals pass
 LAYER_CASES = [(2, 4, 4, 4, 8), (1, 3, 2, 7, 4), (2, 8, 1, 5, 16), (1, 1, 5, 5, 4), (2, 6, 3, 9, 8)]
 OWN_SLOPES_CASE = 4                      # this case passes slopes that are not the geometric set of its head count
 LOSS_ATOL = 1e-4     # in the model (notebook 03): your layer and the library's, same seed, give losses this close
-LIBRARY_PIECES = {"alibi_bias", "geometric_slopes", "linear_bias", "causal_mask", "alibi_slopes", "bias_trial",
-                  "alibi_attention", "attention_weights", "attention_scores", "relative_positions"}
+LIBRARY_PIECES = {"alibi_attention"}   # the whole layer; its pieces (linear_bias, causal_mask ...) are welcome
 
 
 def layer_inputs(case: tuple[int, ...], number: int) -> tuple[torch.Tensor, ...]:
@@ -232,10 +209,9 @@ def check_own_attention(answer: Any) -> Result:
         first = problem if first is None else first
     if first is not None:
         return first.but(checks=(right, len(LAYER_CASES)))
-    borrowed = sorted(_library_pieces(answer))
-    if borrowed:
-        return failed(f"Your layer gives ALiBi's output, but through the library's {', '.join(borrowed)}: build it "
-                      "from your own pieces (my_linear_bias, my_causal_mask), so that the model runs your code.",
+    if answer is alibi_attention or _library_pieces(answer):
+        return failed("Your layer gives ALiBi's output, but through the library's alibi_attention: build it in the "
+                      "five steps (your pieces or linear_bias and causal_mask), so that the model runs your code.",
                       checks=(0, len(LAYER_CASES)))
     return passed(f"Your layer is ALiBi attention: it matches alibi_edu.alibi_attention on {len(LAYER_CASES)} random "
                   "shapes, fewer queries than keys among them. Now put it into the model (next cell).",

@@ -30,7 +30,7 @@ from fractions import Fraction
 
 import torch
 
-from alibi_edu import alibi_bias, attention_weights, causal_mask, geometric_slopes
+from alibi_edu import alibi_bias, attention_weights, causal_mask, geometric_slopes, linear_bias
 from alibi_edu.exercises import check, progress, quiz
 from alibi_edu.lm import TrainConfig, attention_source, load_corpus, train
 from alibi_edu.plots import head_grid, slopes_plot
@@ -80,15 +80,15 @@ answer = ...   # when ready: answer = my_slopes
 check("03.4", answer)
 
 # %% [markdown]
-# ### Worked example: 8 heads
+# ### The 8 heads' slopes
 
 # %% tags=["nbval-check-output"]
 n = 8
-by_hand = [2 ** (-8 * k / n) for k in range(1, n + 1)]
 slopes = geometric_slopes(n, dtype=torch.float64)
-assert torch.allclose(slopes, torch.tensor(by_hand, dtype=torch.float64), rtol=1e-12)   # the library's, by hand
-print("slopes:", [str(Fraction(m)) for m in by_hand])
-print("m_(k+1) / m_k:", sorted({round(b / a, 12) for a, b in zip(by_hand, by_hand[1:])}), "= 2^(-8/n) =", 2 ** (-8 / n))
+ratios = slopes[1:] / slopes[:-1]
+assert slopes[0] == 2 ** (-8 / n) and torch.allclose(ratios, torch.tensor(2 ** (-8 / n), dtype=torch.float64))
+print("slopes:", [str(Fraction(m)) for m in slopes.tolist()])
+print("m_(k+1) / m_k:", sorted({round(r, 12) for r in ratios.tolist()}), "= 2^(-8/n) =", 2 ** (-8 / n))
 
 # %% [markdown]
 # ## 3. Local and global heads
@@ -128,43 +128,33 @@ for head, (m, r, e) in enumerate(zip(slopes.tolist(), reach.tolist(), endless.to
     print(f"head {head}: m = 1/{1 / m:<4g} mean distance {r:6.1f} tokens (endless past: {e:6.1f})")
 
 # %%
-# the sentence below: heads 1-5 at their limit, 6-8 cut off
+# the text below
 assert ((reach - endless).abs()[:5] < 0.1).all() and ((endless - reach)[5:] > 1).all()
 
 # %% [markdown]
-# Steep heads 1 to 5 look near, at their endless-past limit; flat heads 6 to 8 are cut off by the sequence. Tuning
-# 5 candidates per head: $5^8 = 390\,625$ runs. The authors tried about ten sets, found the choice robust, and
-# trainable slopes extrapolating worse (Sec. 3).
+# At L = 256, steep heads 1 to 5 look near, at their endless-past limit; flat heads 6 to 8 are cut off by the
+# sequence. A full grid of 5 candidates per head: $5^8 = 390\,625$ runs. The authors tried about ten sets, found
+# the choice robust, and trainable slopes extrapolating worse (Sec. 3).
 #
 # ## 4. Head counts that are not powers of two
 #
 # Let $c$ be the largest power of two $\le n$. Take the $c$-head slopes, then the $2c$-head slopes at odd $k$
-# (1, 3, 5, …) until there are $n$.
-#
-# **Exercise 03.5** — Extend `my_slopes` to any head count with this rule.
-
-# %%
-def my_slopes_any(n):
-    ...   # your code here (you may call my_slopes)
-
-
-answer = ...   # when ready: answer = my_slopes_any
-check("03.5", answer)
+# (1, 3, 5, …) until there are $n$. For 12 heads:
 
 # %% tags=["nbval-check-output"]
-n = 12
-c = 2 ** int(math.log2(n))                                  # the largest power of two <= n: 8
-extra = range(1, 2 * (n - c), 2)                            # the first n - c odd k
+n12 = 12
+c = 2 ** int(math.log2(n12))                                # the largest power of two <= 12: 8
+extra = range(1, 2 * (n12 - c), 2)                          # the first n - c odd k
 by_hand = [2 ** (-8 * k / c) for k in range(1, c + 1)] + [2 ** (-8 * k / (2 * c)) for k in extra]
-twelve = geometric_slopes(12, dtype=torch.float64)
+twelve = geometric_slopes(n12, dtype=torch.float64)
 assert torch.allclose(twelve, torch.tensor(by_hand, dtype=torch.float64), rtol=1e-12)   # the library's, by hand
-direct = [2 ** (-8 * k / n) for k in range(1, n + 1)]
-print(f"n = {n}: c = {c}, extra heads at odd k = {list(extra)} of the {2 * c}-head slopes")
+direct = [2 ** (-8 * k / n12) for k in range(1, n12 + 1)]
+print(f"n = {n12}: c = {c}, extra heads at odd k = {list(extra)} of the {2 * c}-head slopes")
 print("log2 of the 12 slopes:", [round(math.log2(m), 2) for m in by_hand])
 print("2^(-8k/12) applied directly, log2:", [round(math.log2(m), 2) for m in direct])
 
 # %% [markdown]
-# Not monotone, by design. $2^{-8k/12}$ applied directly is another set.
+# Not monotone: harmless, each head attends on its own. $2^{-8k/12}$ applied directly is another set.
 
 # %%
 slopes_plot({"paper, 12 heads": twelve, "2^(-8k/12) applied directly": torch.tensor(direct),
@@ -184,7 +174,6 @@ slopes_plot({"paper, 12 heads": twelve, "2^(-8k/12) applied directly": torch.ten
 # - **D.** No: the values match, but the paper counts heads from 0, so every head is shifted by one.
 
 # %%
-misread = ...   # 1/2^(8/k) for k = 1..8
 quiz("03.7")
 
 # %%
@@ -192,10 +181,11 @@ answer = ...   # or the letter, as a string
 check("03.7", answer)
 
 # %% tags=["nbval-check-output"]
-misread = [1 / 2 ** (8 / head) for head in range(1, n + 1)]
-print(" k   paper 2^(-8k/n)   misread 1/2^(8/k)")
+heads = 8
+misread = [1 / 2 ** (8 / head) for head in range(1, heads + 1)]
+print(" k   paper 2^(-8k/8)   misread 1/2^(8/k)")
 for head, wrong in enumerate(misread, start=1):
-    print(f"{head:2d}   {2 ** (-8 * head / n):>14.6f}   {wrong:>16.6f}")
+    print(f"{head:2d}   {2 ** (-8 * head / heads):>14.6f}   {wrong:>16.6f}")
 print("misread ratios between neighbours:", [round(b / a, 3) for a, b in zip(misread, misread[1:])])
 assert all(a < b for a, b in zip(misread, misread[1:]))     # "it grows with k", below
 
@@ -203,12 +193,13 @@ assert all(a < b for a, b in zip(misread, misread[1:]))     # "it grows with k",
 # It **grows** with $k$, its ratios change, and $n$ is not in it.
 
 # %%
-slopes_plot({"paper 2^(-8k/n)": geometric_slopes(n), "misread 1/2^(8/k)": torch.tensor(misread)})
+slopes_plot({"paper 2^(-8k/8)": geometric_slopes(heads), "misread 1/2^(8/k)": torch.tensor(misread)})
 
 # %% [markdown]
 # ## 6. Explorer
 #
-# Try 8, 12 and 16 heads against one shared slope. *Reach*: the largest $i - j$ weighted ≥ 1% of the nearest key.
+# Try 8, 12 and 16 heads against one slope m shared by all heads (pale). *Reach*: the largest $i - j$ weighted ≥ 1%
+# of the nearest key.
 
 # %%
 slopes_explorer()
@@ -216,18 +207,19 @@ slopes_explorer()
 # %% [markdown]
 # ## 7. Your ALiBi attention layer, in a model
 #
-# **Exercise 03.8** — Write `my_alibi_attention(q, k, v, slopes)`: softmax(q·kᵀ/√d − m_k·(i − j) + Mask)·v. With
-# a **KV cache** (a generating model keeps past keys and values) there are fewer queries than keys: they are the
-# *last* L_q positions, row r at i = L_k − L_q + r. Fill in the five steps; the checker names the step that differs.
+# **Exercise 03.8** — Write `my_alibi_attention(q, k, v, slopes)`: softmax(q·kᵀ/√d − m_h·(i − j) + Mask)·v, m_h
+# head h's slope. With a **KV cache** (a generating model keeps past keys and values) there are fewer queries than
+# keys: they are the *last* L_q positions, row r at i = L_k − L_q + r. Fill in the five steps.
 
 # %%
-# paste your my_linear_bias (01.2) and my_causal_mask (02.1) here
+linear_fn, mask_fn = linear_bias, causal_mask   # the library's, or yours: my_linear_bias (01.2), my_causal_mask (02.1)
 
 
 def my_alibi_attention(q, k, v, slopes):
     """q (B, n, L_q, d); k, v (B, n, L_k, d); slopes (n,) -> (B, n, L_q, d)."""
-    # 1. bias: my_linear_bias(L_k, m) for each slope m, stacked: (n, L_k, L_k)
-    # 2. bias + my_causal_mask(L_k), then its last L_q rows: (n, L_q, L_k)
+    # 1. bias: linear_fn(L_k, beta=m) for each slope m, stacked: (n, L_k, L_k)
+    #    β·(j − i) with β = m gives −m·(i − j)
+    # 2. bias + mask_fn(L_k), then its last L_q rows: (n, L_q, L_k)
     # 3. scores: q·kᵀ/√d + bias: (B, n, L_q, L_k)
     # 4. weights: softmax over the keys
     # 5. return weights·v: (B, n, L_q, d)
@@ -239,15 +231,15 @@ check("03.8", answer)
 
 # %% [markdown]
 # The same steps in the model's source (`alibi_edu/lm/model.py`): `stack_bias` builds bias and mask; `attend`
-# hands them to **SDPA**, PyTorch's softmax(q·kᵀ/√d + attn_mask)·v (one model alone: `alibi_attention`, in blocks).
+# hands them to **SDPA**, PyTorch's softmax(q·kᵀ/√d + attn_mask)·v.
 
 # %%
 alibi_slopes, stack_bias, attend = attention_source().split("\n\n")
 print(stack_bias, *attend.splitlines()[-2:], sep="\n")
 
 # %% [markdown]
-# `ModelConfig(attention_fn=...)` swaps your layer in. One seed (same weights, same batches) trains a model with your
-# layer and one with the library's: if yours is ALiBi, their losses agree within 1e-4.
+# One seed (same weights, same batches) trains a model with your layer (`attention_fn`) and one with the library's:
+# if yours is ALiBi, their losses agree within 1e-4.
 
 # %%
 def your_layer(q, k, v, slopes):
@@ -273,7 +265,7 @@ progress()
 #
 # - m_k = 2^(−8k/n): fixed, geometric, local to global. Other counts: c heads, then odd k.
 # - 1/2^(8/k) grows with k: a misreading.
-# - ALiBi attention: q·kᵀ/√d − m_k·(i − j) + Mask, softmax, values; the queries are the last L_q positions.
+# - ALiBi attention: q·kᵀ/√d − m_h·(i − j) + Mask, softmax, values; the queries are the last L_q positions.
 #
 # **Try this.**
 # - Section 3 with L = 1024: which heads' mean distance changes?
