@@ -13,13 +13,14 @@ from ..attention import attention_weights
 from ..bias import alibi_bias, causal_mask, linear_bias
 from . import questions
 from .compare import as_tensor, call_safely, call_text, match_function, match_tensor
-from .core import WRONG, Result, exercise, failed, passed
+from .core import MISTAKE, WRONG, Result, exercise, failed, passed
 
 MASK_SIZES = [(1,), (2,), (5,)]
 ATTENTION_SHAPES = [(1, 4), (5, 8), (7, 16)]      # (L, d) of the random q and k the fixed function is run on
 SYMMETRIC_LEN, SYMMETRIC_SLOPE = 4, 0.75         # 02.6: not the 5 x 5, m = 0.5 of the worked example
 FINITE_NOTE = ("A large finite stand-in for −∞ (such as −1e9) passes too: every row here keeps a visible key, so "
-               "future keys get weight exactly 0, in float32 and float64 alike. Where the two differ: section 3 (on a fully masked row).")
+               "future keys get weight exactly 0, in float32 and float64 alike. Where the two differ: section 3 "
+               "(on a fully masked row).")
 
 
 @exercise("02.1", "Build the causal mask",
@@ -131,7 +132,18 @@ def check_fixed_attention(answer: Any) -> Result:
                             "Fixed: future keys get exactly 0 and every row sums to 1, on every random q, k tried. "
                             + FINITE_NOTE,
                             mistakes=mistakes)
+    if result.passed and not all(_future_vanishes(answer, q, k) for q, k in cases):
+        return failed("Not negative enough to vanish: your mask's number, through softmax, leaves future keys a "
+                      "tiny weight instead of exactly 0. Use float('-inf').", MISTAKE,
+                      mistake="finite mask too small")
     return _with_property(result, answer, cases, _weights_property)
+
+
+def _future_vanishes(fn: Any, q: torch.Tensor, k: torch.Tensor) -> bool:
+    """Do future keys (j > i) get weight exactly 0, as 02.1 asks of a finite mask too?"""
+    got = as_tensor(call_safely(fn, q.clone(), k.clone())[0])
+    future = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).triu(1)
+    return got is None or got.shape != future.shape or bool((got[future] == 0).all())
 
 
 @exercise("02.6", "The bidirectional bias −m·|i − j|",

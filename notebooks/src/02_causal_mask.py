@@ -3,7 +3,7 @@
 #
 # **Goals.** After this notebook you can
 # - see a model cheat without a mask, and write Mask(i, j);
-# - say why −∞ gives exactly zero weight, and when −1e9 does not;
+# - say what −∞ in the mask does to the weights, and where −1e9 behaves differently;
 # - build the bidirectional −m·|i − j|, and say why BLOOM's m·j needs the mask.
 #
 # **Prerequisites.** Notebook 01; symbols as in the [notation table](00_start_here.ipynb#Notation).
@@ -40,58 +40,56 @@ from alibi_edu.widgets import mask_explorer
 # ## 1. The problem: a model that reads the answer
 #
 # A language model predicts token $i+1$ from tokens $0..i$. This toy learns one attention score per offset $j - i$
-# and a scale $s$ for its logits. It trains on random tokens, scored on fresh ones: nothing in the past predicts the
-# next token, so the best honest loss is the uniform guess, $\log V$.
+# and a logit scale $g$. Its tokens are random, so nothing in the past predicts the next one: the best honest loss
+# is the uniform guess's, $\log V$.
 
 # %%
-V, L = 8, 16
-offsets = relative_positions(L)                                   # j - i, from -(L-1) to L-1
+V, T = 8, 16                                                      # vocabulary, sequence length
+offsets = relative_positions(T)                                   # j - i, from -(T-1) to T-1
 
 
 def next_token_loss(score_per_offset, scale, mask, tokens):
-    """Cross-entropy of predicting token i + 1 at every position i; tokens (B, L)."""
-    weights = torch.softmax(score_per_offset[offsets + L - 1] + mask, dim=-1)       # (L, L)
-    logits = scale * (weights @ torch.nn.functional.one_hot(tokens, V).float())     # (B, L, V)
+    """Cross-entropy of predicting token i + 1 at every position i; tokens (B, T)."""
+    weights = torch.softmax(score_per_offset[offsets + T - 1] + mask, dim=-1)       # (T, T)
+    logits = scale * (weights @ torch.nn.functional.one_hot(tokens, V).float())     # (B, T, V)
     return torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, V), tokens[:, 1:].reshape(-1))
 
 
 def train(masked: bool, steps: int = 40, lr: float = 20.0) -> tuple[float, float, torch.Tensor]:
     torch.manual_seed(0)
-    score_per_offset = torch.zeros(2 * L - 1, requires_grad=True)
+    score_per_offset = torch.zeros(2 * T - 1, requires_grad=True)
     scale = torch.zeros((), requires_grad=True)
-    mask = causal_mask(L) if masked else torch.zeros(L, L)
+    mask = causal_mask(T) if masked else torch.zeros(T, T)
     for _ in range(steps):
-        loss = next_token_loss(score_per_offset, scale, mask, torch.randint(V, (64, L)))
+        loss = next_token_loss(score_per_offset, scale, mask, torch.randint(V, (64, T)))
         loss.backward()
         with torch.no_grad():                                                   # plain gradient descent
             for p in (score_per_offset, scale):
                 p -= lr * p.grad
                 p.grad = None
     with torch.no_grad():
-        fresh = torch.randint(V, (1000, L), generator=torch.Generator().manual_seed(1))
+        fresh = torch.randint(V, (1000, T), generator=torch.Generator().manual_seed(1))
         return next_token_loss(score_per_offset, scale, mask, fresh).item(), scale.item(), score_per_offset.detach()
 
 
 results = {name: train(masked) for name, masked in (("with mask", True), ("without mask", False))}
-favourite = int(results["without mask"][2].argmax()) - (L - 1)
+favourite = int(results["without mask"][2].argmax()) - (T - 1)
 print(f"guessing every token equally: loss log V = {math.log(V):.3f}")
-for name, (loss, s, _) in results.items():
-    print(f"{name:>12}: loss on fresh sequences {loss:.3f}, learned scale s = {s:+.2f}")
+for name, (loss, g, _) in results.items():
+    print(f"{name:>12}: loss on fresh sequences {loss:.3f}, learned scale g = {g:+.2f}")
 print(f"without mask, favourite offset j - i = {favourite:+d}")
 
 # %%
-# the text: masked toy at log V, unmasked near 0 via offset +1
-assert abs(results["with mask"][0] - math.log(V)) < 0.02
-assert results["without mask"][0] < 0.1 * math.log(V) and favourite == 1
+assert abs(results["with mask"][0] - math.log(V)) < 0.02 and results["without mask"][0] < 0.1 * math.log(V)
+assert favourite == 1   # guards the text: masked at log V, unmasked near 0 via offset +1
 
 # %%
-line_chart({name: (range(-(L - 1), L), scores) for name, (_, _, scores) in results.items()},
+line_chart({name: (range(-(T - 1), T), scores) for name, (_, _, scores) in results.items()},
            xlabel="offset j - i (key position minus query position)", ylabel="learned score for offset j - i",
            title="where the toy looks", vline=(1, "offset +1: the next token"))
 
 # %% [markdown]
-# Without a mask the score at offset +1 wins: the toy copies the next token, which does not exist yet when it
-# generates.
+# Without a mask, offset +1 wins: the toy copies the next token, which does not exist yet at generation.
 #
 # ## 2. The formula: Mask(i, j)
 #
@@ -128,7 +126,7 @@ check("02.1", answer)
 # ### Worked example
 #
 # $\alpha_{ij} = e^{s_{ij} + \text{Mask}(i,j)}/\sum_{j'} e^{s_{ij'} + \text{Mask}(i,j')}$ and $e^{-\infty} = 0$: a
-# future key adds nothing to the numerator or the sum, so it gets exactly 0 and the allowed keys share all the weight.
+# future key adds nothing to the numerator or the sum, so it gets exactly 0.
 
 # %% tags=["nbval-check-output"]
 L = 4
@@ -139,11 +137,10 @@ q, k = torch.randn(2, L, 8)
 weights = attention_weights(q, k, mask=mask)
 print(mask)
 print("future weights exactly 0:", bool((weights[mask.isinf()] == 0).all()))
-print("row sums:", [round(s, 6) for s in weights.sum(-1).tolist()])
+print("row sums:", [round(total, 6) for total in weights.sum(-1).tolist()])
 
 # %%
-# the text: the library's mask is the hand-made one; future weights 0; rows sum to 1
-assert torch.equal(mask, by_hand) and (weights[mask.isinf()] == 0).all()
+assert torch.equal(mask, by_hand) and (weights[mask.isinf()] == 0).all()   # the library's mask, by hand; future 0
 assert torch.allclose(weights.sum(-1), torch.ones(L))
 
 # %%
@@ -157,8 +154,8 @@ heatmap_row({"scores q.k/sqrt(d)": attention_scores(q, k), "scores + Mask": atte
 # %% [markdown]
 # ## 3. Why not just a large finite number?
 #
-# Some code writes a stand-in −M, with $M$ large (say $10^9$), instead of −∞. On an ordinary row, where the query
-# sees at least itself, −1e9 already gives weight exactly 0 in float32: $e^{-10^9}$ underflows.
+# Some code writes −1e9 instead of −∞. On an ordinary row (the query sees at least itself) it gives weight exactly 0
+# in float32: $e^{-10^9}$ underflows.
 
 # %% tags=["nbval-check-output"]
 scores = torch.tensor([1.0, 2.0, 3.0])
@@ -166,8 +163,7 @@ future = torch.tensor([False, True, True])
 print("-1e9 on an ordinary row:", torch.softmax(scores.masked_fill(future, -1e9), -1).tolist())
 
 # %% [markdown]
-# And a *padding query* (a filler position that makes sequences equally long), whose keys may all be hidden? A mask
-# is added (`scores + mask`) or written over the scores (`scores.masked_fill(hidden, -1e9)`).
+# And a *padding query* (a filler position that makes sequences equally long), whose keys may all be hidden?
 
 # %% [markdown]
 # **Exercise 02.4** — *Predict, then look.* A padding query has every key masked. Version 1 adds −∞ to its scores, then applies torch.nan_to_num (NaN → 0, ±∞ → ± the largest finite float) to the weights; version 2 uses scores.masked_fill(mask, −1e9) in float32, nothing else. What is the query's output (weights applied to the values) in each?
@@ -188,12 +184,9 @@ check("02.4", answer)
 f16 = torch.float16
 for value in (-1e9, -1e4):
     print(f"{value:g} in float16 -> {torch.tensor(value, dtype=f16).item()}")
-lowest = torch.tensor(torch.finfo(f16).min, dtype=f16)
-print(f"float16 min {lowest.item():g} plus a bias of -100 -> {(lowest + torch.tensor(-100.0, dtype=f16)).item()}")
 hidden = torch.ones(3, dtype=torch.bool)                                  # a padding query: every key hidden
 rows = {"-inf added": scores + -math.inf, "-1e9 added, float32": scores + -1e9,
-        "-1e9 added, float64": scores.double() + -1e9, "masked_fill, -1e9": scores.masked_fill(hidden, -1e9),
-        "-1e9, float16": torch.full((3,), -1e9).to(f16).float()}
+        "masked_fill, -1e9": scores.masked_fill(hidden, -1e9), "-1e9, float16": torch.full((3,), -1e9).to(f16).float()}
 weights = {name: torch.softmax(row, dim=-1) for name, row in rows.items()}
 for name, row in rows.items():
     print(f"{name:>19}: softmax sees {[f'{x:.0f}' for x in row.tolist()]} -> weights "
@@ -205,16 +198,14 @@ print(f"output: -inf then nan_to_num {out_inf.tolist()}; masked_fill -1e9 {[roun
       f" (mean of the hidden values {values.mean(0).tolist()})")
 
 # %% [markdown]
-# With −∞ the row is 0/0 = NaN: loud, but it must be caught before it reaches the gradients. A finite number fails
-# quietly: written over the row, or added in float32 (near 1e9, float32 numbers are 64 apart), the scores become
-# equal and the hidden keys share the weight. In float16, −1e9 itself becomes −∞ (−1e4 stays finite).
+# With −∞ the row is 0/0 = NaN: loud, to be caught before the gradients. A finite number fails quietly: written
+# over the row (`masked_fill`), or added in float32 (near 1e9, float32 numbers are 64 apart), the scores become equal
+# and the hidden keys share the weight. In float16, −1e9 itself becomes −∞ (−1e4 stays finite).
 
 # %%
-# the text: NaN for -inf and float16 -1e9; uniform for -1e9 in float32; 02.4's two outputs
 uniform = torch.full((3,), 1 / 3)
-assert weights["-inf added"].isnan().all() and weights["-1e9, float16"].isnan().all()
+assert weights["-inf added"].isnan().all() and weights["-1e9, float16"].isnan().all()   # guards the text above
 assert torch.allclose(weights["-1e9 added, float32"], uniform) and torch.allclose(weights["masked_fill, -1e9"], uniform)
-assert torch.allclose(weights["-1e9 added, float64"].float(), torch.softmax(scores, -1))
 assert (out_inf == 0).all() and torch.allclose(out_fill, values.mean(0))
 
 # %% [markdown]
@@ -224,7 +215,7 @@ assert (out_inf == 0).all() and torch.allclose(out_fill, values.mean(0))
 # only the causal form) penalises distance both ways, $-m\,|i-j|$. From here on: the paper's slope m, added after
 # $1/\sqrt d$.
 #
-# **Exercise 02.6** — Before the worked example below prints one (L = 5, m = 0.5): give the (4, 4) tensor −m·|i − j| for L = 4 and m = 0.75.
+# **Exercise 02.6** — Give the (4, 4) tensor −m·|i − j| for m = 0.75.
 
 # %%
 answer = ...   # a (4, 4) tensor
@@ -234,8 +225,8 @@ check("02.6", answer)
 L, m = 5, 0.5
 by_hand = torch.tensor([[-m * abs(i - j) for j in range(L)] for i in range(L)])
 symmetric = alibi_bias(1, L, slopes=torch.tensor([m]), symmetric=True)[0]
-assert torch.equal(symmetric, by_hand)   # the library's symmetric bias is the one written by hand
-print(symmetric + 0.0)   # + 0.0 prints -0.0 on the diagonal as 0.0
+assert torch.equal(symmetric, by_hand)   # the library's, by hand
+print(symmetric + 0.0)   # + 0.0 turns -0.0 into 0.0
 
 # %%
 L = 10
@@ -285,8 +276,7 @@ assert torch.allclose(shortcut, causal) and not torch.allclose(open_shortcut, bi
 # %% [markdown]
 # ## 6. Explorer
 #
-# Scores, masked scores and weights, with −∞ or a finite stand-in in float32, float16 or bfloat16. Query i and
-# key j select the cell the readout describes.
+# Scores, masked scores and weights, with −∞ or a finite stand-in, in float32, float16 or bfloat16.
 
 # %%
 mask_explorer()
@@ -294,8 +284,8 @@ mask_explorer()
 # %% [markdown]
 # ## 7. Exercise: find the bug
 #
-# **Exercise 02.3** — This attention function is meant for a causal language model. Fix it and hand in the fixed
-# function; the checker runs it on random q, k of shape (L, d).
+# **Exercise 02.3** — Fix this attention function for a causal language model and hand it in; the checker runs it
+# on random q, k of shape (L, d).
 
 # %%
 def attention(q, k):
@@ -314,15 +304,14 @@ progress()
 # %% [markdown]
 # ## Summary
 #
-# - Without a mask, the toy reads the next token (loss near 0); with it, it stays at log V.
+# - Without a mask the toy reads the next token (loss near 0); with it, it stays at log V.
 # - Mask(i, j) = −∞ for j > i: future keys get exactly 0, each row still sums to 1.
-# - −1e9 does the same on ordinary float32 rows; it differs in float16 and on a fully masked row.
+# - −1e9 does the same on an ordinary row (float16 even turns it into −∞); only a fully masked row differs.
 # - Encoders: −m·|i − j|. BLOOM's m·j is ALiBi only under the mask.
 #
 # **Try this.**
-# - Section 1: give the unmasked toy a mask that hides offset +1 only. Does its loss still fall below log V? Look
-#   at its favourite offset.
+# - Section 1: give the unmasked toy a mask that hides offset +1 only. Does its loss still fall below log V?
 # - Section 3: use −1e4 in the float16 row. Which weights come out, and why no NaN?
-# - Section 5: set m = 2. Does m·j still match ALiBi under the mask? Look at the largest difference.
+# - Section 5: set m = 2. Does m·j still match ALiBi under the mask?
 #
 # `progress()` says where you are. **What next.** Notebook 03: one slope per head.
