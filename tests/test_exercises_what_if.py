@@ -191,6 +191,12 @@ def test_05_6_a_run_that_cannot_tell_refutes_nothing(word):
     assert result.passed and "cannot tell" in result.message
 
 
+@pytest.mark.parametrize("word", ["same", "The same", "flat"])
+def test_05_6_same_is_not_a_prediction_the_prompt_offers_even_on_a_tied_run(word):
+    result = check("05.6", {"prediction": word, **MIXED})
+    assert not result.passed and '"higher" or "lower"' in result.message, result.message
+
+
 def test_05_6_bad_input():
     assert "run the cell" in check("05.6", "higher").message
     assert "one word" in check("05.6", {"prediction": "maybe", **RISES}).message

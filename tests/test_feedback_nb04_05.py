@@ -168,7 +168,7 @@ def source_cell(path, starts):
     ("04_beta_sweeps.py", "**Exercise 04.3**", "## 6. Explorer"),
     ("05_long_sequences.py", "**Exercise 05.3**", "**grows** with"),      # what makes ALiBi run past L_train
     ("05_long_sequences.py", "**Exercise 05.5**", "never on i"),           # the rule is the same at every length
-    ("05_long_sequences.py", "**Exercise 05.5**", 'relative_positions(1, i + 1)'),
+    ("05_long_sequences.py", "**Exercise 05.5**", 'for delta in range(4)'),     # the last keys' bias at i = 5, 5000
 ])
 def test_the_explanation_comes_after_its_question(path, question, explanation):
     text = (SOURCES / path).read_text()
@@ -217,7 +217,32 @@ def test_04_tied_is_explained_before_the_tables_that_use_it():
 def test_05_generation_says_why_the_samples_share_stretches():
     text = (SOURCES / "05_long_sequences.py").read_text()
     section = text[text.index("## 6. Generate"):text.index("A sample is one draw")]
-    assert "same sampling seed" in section and "share" in section, section
+    assert "share a sampling seed" in section and "share stretches" in section, section
+    assert "alibi and sinusoidal samples" in section, section      # which samples: the learned model writes none
+
+
+def test_05_7_answer_is_not_shown_above_it():
+    # the cell after 05.5 shows the last four keys' bias from their distances, not the general row of query i
+    text = (SOURCES / "05_long_sequences.py").read_text()
+    above = text[:text.index("**Exercise 05.7**")]
+    assert "relative_positions(" not in above, above
+
+
+def test_05_1_alibi_hint_asks_about_unseen_distances_without_answering():
+    passed, message = reply("05.1", {"alibi", "sinusoidal", "rope"})
+    assert not passed and "never trained on" in message and message.rstrip().endswith("?"), message
+    assert "farther back than 63" not in message and "less weight" not in message, message
+
+
+def test_05_5_key_is_about_the_rule_not_the_model():
+    key = QUESTIONS["05.5"]["key"]
+    assert key == "C" and "rule" in option("05.5", key) and "fitted to none" not in option("05.5", key)
+    assert "trained at L_train" in QUESTIONS["05.5"]["why"]
+
+
+def test_05_only_the_between_model_comparison_past_64_is_claimed():
+    text = (SOURCES / "05_long_sequences.py").read_text()
+    assert "every model's loss is lower" not in text and "falls less than alibi's" in text
 
 
 @pytest.mark.parametrize("tied, passes", [({1, 10}, True), ({1, 10, 7}, False), (frozenset(), False)])

@@ -37,9 +37,9 @@ def check_rising_curves(answer: Any) -> Result:
     if unknown:
         return failed(f"Unknown names {sorted(unknown)}: choose among {list(CURVE_METHODS)}.")
     if "alibi" in names:
-        return failed("ALiBi's penalty per step of distance is the same at every position. Past L_train, what does "
-                      "it feed the model that training never did, and how much weight does its penalty leave on keys "
-                      "farther back than 63?")
+        return failed("ALiBi's penalty per step of distance is the same at every position. Past L_train a query "
+                      "meets keys at distances never trained on: what does the penalty do to their weight, compared "
+                      "with nearer keys of equal content?")
     if not RISES <= names:
         return failed("Not all of them: for each method you left out, ask whether past L_train the model is fed a "
                       "position vector or an angle that it never saw in training.")
@@ -116,6 +116,9 @@ def check_short_training(answer: Any) -> Result:
                       f"{SHORT}); got {short(answer['prediction'])}.")
     vs = paired(long_run, short_run, names=(f"at {LONG}", f"at {SHORT}"))
     measured = {-1: "lower", 0: "same", 1: "higher"}[vs.direction]
+    if said == "same" and measured == "same":
+        return failed(f"The exercise asks for a direction: predict \"higher\" or \"lower\" (the loss at {LONG} "
+                      f"against the loss at {SHORT}), then run the cell again.")
     if measured == "same":
         return passed(f"Your run cannot tell the two apart ({vs}), so it neither confirms nor refutes a "
                       "prediction: with more seeds or steps it might.")

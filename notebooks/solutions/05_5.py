@@ -1,4 +1,4 @@
-# 05.5 — false: the rule holds at every length; its point is to run at lengths other than the training one
+# 05.5 — false: the bias rule has no length in it; its point is to run at lengths other than the training one
 from alibi_edu.exercises import check
 
 answer = "C"
