@@ -90,6 +90,20 @@ def test_02_3_refuses_a_mask_not_negative_enough_to_vanish(value):
     assert str(int(value)) not in result.message and "exactly 0" in result.message
 
 
+def test_02_3_claims_only_what_it_checked_for_a_mask_that_casts_to_float32():
+    def float32_mask(q, k):   # -500 vanishes in float32 only: in float64, e^-500 is not 0
+        L, q, k = q.shape[-2], q.float(), k.float()
+        scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+        return torch.softmax(scores.masked_fill(torch.ones(L, L, dtype=torch.bool).triu(1), -500.0), -1)
+    result = check("02.3", float32_mask, record=False)
+    assert not result.passed or "float64" not in result.message, result.message
+
+
+def test_hint_c_of_02_2_computes_nothing_that_shows_the_key():
+    message = reply("02.2", "C")
+    assert "torch.exp" not in message and "float('-inf')" not in message, message
+
+
 def test_hint_b_of_02_5_does_not_give_away_the_try_this():
     message = reply("02.5", "B")
     assert "m = 2" not in message and "whatever m" not in message, message
@@ -157,7 +171,6 @@ def test_hints_of_02_2_and_02_5_do_not_point_at_the_key():
     ("02", "02.2", r"e^{-\infty} = 0"),
     ("02", "02.5", r"m\,j = m\,(j - i)"),
     ("03", "03.2", "m_(k+1) / m_k"),
-    ("03", "03.3", "390"),
     ("03", "03.3", "steep heads 1 to 5"),
 ])
 def test_a_recall_question_comes_before_its_answer(notebook, exercise_id, answer_text):

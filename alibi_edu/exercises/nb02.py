@@ -18,8 +18,8 @@ from .core import MISTAKE, WRONG, Result, exercise, failed, passed
 MASK_SIZES = [(1,), (2,), (5,)]
 ATTENTION_SHAPES = [(1, 4), (5, 8), (7, 16)]      # (L, d) of the random q and k the fixed function is run on
 SYMMETRIC_LEN, SYMMETRIC_SLOPE = 4, 0.75         # 02.6: not the 5 x 5, m = 0.5 of the worked example
-FINITE_NOTE = ("A large finite stand-in for −∞ (such as −1e9) passes too: every row here keeps a visible key, so "
-               "future keys get weight exactly 0, in float32 and float64 alike. Where the two differ: section 3 "
+FINITE_NOTE = ("A large finite stand-in for −∞ (such as −1e9) passes too: every row here keeps a visible key, and "
+               "future keys got weight exactly 0 in every check. Where the two differ: section 3 "
                "(on a fully masked row).")
 
 

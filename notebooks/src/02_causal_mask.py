@@ -4,7 +4,7 @@
 # **Goals.** After this notebook you can
 # - see a model cheat without a mask, and write Mask(i, j);
 # - say what −∞ in the mask does to the weights, and where −1e9 behaves differently;
-# - build the bidirectional −m·|i − j|, and say why BLOOM's m·j needs the mask.
+# - build the bidirectional −m·|i − j|, and say why BLOOM may add m·j instead.
 #
 # **Prerequisites.** Notebook 01; symbols as in the [notation table](00_start_here.ipynb#Notation).
 # Stuck? Each wrong try gives a hint; the third offers the solution (`%load solutions/02_1.py`).
@@ -39,9 +39,9 @@ from alibi_edu.widgets import mask_explorer
 # %% [markdown]
 # ## 1. The problem: a model that reads the answer
 #
-# A language model predicts token $i+1$ from tokens $0..i$. This toy learns one attention score per offset $j - i$
-# and a logit scale $g$. Its tokens are random, so nothing in the past predicts the next one: the best honest loss
-# is the uniform guess's, $\log V$.
+# A language model predicts token $i+1$ from tokens $0..i$. This toy predicts the token it attends to; it learns one
+# score per offset $j - i$ and a logit scale $g$. Its tokens are random, so nothing in the past predicts the next
+# one: the best honest loss is the uniform guess's, $\log V$.
 
 # %%
 V, T = 8, 16                                                      # vocabulary, sequence length
@@ -93,8 +93,8 @@ line_chart({name: (range(-(T - 1), T), scores) for name, (_, _, scores) in resul
 #
 # ## 2. The formula: Mask(i, j)
 #
-# Mask(i, j) is 0 for $j \le i$ and $-\infty$ for $j > i$, added to the score $s_{ij}$ (here
-# $q_i\cdot k_j/\sqrt d$ plus the ALiBi bias).
+# Mask(i, j) is 0 for $j \le i$ and $-\infty$ for $j > i$, added to the score
+# $s_{ij} = q_i\cdot k_j/\sqrt d - m\,(i-j)$ (the paper's slope m, after $1/\sqrt d$).
 #
 # **Exercise 02.2** — How does adding Mask(i, j) to the scores stop query i from attending to future keys?
 #
@@ -154,7 +154,7 @@ heatmap_row({"scores q.k/sqrt(d)": attention_scores(q, k), "scores + Mask": atte
 # %% [markdown]
 # ## 3. Why not just a large finite number?
 #
-# Some code writes −1e9 instead of −∞. On an ordinary row (the query sees at least itself) it gives weight exactly 0
+# Some code writes −1e9 instead of −∞. On an ordinary row (some key visible) it gives weight exactly 0
 # in float32: $e^{-10^9}$ underflows.
 
 # %% tags=["nbval-check-output"]
@@ -163,7 +163,8 @@ future = torch.tensor([False, True, True])
 print("-1e9 on an ordinary row:", torch.softmax(scores.masked_fill(future, -1e9), -1).tolist())
 
 # %% [markdown]
-# And a *padding query* (a filler position that makes sequences equally long), whose keys may all be hidden?
+# And a *padding query* (a filler that makes sequences equally long)? With left padding it sees only fillers; a
+# key-padding mask hides them all.
 
 # %% [markdown]
 # **Exercise 02.4** — *Predict, then look.* A padding query has every key masked. Version 1 adds −∞ to its scores, then applies torch.nan_to_num (NaN → 0, ±∞ → ± the largest finite float) to the weights; version 2 uses scores.masked_fill(mask, −1e9) in float32, nothing else. What is the query's output (weights applied to the values) in each?
@@ -194,26 +195,32 @@ for name, row in rows.items():
 values = torch.tensor([[3.0, 0.0], [0.0, 3.0], [3.0, 6.0]])              # one value per hidden key
 out_inf = torch.nan_to_num(weights["-inf added"]) @ values                 # 02.4's version 1
 out_fill = weights["masked_fill, -1e9"] @ values                           # 02.4's version 2
+leaf = scores.clone().requires_grad_()
+(torch.nan_to_num(torch.softmax(leaf + -math.inf, dim=-1)) @ values).sum().backward()
+sdpa = torch.nn.functional.scaled_dot_product_attention(torch.ones(1, 2), torch.ones(3, 2), values,
+                                                        attn_mask=torch.full((1, 3), -math.inf))
 print(f"output: -inf then nan_to_num {out_inf.tolist()}; masked_fill -1e9 {[round(x, 4) for x in out_fill.tolist()]}"
       f" (mean of the hidden values {values.mean(0).tolist()})")
+print(f"version 1's gradient {leaf.grad.tolist()}; PyTorch's built-in attention, every key -inf: {sdpa.tolist()}")
 
 # %% [markdown]
-# With −∞ the row is 0/0 = NaN: loud, to be caught before the gradients. A finite number fails quietly: written
-# over the row (`masked_fill`), or added in float32 (near 1e9, float32 numbers are 64 apart), the scores become equal
-# and the hidden keys share the weight. In float16, −1e9 itself becomes −∞ (−1e4 stays finite).
+# With −∞, a hand-written softmax gives 0/0 = NaN: loud (nan_to_num hides it from the output, not the gradient);
+# **SDPA**, PyTorch's built-in attention, quietly returns zeros. A finite number fails quietly: written over the row
+# (`masked_fill`), or added in float32 (near 1e9, float32 numbers are 64 apart), the scores become equal and the hidden
+# keys share the weight. In float16, −1e9 itself becomes −∞.
 
 # %%
 uniform = torch.full((3,), 1 / 3)
 assert weights["-inf added"].isnan().all() and weights["-1e9, float16"].isnan().all()   # guards the text above
 assert torch.allclose(weights["-1e9 added, float32"], uniform) and torch.allclose(weights["masked_fill, -1e9"], uniform)
 assert (out_inf == 0).all() and torch.allclose(out_fill, values.mean(0))
+assert leaf.grad.isnan().all() and (sdpa == 0).all()
 
 # %% [markdown]
 # ## 4. Bidirectional attention: −m·|i − j|
 #
-# An encoder has no mask, and −m·(i − j) would give future keys a **bonus**. A common variant (the paper defines
-# only the causal form) penalises distance both ways, $-m\,|i-j|$. From here on: the paper's slope m, added after
-# $1/\sqrt d$.
+# An encoder has no mask, and −m·(i − j) would give future keys a **bonus**. A variant for encoders (the paper
+# defines only the causal form) penalises distance both ways, $-m\,|i-j|$.
 #
 # **Exercise 02.6** — Give the (4, 4) tensor −m·|i − j| for m = 0.75.
 
@@ -254,7 +261,7 @@ check("02.5", answer)
 
 # %% [markdown]
 # Softmax ignores a constant added to a whole row, and $m\,j = m\,(j - i) + m\,i$, with $m\,i$ constant in
-# row $i$. Compare, causal and bidirectional:
+# row $i$. Compare:
 
 # %% tags=["nbval-check-output"]
 torch.manual_seed(2)
@@ -284,8 +291,8 @@ mask_explorer()
 # %% [markdown]
 # ## 7. Exercise: find the bug
 #
-# **Exercise 02.3** — Fix this attention function for a causal language model and hand it in; the checker runs it
-# on random q, k of shape (L, d).
+# **Exercise 02.3** — Fix this attention function for a causal language model; the checker runs it on random q, k
+# of shape (L, d).
 
 # %%
 def attention(q, k):
@@ -306,12 +313,12 @@ progress()
 #
 # - Without a mask the toy reads the next token (loss near 0); with it, it stays at log V.
 # - Mask(i, j) = −∞ for j > i: future keys get exactly 0, each row still sums to 1.
-# - −1e9 does the same on an ordinary row (float16 even turns it into −∞); only a fully masked row differs.
-# - Encoders: −m·|i − j|. BLOOM's m·j is ALiBi only under the mask.
+# - −1e9 does the same on an ordinary row; only a fully masked row differs.
+# - Encoders: −m·|i − j|. BLOOM's m·j is −m·(i − j) plus a row constant: the same weights.
 #
 # **Try this.**
 # - Section 1: give the unmasked toy a mask that hides offset +1 only. Does its loss still fall below log V?
 # - Section 3: use −1e4 in the float16 row. Which weights come out, and why no NaN?
-# - Section 5: set m = 2. Does m·j still match ALiBi under the mask?
+# - Section 5: set m = 2. Does m·j still match?
 #
 # `progress()` says where you are. **What next.** Notebook 03: one slope per head.

@@ -1,8 +1,8 @@
 # %% [markdown]
 # # 03 — Geometric slopes: one slope per head
 #
-# **Goals.** Compute each head's slope, tell local heads from global ones, spot a misread formula, and build ALiBi
-# attention that trains a model.
+# **Goals.** Compute each head's slope, tell local heads (steep: attend near) from global ones (flat: reach
+# far), spot a misread formula, and build ALiBi attention in a model.
 #
 # **Prerequisites.** Notebooks 01 and 02 ([notation](00_start_here.ipynb#Notation)). Slopes: Press, Smith & Lewis, *Train
 # Short, Test Long* (ICLR 2022). Stuck? The third wrong try offers the solution (`%load solutions/03_1.py`).
@@ -133,8 +133,8 @@ assert ((reach - endless).abs()[:5] < 0.1).all() and ((endless - reach)[5:] > 1)
 
 # %% [markdown]
 # At L = 256, steep heads 1 to 5 look near, at their endless-past limit; flat heads 6 to 8 are cut off by the
-# sequence. A full grid of 5 candidates per head: $5^8 = 390\,625$ runs. The authors tried about ten sets, found
-# the choice robust, and trainable slopes extrapolating worse (Sec. 3).
+# sequence. The authors tried about ten sets, found the choice robust, and trainable slopes extrapolating worse
+# (Sec. 3).
 #
 # ## 4. Head counts that are not powers of two
 #
@@ -162,8 +162,6 @@ slopes_plot({"paper, 12 heads": twelve, "2^(-8k/12) applied directly": torch.ten
 
 # %% [markdown]
 # ## 5. A misread formula: $1/2^{8/k}$
-#
-# Study material sometimes writes this instead.
 #
 # **Exercise 03.7** — Compute 1/2^(8/k) for k = 1..8. Reversed (k = 8 down to 1), it falls from head 1 to head 8
 # as the paper's slopes do. Is it then the paper's set?
@@ -198,8 +196,8 @@ slopes_plot({"paper 2^(-8k/8)": geometric_slopes(heads), "misread 1/2^(8/k)": to
 # %% [markdown]
 # ## 6. Explorer
 #
-# Try 8, 12 and 16 heads against one slope m shared by all heads (pale). *Reach*: the largest $i - j$ weighted ≥ 1%
-# of the nearest key.
+# *Reach*: the largest $i - j$ weighted ≥ 1% of the nearest key. Which of 8 heads reach 100 back? Then 12 and 16
+# heads, or one m shared by all (pale).
 
 # %%
 slopes_explorer()
@@ -212,18 +210,18 @@ slopes_explorer()
 # keys: they are the *last* L_q positions, row r at i = L_k − L_q + r. Fill in the five steps.
 
 # %%
-linear_fn, mask_fn = linear_bias, causal_mask   # the library's, or yours: my_linear_bias (01.2), my_causal_mask (02.1)
+linear_fn, mask_fn = linear_bias, causal_mask   # the library's; or paste yours (01.2, 02.1) above and use them
 
 
 def my_alibi_attention(q, k, v, slopes):
     """q (B, n, L_q, d); k, v (B, n, L_k, d); slopes (n,) -> (B, n, L_q, d)."""
     # 1. bias: linear_fn(L_k, beta=m) for each slope m, stacked: (n, L_k, L_k)
-    #    β·(j − i) with β = m gives −m·(i − j)
+    #    β = m: β·(j − i) = −m·(i − j), passed straight through: this bias is added after 1/√d
     # 2. bias + mask_fn(L_k), then its last L_q rows: (n, L_q, L_k)
     # 3. scores: q·kᵀ/√d + bias: (B, n, L_q, L_k)
     # 4. weights: softmax over the keys
     # 5. return weights·v: (B, n, L_q, d)
-    ...   # your code here, a line or two per step
+    ...   # your code: a line or two per step
 
 
 answer = ...   # when ready: answer = my_alibi_attention
@@ -238,7 +236,7 @@ alibi_slopes, stack_bias, attend = attention_source().split("\n\n")
 print(stack_bias, *attend.splitlines()[-2:], sep="\n")
 
 # %% [markdown]
-# One seed (same weights, same batches) trains a model with your layer (`attention_fn`) and one with the library's:
+# One seed (same weights, same batches) trains a model with your layer and one with the library's:
 # if yours is ALiBi, their losses agree within 1e-4.
 
 # %%
