@@ -117,9 +117,10 @@ def check_k4_prediction(answer: Any) -> Result:
     if measured == "same":
         return passed(f"Your run cannot tell its best setting from k = 16's β = {_beta(before):g}, so it neither "
                       "confirms nor refutes a prediction: with more seeds or steps it might.")
-    why = (" With k = 4 nothing beyond 4 steps back helps, so a steep penalty loses nothing useful and keeps the "
-           "useless symbols out of the mix." if measured == "higher" else
-           " The run measures that, not why: compare it with what section 4 says about flat penalties.")
+    reading = ("with k = 4 nothing beyond 4 steps back helps, so a steep penalty loses nothing useful"
+               if measured == "higher" else
+               "a flatter penalty leaves the heads free to learn which of the recent symbols to read")
+    why = f" One reading: {reading}. The run shows which β wins, not why."
     if said == measured:
         return passed(f"Consistent with your run: its best β is {measured} than k = 16's β = {_beta(before):g}, "
                       f"in every seed, unlikely to be noise by the rule of section 3.1.{why}")
