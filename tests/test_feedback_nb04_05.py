@@ -255,3 +255,40 @@ def test_04_5_tied_as_a_set_gets_a_reply_not_a_crash(tied, passes):
     assert passed == passes, message
     if not passes:
         assert "tied" in message
+
+
+# --- the third fresh read of 04 ----------------------------------------------------------------------------------
+
+def test_04_the_rule_is_called_a_screen_and_its_null_rate_is_computed_where_it_is_defined():
+    text = (SOURCES / "04_beta_sweeps.py").read_text()
+    rule = text.index("The course's rule")
+    assert "a screen, not a proof" in text[rule:rule + 800]
+    assert "lm.paired(" in text[rule:text.index("### 3.2")]          # the null share is run, not asserted
+
+
+def test_04_scopes_its_task_claim_to_the_run_and_says_which_grid_is_shared():
+    text = (SOURCES / "04_beta_sweeps.py").read_text()
+    assert "belongs to" not in text
+    assert "same model, grid and seeds" not in text and "coarse grid" in text[text.index("## 4."):]
+    assert "In this run (one model size, 200 steps, 3 seeds)" in text[text.index("## Summary"):]
+
+
+def test_04_perplexity_and_nats_are_defined_before_the_first_table():
+    text = (SOURCES / "04_beta_sweeps.py").read_text()
+    first_table = text.index("lm.baselines(corpus")
+    assert "*Perplexity*" in text[:first_table] and "*nats*" in text[:first_table]
+
+
+def test_04_4_the_pass_reply_offers_a_reading_not_a_cause_in_both_directions():
+    grid = [0.3, 1.0, 3.0]
+    up = torch.tensor([[2.0, 2.0, 2.0], [1.9, 1.9, 1.91], [1.8, 1.81, 1.8]])
+    from alibi_edu import lm
+    for val, word in ((up, "higher"), (up.flip(0), "lower")):
+        sweep = lm.Sweep([f"β = {b:g}" for b in grid], [0, 1, 2], val, torch.zeros(1, *val.shape), {})
+        passed, message = reply("04.4", {"prediction": word, "run": sweep.record(), "k16": 1.0})
+        assert passed and "One reading:" in message and "not why" in message, message
+
+
+def test_04_3_hint_for_a_does_not_point_at_another_option():
+    hint = QUESTIONS["04.3"]["hints"]["A"]
+    assert "grows with β" not in hint and not re.search(r"\b[BCD]\b", hint), hint
