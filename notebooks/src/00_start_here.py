@@ -10,7 +10,7 @@
 # **Goals.** Run the notebooks, move their sliders, answer and check an exercise, see your progress, and read the
 # notation every notebook uses.
 #
-# **Prerequisites.** Python and a little PyTorch; dot-product attention and softmax. About 10 minutes.
+# **Prerequisites.** Python and a little PyTorch; dot-product attention and softmax. About 12 minutes.
 
 # %%
 # Colab or a new kernel: install the course package if it is missing (README: Where to run it); else do nothing.
@@ -48,12 +48,12 @@ if "google.colab" in sys.modules:
 #
 # | notebook | what you learn | needs | time |
 # |---|---|---|---|
-# | 00 start here | using the course; environment check | — | 10 min |
-# | 01 score computation | the problem ALiBi solves; the bias β·(j − i); the complete formula | 00 | 40 min |
+# | 00 start here | using the course; environment check | — | 12 min |
+# | 01 score computation | the problem ALiBi solves; the bias β·(j − i); the complete formula | 00 | 45 min |
 # | 02 causal mask | why −∞ before softmax; low precision | 01 | 35 min |
-# | 03 geometric slopes | one slope per head; local and global heads | 01, 02 | 35 min |
-# | 04 β sweeps | choosing β on a validation set, on a tiny language model | 01, 03 | 40 min |
-# | 05 long sequences | train short, test long, against other position methods | 03, 04 | 40 min |
+# | 03 geometric slopes | one slope per head; local and global heads | 01, 02 | 45 min |
+# | 04 β sweeps | choosing β on a validation set, on a tiny language model | 01, 03 | 45 min |
+# | 05 long sequences | train short, test long, against other position methods | 03, 04 | 45 min |
 # | 06 ALiBi in practice | production code, bugs to spot, cost; closing quiz | 01–05 | 45 min |
 #
 # 01 → 02 → 03 is the core; 04 and 05 are experiments.
