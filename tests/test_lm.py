@@ -396,3 +396,13 @@ def test_every_method_starts_from_the_same_shared_weights(seed):
     assert torch.equal(*draws)
     table = models["learned"]["position_embedding.weight"]
     assert table.shape == (16, 32) and 0.01 < table.std() < 0.03  # drawn like the other tables
+
+
+def test_confirm_raises_in_the_default_run_and_prints_in_a_longer_one(capsys):
+    claims = {"the loss falls": True, "β = 0 rises": False}
+    with pytest.raises(AssertionError, match="β = 0 rises"):
+        lm.sweep.confirm(claims)
+    lm.sweep.confirm(claims, strict=False)                 # LONGER_RUN: the text may not describe this run
+    assert capsys.readouterr().out == "This run differs from the text: β = 0 rises\n"
+    lm.sweep.confirm({"the loss falls": True})             # nothing to say when every sentence holds
+    assert capsys.readouterr().out == ""
