@@ -240,3 +240,8 @@ def test_in_quick_mode_the_exercises_run_still_trains_at_full_size(exercise_id, 
     assert kwargs["config"].seq_len == {"04.4": 64, "05.6": 16}[exercise_id]
     if exercise_id == "04.4":
         assert list(settings) == [f"β = {b:g}" for b in GRID] and lm.ECHO_K16_BETA in GRID
+
+
+def test_04_4_a_wrong_lower_gets_a_question_not_the_mechanism():
+    hint = check("04.4", {"prediction": "lower", "run": HIGHER.record(), "k16": 1.0}).message
+    assert "measured the opposite" in hint and "useless" not in hint and "out of the mix" not in hint

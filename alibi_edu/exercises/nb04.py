@@ -129,7 +129,7 @@ def check_k4_prediction(answer: Any) -> Result:
                       "ask which keys are useful at k = 4.")
     if measured == "higher":
         return failed("Your run measured the opposite, in every seed. At k = 4 only the last 4 symbols can be "
-                      "copied: which penalty keeps the symbols further back, useless here, out of the mix?")
+                      "copied: which of them can each β's penalty still reach (section 4's e^(−mΔ))?")
     return failed("Your run measured the opposite, in every seed: compare the settings with `what_if.compare(...)`.")
 
 

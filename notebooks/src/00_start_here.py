@@ -39,7 +39,8 @@ if "google.colab" in sys.modules:
 # - **Quizzes**: the options are in the text; press a letter, or write the letter (a string) in the answer cell below
 #   and run it. A pressed letter is not saved in the notebook file; the answer cell is: use it for work you hand in.
 # - **Stuck?** The second wrong try says what to reread, the third offers the solution: `%load solutions/01_2.py`
-#   in a new cell (the exercise's id, `_` for `.`), which checks itself when run.
+#   in a new cell (the exercise's id, `_` for `.`), which checks itself when run. Ids never change, so a few
+#   numbers are skipped.
 # - **Progress**: `progress()` prints one line; `progress(full=True)` lists every exercise. Your checks are saved
 #   across restarts and notebooks.
 

@@ -147,8 +147,8 @@ lm.baselines(corpus, config.seq_len, n_tokens=EVAL_TOKENS)
 #
 # ### 3.1 A coarse grid, three seeds each
 #
-# One setting per β of the grid, plus two references: β = 0 (no distance penalty) and notebook 03's untuned geometric
-# slopes.
+# One setting per β of the grid, plus two references: β = 0 (no distance penalty; with no position vectors either,
+# only the causal mask tells order) and notebook 03's untuned geometric slopes.
 
 # %%
 def name(b):
