@@ -7,8 +7,8 @@
 # - tell a difference from seed-to-seed noise;
 # - compare two tasks' best β, and see what β does on longer windows.
 #
-# **Prerequisites.** Notebooks 01 (β·(j − i), the 1/√d placement) and 03 (geometric slopes). About three minutes on a
-# laptop CPU. **Stuck?** Each wrong try adds to the hint; the third offers `%load solutions/04_N.py`.
+# **Prerequisites.** Notebooks 01 (β·(j − i), the 1/√d placement) and 03 (geometric slopes). Two to four minutes on
+# a laptop CPU. **Stuck?** Each wrong try adds to the hint; the third offers `%load solutions/04_N.py`.
 
 # %%
 # Colab or a new kernel: install the course package if it is missing (README: Where to run it); else do nothing.

@@ -9,8 +9,8 @@
 # - check it with sliding-window evaluation (the paper's Appendix B) and compute how far back a head sees;
 # - generate past L_train with a KV cache, and tell what a sample shows from what a measurement shows.
 #
-# **Prerequisites.** Notebooks 03 (geometric slopes) and 04 (the tiny model, paired seeds). About two minutes on a
-# laptop CPU. **Stuck?** Each wrong try gives a more specific hint; the third offers the solution
+# **Prerequisites.** Notebooks 03 (geometric slopes) and 04 (the tiny model, paired seeds). One to two minutes
+# on a laptop CPU. **Stuck?** Each wrong try gives a more specific hint; the third offers the solution
 # (`%load solutions/05_N.py`).
 
 # %%
