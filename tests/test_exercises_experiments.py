@@ -45,7 +45,7 @@ def test_04_1_typical_mistakes(wrong, hint):
 @pytest.mark.parametrize("exercise_id, letter, hint", [
     ("04.2", "B", "β = 10 scored lowest"),
     ("04.2", "D", "optimistic"),
-    ("04.3", "A", "how fast the weight falls with distance"),
+    ("04.3", "A", "Test A's claim about P"),
     ("05.3", "A", "learned table"),
     ("05.4", "C", "past L_train"),
     ("05.5", "A", "mentions no length"),
