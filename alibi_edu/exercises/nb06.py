@@ -17,6 +17,7 @@ from ..slopes import geometric_slopes
 from . import questions
 from .compare import as_tensor, call_safely, describe_difference, match_tensor
 from .core import WRONG, Result, exercise, failed, passed, short
+from .nb03 import power_of_two_formula
 
 HEADS, LENGTH = 8, 12          # 06.1: the score_mod is run for 8 heads on a 12 x 12 grid
 MAX_HEADS = 16                 # 06.2: head counts 1..16
@@ -65,14 +66,9 @@ def check_score_mod(answer: Any) -> Result:
 
 # --- 06.2 one slope formula for every head count ----------------------------------------------
 
-def _one_formula(n: int) -> torch.Tensor:
-    """2^(-8k/n) for k = 1..n applied to any n: the paper's rule only when n is a power of two."""
-    return 2.0 ** (-8.0 * torch.arange(1, n + 1, dtype=torch.float64) / n)
-
-
 def _safe_head_counts() -> list[int]:
     return [n for n in range(1, MAX_HEADS + 1)
-            if torch.allclose(_one_formula(n), geometric_slopes(n, torch.float64), rtol=1e-12)]
+            if torch.allclose(power_of_two_formula(n), geometric_slopes(n, torch.float64), rtol=1e-12)]
 
 
 @exercise("06.2", "For which head counts is 2^(−8k/n) right?",
