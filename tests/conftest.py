@@ -5,7 +5,6 @@ import shutil
 import tempfile
 
 import pytest
-import torch
 
 # Tests that start a Jupyter kernel or a fresh Python process: make test runs them, make test-fast does not.
 KERNEL_MODULES = {"test_grade.py", "test_grade_quick.py"}   # the grader runs each submission in a fresh kernel
@@ -58,10 +57,9 @@ def _progress_in_tmp_dir(tmp_path_factory, monkeypatch):
 def one_thread():
     """Tiny matrices: two threads waiting on each other are much slower than one, above all on a busy machine.
     A module that trains tiny models sets `pytestmark = pytest.mark.usefixtures("one_thread")`."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+    from alibi_edu.threads import one_thread as torch_on_one_thread
+    with torch_on_one_thread():
+        yield
 
 
 def pytest_terminal_summary(terminalreporter, config):
