@@ -143,11 +143,16 @@ def test_04_5_without_a_run_says_to_run_04_4():
         assert not result.passed and "04.4" in result.message
 
 
+def source_cell(nn, text):
+    """The first cell of notebook nn's source that contains text."""
+    source = next(SOURCES.glob(f"{nn}_*.py"))
+    cells = re.split(r"^# %%.*$", source.read_text(encoding="utf-8"), flags=re.M)
+    return next(c for c in cells if text in c)
+
+
 def exercise_cell(exercise_id):
     """The code cell that runs exercise_id's check in its notebook's source."""
-    source = next(SOURCES.glob(f"{exercise_id[:2]}_*.py"))
-    cells = re.split(r"^# %%.*$", source.read_text(encoding="utf-8"), flags=re.M)
-    return next(c for c in cells if f'check("{exercise_id}"' in c)
+    return source_cell(exercise_id[:2], f'check("{exercise_id}"')
 
 
 class NoTraining:
@@ -209,12 +214,6 @@ class Trained(Exception):
     """Raised by the stand-in for lm.seed_sweep: the arguments the exercise's run was given."""
 
 
-def settings_cell(nn):
-    source = next(SOURCES.glob(f"{nn}_*.py"))
-    cells = re.split(r"^# %%.*$", source.read_text(encoding="utf-8"), flags=re.M)
-    return next(c for c in cells if "LONGER_RUN = False" in c)
-
-
 @pytest.mark.parametrize("exercise_id", ["04.4", "05.6"])
 def test_in_quick_mode_the_exercises_run_still_trains_at_full_size(exercise_id, monkeypatch):
     """The grader runs 04 and 05 in quick mode: their teaching sweeps shrink, the runs 04.4 and 05.6 are judged on
@@ -224,10 +223,10 @@ def test_in_quick_mode_the_exercises_run_still_trains_at_full_size(exercise_id, 
 
     scope = {"lm": lm}
     monkeypatch.setenv("ALIBI_EDU_QUICK", "0")
-    exec(settings_cell(exercise_id[:2]), scope)
+    exec(source_cell(exercise_id[:2], "LONGER_RUN = False"), scope)
     full = {k: scope[k] for k in ("SEEDS", "config", "EVAL_TOKENS")}
     monkeypatch.setenv("ALIBI_EDU_QUICK", "1")
-    exec(settings_cell(exercise_id[:2]), scope)
+    exec(source_cell(exercise_id[:2], "LONGER_RUN = False"), scope)
     assert scope["SEEDS"] != full["SEEDS"] and scope["config"].steps < full["config"].steps   # quick mode is on
     monkeypatch.setattr(lm, "seed_sweep", seed_sweep)
     scope.update(check=check, corpus=None, echo_best=0.01)   # section 4's choice, as quick mode leaves it
