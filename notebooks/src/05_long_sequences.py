@@ -60,8 +60,8 @@ config = lm.TrainConfig(steps=1000 if LONGER_RUN else 200, batch_size=16, seq_le
 MODEL = dict(d_model=32, n_heads=4, n_layers=2)
 LENGTHS = [64, 128, 256, 512, 1024]
 EVAL_TOKENS = 8192
-EXERCISE_RUN = dict(seeds=SEEDS, config=lm.TrainConfig(steps=config.steps, batch_size=16, seq_len=16),
-                    n_tokens=EVAL_TOKENS)   # 05.6's run, at L_train = 16: this size in every mode
+EXERCISE_RUN = dict(seeds=SEEDS, n_tokens=EVAL_TOKENS,   # 05.6's run, at L_train = 16: this size in every mode
+                    config=lm.TrainConfig(steps=config.steps, batch_size=config.batch_size, seq_len=16))
 if lm.quick_mode():
     SEEDS, LENGTHS, EVAL_TOKENS = [0, 1], [64, 128], 256
     config = lm.TrainConfig(steps=4, batch_size=4, seq_len=64)
